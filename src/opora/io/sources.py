@@ -1,0 +1,378 @@
+"""Locate and read the sources of one region: nationwide files or the embedded default.
+
+A :class:`SourceBundle` holds what the model of one region is built from, already
+read and repaired by the individual readers. It comes either from a folder of
+nationwide sources laid out like ``shared/data`` (:func:`read_sources`) or from the
+processed subset of the Republic of Bashkortostan shipped inside the package
+(:func:`read_embedded`). :func:`write_embedded` writes such a subset.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from opora.errors import SourceNotFoundError, UnknownRegionError
+from opora.io._result import REJECT_COLUMNS, ImportResult
+from opora.io.bashkortostan import read_bdmo_long, read_employment_shares
+from opora.io.rosstat import read_population_bulletin, read_status_list, read_urov14a_workbook
+from opora.io.sberindex import read_sberindex_dictionary, read_sberindex_indicators
+from opora.model.provenance import Provenance, provenance_frame
+from opora.model.schemas import INDICATOR_COLUMNS
+
+__all__ = [
+    "DEFAULT_REGION",
+    "SOURCE_FILES",
+    "SourceBundle",
+    "embedded_dir",
+    "list_regions",
+    "read_embedded",
+    "read_sources",
+    "resolve_region",
+    "write_embedded",
+]
+
+#: The embedded default region.
+DEFAULT_REGION = "Республика Башкортостан"
+
+#: Files inside a data folder laid out like ``shared/data``.
+SOURCE_FILES: dict[str, str] = {
+    "dictionary": "sberindex/t_dict_municipal_districts.xlsx",
+    "market_access": "sberindex/1_market_access.parquet",
+    "population": "sberindex/2_bdmo_population.parquet",
+    "migration": "sberindex/3_bdmo_migration.parquet",
+    "salary": "sberindex/4_bdmo_salary.parquet",
+    "consumption": "sberindex/consumption.parquet",
+    "bulletin": "rosstat/bul2024_population_by_mo.csv",
+    "arctic": "rosstat/bul2024_arctic_zone_mo.csv",
+    "far_north": "rosstat/bul2024_far_north_mo.csv",
+    "urov14a": "rosstat/Urov-14a_2010-2022.xlsx",
+    "bdmo_bashkortostan": "bashkortostan/bdmo_bashkortostan_2024_2025_long.csv",
+    "employment_bashkortostan": "bashkortostan/akhrameshin_employment_2023_bashkortostan.csv",
+}
+
+_UPPER_COLS = ["oktmo", "name", "type", "status", "centre_name", "lat", "lon"]
+_LOWER_COLS = ["oktmo", "name", "upper_oktmo8", "pop_total"]
+
+
+@dataclass
+class SourceBundle:
+    """The sources of one region, read and repaired.
+
+    Attributes
+    ----------
+    region
+        Region name as in the SberIndex dictionary and the register.
+    oktmo_prefix
+        The region's 2-digit OKTMO code.
+    upper
+        Top-level municipalities (:data:`_UPPER_COLS`): OKTMO, name, SberIndex type and
+        status, centre name and coordinates.
+    lower
+        Lower-level municipalities (urban and rural settlements) from the Rosstat
+        bulletin: OKTMO, name, parent OKTMO, population on 1 Jan 2024.
+    arctic, far_north
+        8-digit OKTMO codes of the region's municipalities in those official lists.
+    indicators
+        Long indicators of all sources.
+    imports
+        Import summaries (one dict per reader run).
+    rejects
+        Reject records of all readers (:data:`~opora.io._result.REJECT_COLUMNS`).
+    provenance
+        One record per source.
+    """
+
+    region: str
+    oktmo_prefix: str
+    upper: pd.DataFrame
+    lower: pd.DataFrame
+    arctic: set[str]
+    far_north: set[str]
+    indicators: pd.DataFrame
+    imports: list[dict[str, Any]] = field(default_factory=list)
+    rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
+    provenance: list[Provenance] = field(default_factory=list)
+
+
+def _path(data_dir: Path, key: str) -> Path:
+    p = data_dir / SOURCE_FILES[key]
+    if not p.exists():
+        msg = (
+            f"{p}: source file missing from the data folder {data_dir}; expected the "
+            f"layout of shared/data ({SOURCE_FILES[key]})"
+        )
+        raise SourceNotFoundError(msg)
+    return p
+
+
+def list_regions(dictionary: pd.DataFrame) -> pd.DataFrame:
+    """List regions with their 2-digit OKTMO code from the SberIndex dictionary.
+
+    Parameters
+    ----------
+    dictionary
+        The table of :func:`~opora.io.sberindex.read_sberindex_dictionary`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``region``, ``oktmo_prefix``, ``municipalities`` (active ones).
+    """
+    active = dictionary[dictionary["active"]]
+    grp = active.assign(prefix=active["oktmo"].str.slice(0, 2)).groupby("region_name")
+    out = grp.agg(oktmo_prefix=("prefix", lambda s: s.mode().iloc[0]),
+                  municipalities=("oktmo", "nunique")).reset_index()
+    return out.rename(columns={"region_name": "region"}).sort_values("region")
+
+
+def resolve_region(name: str, regions: pd.DataFrame) -> tuple[str, str]:
+    """Find a region by full name, part of its name or 2-digit OKTMO code.
+
+    Parameters
+    ----------
+    name
+        ``"Республика Башкортостан"``, ``"башкорт"``, ``"Bashkortostan"`` or ``"80"``.
+    regions
+        The table of :func:`list_regions`.
+
+    Returns
+    -------
+    tuple of str
+        The region's name and OKTMO prefix.
+
+    Raises
+    ------
+    UnknownRegionError
+        If no region, or more than one, matches.
+    """
+    aliases = {"bashkortostan": "80", "bashkiria": "80", "башкирия": "80"}
+    key = aliases.get(name.strip().lower(), name.strip())
+    if key.isdigit():
+        hit = regions[regions["oktmo_prefix"] == key.zfill(2)]
+    else:
+        low = key.lower().replace("ё", "е")
+        names = regions["region"].str.lower().str.replace("ё", "е")
+        hit = regions[names == low]
+        if hit.empty:
+            hit = regions[names.str.contains(low, regex=False)]
+    if len(hit) != 1:
+        some = ", ".join(regions["region"].head(85))
+        why = "matches several regions" if len(hit) > 1 else "matches no region"
+        msg = f"{name!r} {why}; give the full name or the OKTMO code. Regions: {some}"
+        raise UnknownRegionError(msg)
+    return str(hit["region"].iloc[0]), str(hit["oktmo_prefix"].iloc[0])
+
+
+def _collect(results: list[ImportResult]) -> tuple[list[dict[str, Any]], pd.DataFrame]:
+    frames = [r.rejects for r in results if len(r.rejects)]
+    rej = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=REJECT_COLUMNS)
+    return [r.summary() for r in results], rej
+
+
+def read_sources(data_dir: str | Path, region: str) -> SourceBundle:
+    """Read every nationwide source for one region from a data folder.
+
+    Parameters
+    ----------
+    data_dir
+        Folder laid out like ``shared/data`` (see :data:`SOURCE_FILES`).
+    region
+        Region name, part of it, or 2-digit OKTMO code.
+
+    Returns
+    -------
+    SourceBundle
+        The region's sources. Bashkortostan also gets its municipal database.
+
+    Raises
+    ------
+    SourceNotFoundError
+        If a source file is missing.
+    UnknownRegionError
+        If the region cannot be identified.
+    """
+    d = Path(data_dir)
+    if not d.is_dir():
+        msg = f"{d}: data folder not found; pass `--data-dir` pointing at shared/data"
+        raise SourceNotFoundError(msg)
+    dic = read_sberindex_dictionary(_path(d, "dictionary"))
+    name, prefix = resolve_region(region, list_regions(dic.table))
+    results: list[ImportResult] = [dic]
+    upper_rows = dic.table[dic.table["active"] & dic.table["oktmo"].str.startswith(prefix)]
+    upper = upper_rows[_UPPER_COLS].reset_index(drop=True)
+
+    bul = read_population_bulletin(_path(d, "bulletin"))
+    results.append(bul)
+    b = bul.table[bul.table["oktmo8"].fillna(bul.table["upper_oktmo8"]).astype(str)
+                  .str.startswith(prefix)]
+    lower = b[b["level"] == "mo_lower"].rename(columns={"oktmo8": "oktmo"})[_LOWER_COLS]
+    ind = [_bulletin_indicators(b)]
+
+    status: dict[str, set[str]] = {}
+    for key in ("arctic", "far_north"):
+        res = read_status_list(_path(d, key))
+        results.append(res)
+        codes = res.table["oktmo8"].dropna().astype(str)
+        status[key] = {c for c in codes if c.startswith(prefix)}
+
+    for key in ("market_access", "population", "migration", "salary", "consumption"):
+        res = read_sberindex_indicators(_path(d, key), dic.table, oktmo_prefix=prefix)
+        results.append(res)
+        ind.append(res.table)
+    uro = read_urov14a_workbook(_path(d, "urov14a"))
+    results.append(uro)
+    ind.append(uro.table[uro.table["oktmo"].str.startswith(prefix)])
+    prov = _provenance(name, bashkortostan=prefix == "80")
+    if prefix == "80":
+        for reader, key in ((read_bdmo_long, "bdmo_bashkortostan"),
+                            (read_employment_shares, "employment_bashkortostan")):
+            res = reader(_path(d, key))
+            results.append(res)
+            ind.append(res.table)
+    imports, rejects = _collect(results)
+    indicators = pd.concat(ind, ignore_index=True)[INDICATOR_COLUMNS]
+    return SourceBundle(name, prefix, upper, lower.reset_index(drop=True), status["arctic"],
+                        status["far_north"], indicators, imports, rejects, prov)
+
+
+def _bulletin_indicators(b: pd.DataFrame) -> pd.DataFrame:
+    rows = b[b["level"].isin(["mo_upper", "mo_lower"])]
+    frames = []
+    for col, code, name in (
+        ("pop_total", "bul_population", "Численность населения на 1 января"),
+        ("pop_urban", "bul_population_urban", "Городское население на 1 января"),
+        ("pop_rural", "bul_population_rural", "Сельское население на 1 января"),
+    ):
+        frames.append(pd.DataFrame({
+            "oktmo": rows["oktmo8"].astype(str), "code": code, "name": name,
+            "unit": "человек", "year": 2024, "period": "на 1 января", "dimension": "",
+            "value": rows[col].astype(float),
+            "source": "Rosstat bulletin: population by municipality on 1 Jan 2024",
+        }))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _provenance(region: str, *, bashkortostan: bool) -> list[Provenance]:
+    recs = [
+        Provenance("municipalities", "SberIndex dictionary of municipalities", "CC BY-SA 4.0",
+                   "2024", "real", SOURCE_FILES["dictionary"]),
+        Provenance("municipalities", "Rosstat bulletin: population by municipality",
+                   "Rosstat official publication", "2024-01-01", "real",
+                   SOURCE_FILES["bulletin"]),
+        Provenance("municipalities", "Rosstat bulletin: Arctic zone and Far North lists",
+                   "Rosstat official publication", "2024", "real",
+                   f"{SOURCE_FILES['arctic']}; {SOURCE_FILES['far_north']}"),
+        Provenance("indicators", "SberIndex open data: market access, population, migration, "
+                   "wages, consumer spending", "CC BY-SA 4.0", "2023-2024", "real",
+                   "sberindex/*.parquet"),
+        Provenance("indicators", "Rosstat Urov-14a: social payments and taxable incomes",
+                   "Rosstat official publication", "2010-2022", "real",
+                   SOURCE_FILES["urov14a"]),
+    ]
+    if bashkortostan:
+        recs.append(Provenance(
+            "indicators", "Rosstat municipal database, Republic of Bashkortostan (tochno.st)",
+            "CC BY 4.0", "2023-2025", "real",
+            f"{SOURCE_FILES['bdmo_bashkortostan']}; {SOURCE_FILES['employment_bashkortostan']}"))
+    _ = region
+    return recs
+
+
+def embedded_dir() -> Path:
+    """Return the folder of the embedded default region inside the package.
+
+    Returns
+    -------
+    pathlib.Path
+        ``opora/data/bashkortostan``.
+    """
+    return Path(str(resources.files("opora") / "data" / "bashkortostan"))
+
+
+def write_embedded(bundle: SourceBundle, out_dir: str | Path) -> Path:
+    """Write a region's processed sources as the embedded default subset.
+
+    Parameters
+    ----------
+    bundle
+        What :func:`read_sources` returned.
+    out_dir
+        Target folder.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder written.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    meta = {"region": bundle.region, "oktmo_prefix": bundle.oktmo_prefix,
+            "arctic": sorted(bundle.arctic), "far_north": sorted(bundle.far_north),
+            "imports": bundle.imports}
+    (out / "region.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
+                                     encoding="utf-8")
+    bundle.upper.to_csv(out / "municipalities_upper.csv", index=False)
+    bundle.lower.to_csv(out / "municipalities_lower.csv", index=False)
+    bundle.indicators.to_csv(out / "indicators.csv.gz", index=False)
+    provenance_frame(bundle.provenance).to_csv(out / "provenance.csv", index=False)
+    region_rejects = bundle.rejects[
+        bundle.rejects["context"].isna() | (bundle.rejects["context"] == bundle.region)
+    ]
+    region_rejects.to_csv(out / "rejects_at_build.csv.gz", index=False)
+    return out
+
+
+def read_embedded(folder: str | Path | None = None) -> SourceBundle:
+    """Read the embedded default region (Republic of Bashkortostan).
+
+    Parameters
+    ----------
+    folder
+        Folder written by :func:`write_embedded`; the package's own by default.
+
+    Returns
+    -------
+    SourceBundle
+        The default region's sources, with the import summaries recorded when the
+        subset was built from the original files.
+
+    Raises
+    ------
+    SourceNotFoundError
+        If the folder lacks one of the subset files.
+    """
+    d = Path(folder) if folder is not None else embedded_dir()
+    need = ["region.json", "municipalities_upper.csv", "municipalities_lower.csv",
+            "indicators.csv.gz", "provenance.csv"]
+    for n in need:
+        if not (d / n).exists():
+            msg = f"{d / n}: embedded default file missing; reinstall opora"
+            raise SourceNotFoundError(msg)
+    meta = json.loads((d / "region.json").read_text(encoding="utf-8"))
+    text = {"oktmo": "string", "upper_oktmo8": "string"}
+    upper = pd.read_csv(d / "municipalities_upper.csv", dtype=text)
+    lower = pd.read_csv(d / "municipalities_lower.csv", dtype=text)
+    ind = pd.read_csv(d / "indicators.csv.gz", dtype={"oktmo": "string", "code": "string",
+                                                      "dimension": "string",
+                                                      "period": "string"},
+                      keep_default_na=False, na_values={"value": [""]})
+    ind["year"] = ind["year"].astype("Int64")
+    ind["value"] = pd.to_numeric(ind["value"], errors="coerce")
+    prov_df = pd.read_csv(d / "provenance.csv", dtype="string", keep_default_na=False)
+    prov = [Provenance(r.table, r.source, r.licence, r.date, r.kind, r.detail)
+            for r in prov_df.itertuples(index=False)]
+    rej_path = d / "rejects_at_build.csv.gz"
+    rejects = (pd.read_csv(rej_path, dtype={"value": "string"}) if rej_path.exists()
+               else pd.DataFrame(columns=REJECT_COLUMNS))
+    imports = [{**i, "source": f"{i['source']} (at build)"} for i in meta["imports"]]
+    return SourceBundle(meta["region"], meta["oktmo_prefix"], upper, lower,
+                        set(meta["arctic"]), set(meta["far_north"]), ind[INDICATOR_COLUMNS],
+                        imports, rejects, prov)
+
+

@@ -1,0 +1,137 @@
+"""Write and read a region's workspace: GeoPackage, Parquet, reject reports, summary.
+
+Layout of a workspace folder::
+
+    region.gpkg          layers: settlements, municipalities (points, EPSG:4326),
+                         provenance (attribute table); opens in QGIS
+    indicators.parquet   long indicators (GeoParquet-free, plain Parquet)
+    provenance.csv       source, licence, date, real/modelled of every table
+    rejects.csv          every rejected, repaired or flagged value (file, row, column...)
+    import_summary.csv   rows read / kept / repaired / rejected / flagged per source
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from opora.errors import SourceNotFoundError
+from opora.io._result import REJECT_COLUMNS
+
+__all__ = ["WORKSPACE_FILES", "read_workspace_tables", "write_workspace"]
+
+WORKSPACE_FILES = {
+    "gpkg": "region.gpkg",
+    "indicators": "indicators.parquet",
+    "provenance": "provenance.csv",
+    "rejects": "rejects.csv",
+    "summary": "import_summary.csv",
+}
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Convert nullable pandas dtypes to types every GDAL driver accepts."""
+    out = frame.copy()
+    for col in out.columns:
+        if col == "geometry":
+            continue
+        dt = out[col].dtype
+        if isinstance(dt, pd.StringDtype) or str(dt) in {"str", "string"}:
+            out[col] = out[col].astype(object).where(out[col].notna(), None)
+        elif str(dt) == "Int64":
+            out[col] = out[col].astype("float64") if out[col].isna().any() else out[col].astype(
+                "int64")
+        elif str(dt) == "boolean":
+            out[col] = out[col].fillna(False).astype(bool)
+    return out
+
+
+def write_workspace(
+    out_dir: str | Path,
+    *,
+    settlements: gpd.GeoDataFrame,
+    municipalities: gpd.GeoDataFrame,
+    indicators: pd.DataFrame,
+    provenance: pd.DataFrame,
+    rejects: pd.DataFrame,
+    imports: list[dict[str, Any]],
+) -> dict[str, Path]:
+    """Write a region's tables into a workspace folder.
+
+    Parameters
+    ----------
+    out_dir
+        Target folder (created if missing; existing files are replaced).
+    settlements, municipalities
+        Model tables (EPSG:4326 points).
+    indicators
+        Long indicators.
+    provenance
+        Provenance table.
+    rejects
+        Reject report (:data:`~opora.io._result.REJECT_COLUMNS`).
+    imports
+        Import summaries.
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        Paths written, keyed like :data:`WORKSPACE_FILES`.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {k: out / v for k, v in WORKSPACE_FILES.items()}
+    gpkg = paths["gpkg"]
+    if gpkg.exists():
+        gpkg.unlink()
+    pyogrio.write_dataframe(_plain(settlements), gpkg, layer="settlements", driver="GPKG")
+    pyogrio.write_dataframe(_plain(municipalities), gpkg, layer="municipalities",
+                            driver="GPKG")
+    pyogrio.write_dataframe(_plain(provenance), gpkg, layer="provenance", driver="GPKG")
+    indicators.to_parquet(paths["indicators"], index=False)
+    provenance.to_csv(paths["provenance"], index=False)
+    rej = rejects.reindex(columns=REJECT_COLUMNS)
+    rej.to_csv(paths["rejects"], index=False)
+    pd.DataFrame(imports).to_csv(paths["summary"], index=False)
+    return paths
+
+
+def read_workspace_tables(folder: str | Path) -> dict[str, Any]:
+    """Read a workspace written by :func:`write_workspace`.
+
+    Parameters
+    ----------
+    folder
+        Workspace folder.
+
+    Returns
+    -------
+    dict
+        ``settlements`` and ``municipalities`` (GeoDataFrames), ``indicators``,
+        ``provenance``, ``rejects`` and ``summary`` (DataFrames).
+
+    Raises
+    ------
+    SourceNotFoundError
+        If the folder is not a workspace.
+    """
+    d = Path(folder)
+    gpkg = d / WORKSPACE_FILES["gpkg"]
+    if not gpkg.exists():
+        msg = f"{gpkg}: not a workspace (no region.gpkg); create one with `opora init`"
+        raise SourceNotFoundError(msg)
+    text = {"oktmo": "string", "municipality_oktmo": "string", "parent_oktmo": "string"}
+    s = pyogrio.read_dataframe(gpkg, layer="settlements")
+    m = pyogrio.read_dataframe(gpkg, layer="municipalities")
+    return {
+        "settlements": s,
+        "municipalities": m,
+        "indicators": pd.read_parquet(d / WORKSPACE_FILES["indicators"]),
+        "provenance": pd.read_csv(d / WORKSPACE_FILES["provenance"], dtype="string"),
+        "rejects": pd.read_csv(d / WORKSPACE_FILES["rejects"], dtype=text | {"value": "string"}),
+        "summary": pd.read_csv(d / WORKSPACE_FILES["summary"]),
+    }

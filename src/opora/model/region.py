@@ -1,0 +1,218 @@
+"""Assemble the validated model of one region from its read sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from opora.model.provenance import Provenance, provenance_frame
+from opora.model.schemas import (
+    MUNICIPALITY_COLUMNS,
+    IndicatorSchema,
+    MunicipalitySchema,
+    validate,
+)
+
+__all__ = ["Region", "build_municipalities", "lower_type", "upper_type"]
+
+_UPPER_TYPES = {
+    "муниципальный район": "municipal_district",
+    "городской округ": "urban_okrug",
+    "муниципальный округ": "municipal_okrug",
+    "внутригородская территория города федерального значения": "intracity",
+}
+
+
+@dataclass
+class Region:
+    """The model of one region.
+
+    Attributes
+    ----------
+    name
+        Region name.
+    oktmo_prefix
+        2-digit OKTMO code.
+    settlements
+        Settlements (:data:`~opora.model.schemas.SettlementSchema`).
+    municipalities
+        Municipalities of both levels (:data:`~opora.model.schemas.MunicipalitySchema`).
+    indicators
+        Long indicators (:data:`~opora.model.schemas.IndicatorSchema`).
+    provenance
+        Provenance records of every table.
+    imports
+        Import summaries, one dict per reader run.
+    rejects
+        Reject report of every reader.
+    """
+
+    name: str
+    oktmo_prefix: str
+    settlements: gpd.GeoDataFrame
+    municipalities: gpd.GeoDataFrame
+    indicators: pd.DataFrame
+    provenance: list[Provenance] = field(default_factory=list)
+    imports: list[dict[str, Any]] = field(default_factory=list)
+    rejects: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def provenance_table(self) -> pd.DataFrame:
+        """Return the provenance records as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``table, source, licence, date, kind, detail``.
+        """
+        return provenance_frame(self.provenance)
+
+    def validate(self) -> Region:
+        """Check every table against its schema and return the region.
+
+        Returns
+        -------
+        Region
+            ``self``.
+
+        Raises
+        ------
+        ValidationError
+            If a table breaks its schema.
+        """
+        validate(self.municipalities, MunicipalitySchema)
+        ind = self.indicators.astype(
+            {c: object for c in ("oktmo", "code", "name", "unit", "period", "dimension",
+                                 "source")}
+        )
+        validate(ind, IndicatorSchema)
+        return self
+
+
+def upper_type(raw: str | None) -> str:
+    """Map a SberIndex municipality type (Russian) to the model's type code.
+
+    Parameters
+    ----------
+    raw
+        ``"муниципальный район"``, ``"городской округ"``...
+
+    Returns
+    -------
+    str
+        ``municipal_district``, ``urban_okrug``, ``municipal_okrug``, ``intracity`` or
+        ``other``.
+    """
+    return _UPPER_TYPES.get(str(raw).strip().lower(), "other")
+
+
+def lower_type(name: str) -> str:
+    """Infer a lower-level municipality's type from its official name.
+
+    Parameters
+    ----------
+    name
+        Such as ``"Сельское поселение Аскаровский сельсовет"``.
+
+    Returns
+    -------
+    str
+        ``rural_settlement``, ``urban_settlement``, ``intercity_territory``,
+        ``intracity`` or ``other``.
+    """
+    n = name.lower()
+    if "сельское поселение" in n or "сельсовет" in n:
+        return "rural_settlement"
+    if "городское поселение" in n or n.startswith("город"):
+        return "urban_settlement"
+    if "межселенная" in n:
+        return "intercity_territory"
+    if "внутригородск" in n:
+        return "intracity"
+    return "other"
+
+
+def build_municipalities(
+    upper: pd.DataFrame,
+    lower: pd.DataFrame,
+    settlements: gpd.GeoDataFrame,
+    *,
+    region: str,
+    oktmo_prefix: str,
+    arctic: set[str],
+    far_north: set[str],
+) -> gpd.GeoDataFrame:
+    """Build the municipalities table of both levels with centre points and status flags.
+
+    Top-level centres come from the SberIndex dictionary. A lower-level municipality's
+    centre is its most populous register settlement (``centre_source`` says so);
+    without any, the geometry is empty.
+
+    Parameters
+    ----------
+    upper
+        Top-level municipalities (``oktmo, name, type, status, centre_name, lat, lon``).
+    lower
+        Lower-level municipalities (``oktmo, name, upper_oktmo8, pop_total``).
+    settlements
+        The region's settlements.
+    region
+        Region name.
+    oktmo_prefix
+        The region's 2-digit OKTMO code.
+    arctic, far_north
+        OKTMO codes in the official Arctic zone and Far North lists.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns :data:`~opora.model.schemas.MUNICIPALITY_COLUMNS`, EPSG:4326.
+    """
+    status = upper["status"].fillna("").astype(str)
+    up = pd.DataFrame({
+        "oktmo": upper["oktmo"].astype(str),
+        "name": upper["name"].astype(str),
+        "type": upper["type"].map(upper_type),
+        "level": "upper",
+        "parent_oktmo": f"{oktmo_prefix}000000",
+        "region": region,
+        "centre_name": upper["centre_name"].astype(object),
+        "is_regional_centre": status.str.contains("административный_центр"),
+        "is_zato": status.str.contains("ЗАТО"),
+        "lat": upper["lat"].astype(float),
+        "lon": upper["lon"].astype(float),
+        "centre_source": "SberIndex dictionary",
+    })
+    s = settlements[settlements["oktmo"].notna()]
+    s = s.assign(m8=s["oktmo"].str.slice(0, 8), pop=s["population"].fillna(-1))
+    s = s.sort_values("pop", ascending=False, kind="stable").drop_duplicates("m8")
+    centre = s.set_index("m8")
+    lo = lower.copy()
+    lo_c = centre.reindex(lo["oktmo"].astype(str))
+    low = pd.DataFrame({
+        "oktmo": lo["oktmo"].astype(str).to_numpy(),
+        "name": lo["name"].astype(str).to_numpy(),
+        "type": [lower_type(n) for n in lo["name"].astype(str)],
+        "level": "lower",
+        "parent_oktmo": lo["upper_oktmo8"].astype(str).to_numpy(),
+        "region": region,
+        "centre_name": lo_c["name"].to_numpy(),
+        "is_regional_centre": False,
+        "is_zato": False,
+        "lat": lo_c.geometry.y.to_numpy() if len(lo_c) else np.array([]),
+        "lon": lo_c.geometry.x.to_numpy() if len(lo_c) else np.array([]),
+        "centre_source": np.where(lo_c["name"].notna().to_numpy(),
+                                  "most populous register settlement", "unknown"),
+    })
+    allm = pd.concat([up, low], ignore_index=True).drop_duplicates("oktmo")
+    allm["is_arctic"] = allm["oktmo"].isin(arctic)
+    allm["is_far_north"] = allm["oktmo"].isin(far_north)
+    geom = gpd.points_from_xy(allm["lon"], allm["lat"])
+    gdf = gpd.GeoDataFrame(allm.drop(columns=["lat", "lon"]), geometry=geom, crs="EPSG:4326")
+    for col in ("is_regional_centre", "is_zato", "is_arctic", "is_far_north"):
+        gdf[col] = gdf[col].astype(bool)
+    gdf["centre_name"] = gdf["centre_name"].astype(object).where(gdf["centre_name"].notna(), None)
+    return gdf[MUNICIPALITY_COLUMNS]

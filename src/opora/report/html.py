@@ -1,0 +1,874 @@
+"""Single-file, offline HTML report: map, municipality table, import summary, provenance.
+
+The report is one HTML document with all CSS and JavaScript inline and the map drawn
+as inline SVG, so it opens from a USB stick or an e-mail attachment with no network.
+All data text goes through Jinja2 with autoescaping on; all fixed text comes from
+:mod:`opora.report.labels`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import geopandas as gpd
+import jinja2
+import numpy as np
+import pandas as pd
+
+from opora._version import __version__
+from opora.errors import OporaError
+from opora.report.labels import LABELS, LANGUAGES
+
+__all__ = [
+    "SIZE_CLASSES",
+    "URBAN_TYPES",
+    "ProfileColumn",
+    "ReportInputError",
+    "UnknownLanguageError",
+    "format_number",
+    "render_report",
+    "size_class",
+    "write_report",
+]
+
+
+class UnknownLanguageError(ValueError, OporaError):
+    """The report language is not one of those supported (``ru``, ``en``)."""
+
+
+class ReportInputError(ValueError, OporaError):
+    """A table given to the report lacks a column the report needs, or holds a bad value."""
+
+
+NumberFormat = Literal["int", "float1", "pct1", "float2"]
+_FORMATS: Final[frozenset[str]] = frozenset({"int", "float1", "pct1", "float2"})
+
+
+@dataclass(frozen=True)
+class ProfileColumn:
+    """How one numeric column of the municipality profile is shown in the report.
+
+    Attributes
+    ----------
+    key
+        Column name in the profile table.
+    label_ru, label_en
+        Column header in Russian and in English.
+    unit_ru, unit_en
+        Unit shown under the header (``"чел."``, ``"км"``); empty for none.
+    fmt
+        Number format: ``"int"`` (rounded to a whole number), ``"float1"`` and
+        ``"float2"`` (one or two decimals) or ``"pct1"`` (the value is already in
+        percent, 0-100, and is shown with one decimal and a ``%`` sign).
+    source
+        Short source text, shown as the header's tooltip.
+    """
+
+    key: str
+    label_ru: str
+    label_en: str
+    unit_ru: str = ""
+    unit_en: str = ""
+    fmt: NumberFormat = "float1"
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        """Reject an unknown number format early, with the column named."""
+        if self.fmt not in _FORMATS:
+            msg = (
+                f"profile column {self.key!r}: unknown format {self.fmt!r}; "
+                f"use one of {', '.join(sorted(_FORMATS))}"
+            )
+            raise ReportInputError(msg)
+
+    def label(self, lang: str) -> str:
+        """Return the header text in ``lang`` (``"ru"`` or ``"en"``).
+
+        Parameters
+        ----------
+        lang
+            Report language.
+
+        Returns
+        -------
+        str
+            The column label.
+        """
+        return self.label_ru if lang == "ru" else self.label_en
+
+    def unit(self, lang: str) -> str:
+        """Return the unit text in ``lang`` (``"ru"`` or ``"en"``).
+
+        Parameters
+        ----------
+        lang
+            Report language.
+
+        Returns
+        -------
+        str
+            The unit, possibly empty.
+        """
+        return self.unit_ru if lang == "ru" else self.unit_en
+
+
+# --------------------------------------------------------------------------- numbers
+
+_NBSP: Final = "\u00a0"
+_MINUS: Final = "\u2212"
+MISSING_TEXT: Final = "—"
+
+
+def _to_float(value: object) -> float | None:
+    """Return ``value`` as a finite float, or ``None`` when it is missing or not a number."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, str):
+        try:
+            number = float(value.replace(",", ".").replace(_NBSP, "").replace(" ", ""))
+        except ValueError:
+            return None
+    elif isinstance(value, bool | int | float | np.integer | np.floating):
+        number = float(value)
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _group(value: float, decimals: int, lang: str) -> str:
+    """Format ``value`` with thousands groups in the style of ``lang``."""
+    text = f"{abs(value):,.{decimals}f}"
+    if lang == "ru":
+        text = text.replace(",", _NBSP).replace(".", ",")
+    negative = value < 0 and any(ch in "123456789" for ch in text)
+    return f"{_MINUS}{text}" if negative else text
+
+
+def format_number(value: object, fmt: str, lang: str) -> str | None:
+    """Format a number for display in the report language.
+
+    Russian style groups thousands with a no-break space (U+00A0) and uses a decimal
+    comma (``12 345,6``); English style uses a comma and a decimal point
+    (``12,345.6``). Negative numbers take a true minus sign (U+2212).
+
+    Parameters
+    ----------
+    value
+        The number; ``None``, ``NA``, ``NaN``, infinities and non-numbers count as missing.
+    fmt
+        ``"int"``, ``"float1"``, ``"float2"`` or ``"pct1"`` (value in percent, shown
+        with one decimal and a ``%`` sign).
+    lang
+        ``"ru"`` or ``"en"``.
+
+    Returns
+    -------
+    str or None
+        The formatted text, or ``None`` when the value is missing.
+
+    Raises
+    ------
+    ReportInputError
+        If ``fmt`` is not a known format.
+    """
+    number = _to_float(value)
+    if number is None:
+        return None
+    if fmt == "int":
+        return _group(number, 0, lang)
+    if fmt == "float1":
+        return _group(number, 1, lang)
+    if fmt == "float2":
+        return _group(number, 2, lang)
+    if fmt == "pct1":
+        return _group(number, 1, lang) + (f"{_NBSP}%" if lang == "ru" else "%")
+    msg = f"unknown number format {fmt!r}; use one of {', '.join(sorted(_FORMATS))}"
+    raise ReportInputError(msg)
+
+
+# --------------------------------------------------------------------------- size classes
+
+#: Size classes of settlements, from the smallest marker to the largest (drawing order).
+SIZE_CLASSES: Final[tuple[str, ...]] = (
+    "no_data",
+    "rural_s",
+    "rural_l",
+    "city_s",
+    "city_m",
+    "city_l",
+    "city_xl",
+)
+
+#: Marker radius of each size class, in SVG units (the map is about 1000 units wide).
+_RADIUS: Final[dict[str, float]] = {
+    "no_data": 1.6,
+    "rural_s": 1.6,
+    "rural_l": 2.4,
+    "city_s": 3.6,
+    "city_m": 5.0,
+    "city_l": 6.5,
+    "city_xl": 8.5,
+}
+
+#: Legend order: towns from the largest down, then rural, then no data.
+_LEGEND_ORDER: Final[tuple[str, ...]] = (*reversed(SIZE_CLASSES[1:]), "no_data")
+
+#: Settlement types counted as urban (towns and urban-type settlements), normalised.
+URBAN_TYPES: Final[frozenset[str]] = frozenset(
+    {
+        "г",
+        "город",
+        "пгт",
+        "рп",
+        "кп",
+        "дп",
+        "гп",
+        "поселок городского типа",
+        "рабочий поселок",
+        "курортный поселок",
+        "дачный поселок",
+        "городской поселок",
+    }
+)
+
+
+def _normalise_type(settlement_type: object) -> str:
+    """Lower-case a type, drop dots and ``ё``, squeeze spaces: ``"П.г.т."`` → ``"пгт"``."""
+    if settlement_type is None or settlement_type is pd.NA:
+        return ""
+    text = str(settlement_type).strip().lower().replace("ё", "е").replace(".", "")
+    return " ".join(text.split())
+
+
+def size_class(settlement_type: object, population: object) -> str:
+    """Return the map size class of a settlement.
+
+    Urban settlements (types in :data:`URBAN_TYPES`: ``г``, ``пгт``, ``рп``, ``кп``,
+    ``дп``, ``гп``) are ``city_xl`` (250 000 and more), ``city_l`` (100 000 to
+    249 999), ``city_m`` (50 000 to 99 999) or ``city_s`` (under 50 000); all other
+    settlements are ``rural_l`` (1 000 and more) or ``rural_s`` (under 1 000).
+    A settlement without population is ``no_data`` whatever its type.
+
+    Parameters
+    ----------
+    settlement_type
+        Settlement type abbreviation as in the register (``г``, ``пгт``, ``с``, ``д``...).
+    population
+        Number of residents; missing values give ``no_data``.
+
+    Returns
+    -------
+    str
+        One of :data:`SIZE_CLASSES`.
+    """
+    pop = _to_float(population)
+    if pop is None:
+        return "no_data"
+    if _normalise_type(settlement_type) in URBAN_TYPES:
+        if pop >= 250_000:
+            return "city_xl"
+        if pop >= 100_000:
+            return "city_l"
+        if pop >= 50_000:
+            return "city_m"
+        return "city_s"
+    return "rural_l" if pop >= 1_000 else "rural_s"
+
+
+# --------------------------------------------------------------------------- map
+
+_MAP_WIDTH: Final = 1000.0
+_MAP_MAX_HEIGHT: Final = 1100.0
+_MARGIN: Final = 24.0
+_BOTTOM: Final = 34.0  # room for the scale bar
+_KM_PER_DEGREE: Final = 111.32
+_MAX_LABELS: Final = 12
+_MIN_SPAN_DEG: Final = 0.05
+
+
+def _fmt_coord(value: float) -> str:
+    """Round an SVG coordinate to one decimal, without a trailing ``.0``."""
+    text = f"{value:.1f}"
+    if text.endswith(".0"):
+        text = text[:-2]
+    return "0" if text == "-0" else text
+
+
+def _lonlat(frame: Any) -> tuple[np.ndarray[Any, np.dtype[np.float64]], ...]:
+    """Return longitude and latitude arrays of a GeoDataFrame's points (NaN when missing)."""
+    geoms = frame.geometry
+    if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
+        geoms = geoms.to_crs("EPSG:4326")
+    usable = geoms.notna() & ~geoms.is_empty
+    points = geoms.where(~usable | (geoms.geom_type == "Point"), geoms.representative_point())
+    lon = np.full(len(frame), np.nan)
+    lat = np.full(len(frame), np.nan)
+    mask = usable.to_numpy(dtype=bool)
+    if mask.any():
+        lon[mask] = points[usable].x.to_numpy(dtype=float)
+        lat[mask] = points[usable].y.to_numpy(dtype=float)
+    return lon, lat
+
+
+@dataclass(frozen=True)
+class _Projection:
+    """Equirectangular projection scaled by cos(φ₀), fitted to the SVG viewBox."""
+
+    phi0: float
+    kx: float
+    x_min: float
+    y_max: float
+    scale: float
+    wrap: bool
+    width: float
+    height: float
+
+    def project(
+        self, lon: np.ndarray[Any, np.dtype[np.float64]], lat: np.ndarray[Any, np.dtype[np.float64]]
+    ) -> tuple[np.ndarray[Any, np.dtype[np.float64]], np.ndarray[Any, np.dtype[np.float64]]]:
+        """Return SVG x and y of longitudes and latitudes."""
+        if self.wrap:
+            lon = np.where(lon < 0, lon + 360.0, lon)
+        x = _MARGIN + (lon * self.kx - self.x_min) * self.scale
+        y = _MARGIN + (self.y_max - lat) * self.scale
+        return x, y
+
+    def units_per_km(self) -> float:
+        """Return SVG units per kilometre (exact north-south, and east-west at φ₀)."""
+        return self.scale / _KM_PER_DEGREE
+
+
+def _fit_projection(
+    lon: np.ndarray[Any, np.dtype[np.float64]],
+    lat: np.ndarray[Any, np.dtype[np.float64]],
+    phi_lat: np.ndarray[Any, np.dtype[np.float64]],
+) -> _Projection | None:
+    """Fit the projection to all finite points; ``phi_lat`` gives the mean latitude."""
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    if not ok.any():
+        return None
+    lon, lat = lon[ok], lat[ok]
+    wrap = bool(lon.max() - lon.min() > 180.0)  # a region across the 180th meridian (Chukotka)
+    if wrap:
+        lon = np.where(lon < 0, lon + 360.0, lon)
+    finite_phi = phi_lat[np.isfinite(phi_lat)]
+    phi0 = float(finite_phi.mean()) if finite_phi.size else float(lat.mean())
+    kx = max(math.cos(math.radians(phi0)), 0.05)
+    xs = lon * kx
+    x_min, x_max = float(xs.min()), float(xs.max())
+    y_min, y_max = float(lat.min()), float(lat.max())
+    dx, dy = x_max - x_min, y_max - y_min
+    if dx < _MIN_SPAN_DEG:
+        x_min -= (_MIN_SPAN_DEG - dx) / 2
+        dx = _MIN_SPAN_DEG
+    if dy < _MIN_SPAN_DEG:
+        y_max += (_MIN_SPAN_DEG - dy) / 2
+        dy = _MIN_SPAN_DEG
+    scale = min((_MAP_WIDTH - 2 * _MARGIN) / dx, (_MAP_MAX_HEIGHT - _MARGIN - _BOTTOM) / dy)
+    return _Projection(
+        phi0=phi0,
+        kx=kx,
+        x_min=x_min,
+        y_max=y_max,
+        scale=scale,
+        wrap=wrap,
+        width=math.ceil(dx * scale + 2 * _MARGIN),
+        height=math.ceil(dy * scale + _MARGIN + _BOTTOM),
+    )
+
+
+def _scale_bar(projection: _Projection, lang: str, t: Mapping[str, str]) -> dict[str, Any]:
+    """Choose a round scale-bar length near a fifth of the map width."""
+    per_km = projection.units_per_km()
+    target_km = (projection.width - 2 * _MARGIN) / 5 / per_km
+    exponent = math.floor(math.log10(target_km)) if target_km > 0 else 0
+    km = 10.0**exponent
+    for step in (5.0, 2.0, 1.0):
+        if step * 10.0**exponent <= target_km:
+            km = step * 10.0**exponent
+            break
+    length = km * per_km
+    x0 = _MARGIN
+    y0 = projection.height - 12
+    return {
+        "x0": _fmt_coord(x0),
+        "x1": _fmt_coord(x0 + length),
+        "xm": _fmt_coord(x0 + length / 2),
+        "y": _fmt_coord(y0),
+        "y_tick": _fmt_coord(y0 - 5),
+        "y_text": _fmt_coord(y0 - 8),
+        "text": t["map_scale_km"].format(n=format_number(km, "int" if km >= 1 else "float2", lang)),
+    }
+
+
+def _text(value: object) -> str:
+    """Return a display string for a possibly missing text value."""
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    return str(value).strip()
+
+
+def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    """Raise :class:`ReportInputError` if ``frame`` lacks any of ``columns``."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        msg = f"{what} table lacks column(s) {', '.join(missing)}"
+        raise ReportInputError(msg)
+
+
+def _build_map(
+    settlements: Any,
+    municipalities: Any,
+    lang: str,
+    t: Mapping[str, str],
+) -> dict[str, Any]:
+    """Project settlements and municipal centres and prepare the map's SVG elements."""
+    _require(settlements, ["settlement_id", "name", "type", "population"], "settlements")
+    s_lon, s_lat = _lonlat(settlements)
+    if len(municipalities) and "geometry" in municipalities.columns:
+        _require(municipalities, ["name"], "municipalities")
+        upper = (
+            municipalities["level"].astype("string").fillna("upper").eq("upper").to_numpy(bool)
+            if "level" in municipalities.columns
+            else np.ones(len(municipalities), dtype=bool)
+        )
+        regional = (
+            municipalities["is_regional_centre"].fillna(False).astype(bool).to_numpy(bool)
+            if "is_regional_centre" in municipalities.columns
+            else np.zeros(len(municipalities), dtype=bool)
+        )
+        centres = municipalities[upper | regional]
+        regional = regional[upper | regional]
+        m_lon, m_lat = _lonlat(centres)
+    else:
+        centres = municipalities.iloc[0:0]
+        regional = np.zeros(0, dtype=bool)
+        m_lon = m_lat = np.zeros(0)
+
+    classes = [
+        size_class(tp, pop)
+        for tp, pop in zip(settlements["type"], settlements["population"], strict=True)
+    ]
+    counts = dict.fromkeys(SIZE_CLASSES, 0)
+    projection = _fit_projection(
+        np.concatenate([s_lon, m_lon]), np.concatenate([s_lat, m_lat]), s_lat
+    )
+    result: dict[str, Any] = {
+        "projection": projection,
+        "circles": [],
+        "centres": [],
+        "labels": [],
+        "not_shown": 0,
+    }
+    if projection is None:
+        result["not_shown"] = len(settlements)
+        result["legend"] = _legend(counts, 0, 0, t)
+        return result
+
+    sx, sy = projection.project(s_lon, s_lat)
+    rank = {c: i for i, c in enumerate(SIZE_CLASSES)}
+    pops = [_to_float(p) for p in settlements["population"]]
+    order = sorted(
+        (i for i in range(len(settlements)) if math.isfinite(sx[i]) and math.isfinite(sy[i])),
+        key=lambda i: (rank[classes[i]], pops[i] or 0.0),
+    )
+    result["not_shown"] = len(settlements) - len(order)
+    ids = settlements["settlement_id"].tolist()
+    names = settlements["name"].tolist()
+    types = settlements["type"].tolist()
+    oktmos = settlements["oktmo"].tolist() if "oktmo" in settlements.columns else None
+    circles = []
+    for i in order:
+        cls = classes[i]
+        counts[cls] += 1
+        pop_text = format_number(pops[i], "int", lang)
+        tip = [f"{_text(names[i])} ({_text(types[i])})"]
+        tip.append(t["tt_population"].format(n=pop_text) if pop_text else t["tt_population_na"])
+        if oktmos is not None and _text(oktmos[i]):
+            tip.append(f"{t['col_oktmo']} {_text(oktmos[i])}")
+        circles.append(
+            {
+                "id": _text(ids[i]),
+                "cls": cls,
+                "cx": _fmt_coord(float(sx[i])),
+                "cy": _fmt_coord(float(sy[i])),
+                "r": _fmt_coord(_RADIUS[cls]),
+                "title": "\n".join(tip),
+            }
+        )
+    result["circles"] = circles
+
+    # Labels: the most populous towns (type г), so the map can be read without hovering.
+    towns = [
+        i for i in order if _normalise_type(types[i]) in {"г", "город"} and pops[i] is not None
+    ]
+    towns.sort(key=lambda i: -(pops[i] or 0.0))
+    labels = []
+    for i in towns[:_MAX_LABELS]:
+        x, y, r = float(sx[i]), float(sy[i]), _RADIUS[classes[i]]
+        right = x < projection.width * 0.8
+        labels.append(
+            {
+                "x": _fmt_coord(x + r + 2 if right else x - r - 2),
+                "y": _fmt_coord(y + 3.5),
+                "anchor": "start" if right else "end",
+                "text": _text(names[i]),
+                "big": classes[i] in {"city_xl", "city_l"},
+            }
+        )
+    result["labels"] = labels
+
+    mx, my = projection.project(m_lon, m_lat)
+    centre_rows: list[dict[str, Any]] = []
+    n_regional = 0
+    centre_names = centres["centre_name"].tolist() if "centre_name" in centres.columns else None
+    for j, name in enumerate(centres["name"].tolist()):
+        if not (math.isfinite(mx[j]) and math.isfinite(my[j])):
+            continue
+        is_reg = bool(regional[j])
+        n_regional += is_reg
+        half = 6.0 if is_reg else 4.0
+        tip = []
+        if centre_names is not None and _text(centre_names[j]):
+            tip.append(_text(centre_names[j]))
+        tip.append(t["tt_centre"].format(municipality=_text(name)))
+        if is_reg:
+            tip.append(t["tt_regional_centre"])
+        centre_rows.append(
+            {
+                "x": _fmt_coord(float(mx[j]) - half),
+                "y": _fmt_coord(float(my[j]) - half),
+                "size": _fmt_coord(2 * half),
+                "regional": is_reg,
+                "title": "\n".join(tip),
+            }
+        )
+    # Regional centre last, so it is drawn on top.
+    centre_rows.sort(key=lambda c: bool(c["regional"]))
+    result["centres"] = centre_rows
+    result["legend"] = _legend(counts, len(centre_rows) - n_regional, n_regional, t)
+    result["scale_bar"] = _scale_bar(projection, lang, t)
+    result["caption"] = t["map_caption"].format(lat=_phi_text(projection.phi0, lang))
+    return result
+
+
+def _phi_text(phi0: float, lang: str) -> str:
+    """Return φ₀ as text with one decimal and a degree sign."""
+    text = f"{phi0:.1f}"
+    if lang == "ru":
+        text = text.replace(".", ",")
+    return f"{text}°"
+
+
+def _legend(
+    counts: Mapping[str, int], n_centres: int, n_regional: int, t: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """Return the legend entries with their counts."""
+    items: list[dict[str, Any]] = [
+        {
+            "kind": "circle",
+            "cls": cls,
+            "label": t[f"cls_{cls}"],
+            "count": counts[cls],
+            "r": _fmt_coord(_RADIUS[cls]),
+        }
+        for cls in _LEGEND_ORDER
+    ]
+    items.append(
+        {"kind": "centre", "cls": "centre", "label": t["legend_centre"], "count": n_centres}
+    )
+    if n_regional:
+        items.append(
+            {
+                "kind": "regional",
+                "cls": "regional",
+                "label": t["legend_regional_centre"],
+                "count": n_regional,
+            }
+        )
+    return items
+
+
+# --------------------------------------------------------------------------- tables
+
+_SUMMARY_BASE: Final[tuple[str, ...]] = ("read", "kept", "repaired", "rejected", "flagged")
+_PROVENANCE_COLUMNS: Final[tuple[str, ...]] = (
+    "table",
+    "source",
+    "licence",
+    "date",
+    "kind",
+    "detail",
+)
+
+
+def _cell(value: object, fmt: str, lang: str) -> dict[str, Any]:
+    """Return one numeric table cell: shown text, sort value, missing flag."""
+    number = _to_float(value)
+    text = format_number(number, fmt, lang)
+    if number is None or text is None:
+        return {"text": MISSING_TEXT, "v": "", "missing": True}
+    return {"text": text, "v": repr(number), "missing": False}
+
+
+def _build_profile(
+    profile: pd.DataFrame, columns: Sequence[ProfileColumn], lang: str
+) -> dict[str, Any]:
+    """Prepare the municipality table's header and rows."""
+    _require(profile, ["oktmo", "name", *(c.key for c in columns)], "profile")
+    headers = [{"label": c.label(lang), "unit": c.unit(lang), "source": c.source} for c in columns]
+    values = {c.key: profile[c.key].tolist() for c in columns}
+    rows = [
+        {
+            "oktmo": _text(oktmo),
+            "name": _text(name),
+            "cells": [_cell(values[c.key][i], c.fmt, lang) for c in columns],
+        }
+        for i, (oktmo, name) in enumerate(
+            zip(profile["oktmo"].tolist(), profile["name"].tolist(), strict=True)
+        )
+    ]
+    return {"headers": headers, "rows": rows}
+
+
+def _build_summary(
+    summary: Sequence[Mapping[str, object]], lang: str, t: Mapping[str, str]
+) -> dict[str, Any]:
+    """Prepare the import summary table: the five base counts plus any extra keys."""
+    extra: list[str] = []
+    for row in summary:
+        for key in row:
+            if key != "source" and key not in _SUMMARY_BASE and key not in extra:
+                extra.append(key)
+    keys = [*_SUMMARY_BASE, *extra]
+    headers = [t.get(f"col_{k}", k) if k in _SUMMARY_BASE else k for k in keys]
+    rows = []
+    for row in summary:
+        cells = []
+        for key in keys:
+            value = row.get(key)
+            number = _to_float(value) if not isinstance(value, str) else None
+            if number is not None:
+                cells.append(_cell(number, "int", lang))
+            elif _text(value):
+                cells.append({"text": _text(value), "v": "", "missing": False})
+            else:
+                cells.append({"text": MISSING_TEXT, "v": "", "missing": True})
+        rows.append({"source": _text(row.get("source")), "cells": cells})
+    return {"headers": headers, "rows": rows}
+
+
+def _build_provenance(provenance: pd.DataFrame) -> dict[str, Any]:
+    """Prepare the provenance rows, the modelled tables and the attribution list."""
+    if len(provenance):
+        _require(provenance, ["table", "source", "licence", "kind"], "provenance")
+    rows = []
+    modelled: list[dict[str, str]] = []
+    attribution: list[dict[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for record in provenance.to_dict("records"):
+        row = {col: _text(record.get(col)) for col in _PROVENANCE_COLUMNS}
+        row["modelled"] = "1" if row["kind"].lower() == "modelled" else ""
+        rows.append(row)
+        if row["modelled"] and all(m["table"] != row["table"] for m in modelled):
+            modelled.append({"table": row["table"], "source": row["source"]})
+        pair = (row["source"], row["licence"])
+        if row["source"] and pair not in seen:
+            seen.add(pair)
+            attribution.append({"source": row["source"], "licence": row["licence"]})
+    return {"rows": rows, "modelled": modelled, "attribution": attribution}
+
+
+def _key_figures(settlements: Any, municipalities: Any, lang: str) -> list[dict[str, str]]:
+    """Return the headline numbers shown under the title."""
+    pops = [_to_float(p) for p in settlements["population"]]
+    total = sum(p for p in pops if p is not None)
+    towns = sum(_normalise_type(tp) in URBAN_TYPES for tp in settlements["type"])
+    if "level" in municipalities.columns:
+        n_upper = int(municipalities["level"].astype("string").eq("upper").fillna(False).sum())
+    else:
+        n_upper = len(municipalities)
+    figures = [
+        ("kf_settlements", len(settlements)),
+        ("kf_population", total),
+        ("kf_towns", towns),
+        ("kf_municipalities", n_upper),
+        ("kf_no_population", sum(p is None for p in pops)),
+    ]
+    return [{"value": format_number(v, "int", lang) or MISSING_TEXT, "key": k} for k, v in figures]
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    """Return the Jinja2 environment (autoescape on, undefined names are errors)."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("opora.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _check_lang(lang: str) -> None:
+    """Raise :class:`UnknownLanguageError` unless ``lang`` is supported."""
+    if lang not in LANGUAGES:
+        msg = f"unknown report language {lang!r}; use one of {', '.join(LANGUAGES)}"
+        raise UnknownLanguageError(msg)
+
+
+def render_report(
+    settlements: gpd.GeoDataFrame,
+    municipalities: gpd.GeoDataFrame,
+    profile: pd.DataFrame,
+    columns: Sequence[ProfileColumn],
+    summary: Sequence[Mapping[str, object]],
+    provenance: pd.DataFrame,
+    *,
+    region_name: str,
+    lang: str = "ru",
+    title: str | None = None,
+    notes: Sequence[str] | None = None,
+    generated: str | None = None,
+) -> str:
+    """Render the single-file offline HTML report.
+
+    Parameters
+    ----------
+    settlements
+        Settlement points (EPSG:4326; other CRSs are reprojected) with columns
+        ``settlement_id, name, type, population`` and optionally ``oktmo``.
+    municipalities
+        Municipality centre points with columns ``name`` and optionally ``level``,
+        ``is_regional_centre``, ``centre_name``. Top-level (``level == "upper"``)
+        centres and the regional centre are drawn as square markers; empty
+        geometries are skipped.
+    profile
+        One row per top-level municipality: ``oktmo``, ``name`` and the columns
+        named in ``columns``.
+    columns
+        How each profile column is labelled and formatted, in display order.
+    summary
+        Import summary rows: ``source``, ``read``, ``kept``, ``repaired``,
+        ``rejected``, ``flagged`` and any extra count keys (shown as extra columns).
+    provenance
+        Columns ``table, source, licence, date, kind, detail``; ``kind`` is
+        ``"real"`` or ``"modelled"``.
+    region_name
+        Region shown in the title.
+    lang
+        ``"ru"`` (default) or ``"en"``.
+    title
+        Document title; defaults to a title built from ``region_name``.
+    notes
+        Extra notices shown prominently near the top (for example that the road
+        network is modelled).
+    generated
+        Timestamp text; defaults to the current UTC time (ISO 8601, minutes).
+
+    Returns
+    -------
+    str
+        The complete HTML document.
+
+    Raises
+    ------
+    UnknownLanguageError
+        If ``lang`` is not ``"ru"`` or ``"en"``.
+    ReportInputError
+        If a table lacks a column the report needs.
+    """
+    _check_lang(lang)
+    t = LABELS[lang]
+    if generated is None:
+        generated = datetime.now(UTC).isoformat(timespec="minutes")
+    doc_title = title if title is not None else t["title_default"].format(region=region_name)
+    profile_data = _build_profile(profile, columns, lang)
+    summary_data = _build_summary(summary, lang, t)
+    provenance_data = _build_provenance(provenance)
+    map_data = _build_map(settlements, municipalities, lang, t)
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        lang=lang,
+        t=t,
+        title=doc_title,
+        region_name=region_name,
+        generated=generated,
+        generated_by=t["generated_by"].format(version=__version__, generated=generated),
+        notes=[n for n in (notes or []) if n],
+        key_figures=_key_figures(settlements, municipalities, lang),
+        map=map_data,
+        profile=profile_data,
+        summary=summary_data,
+        provenance=provenance_data,
+        missing_text=MISSING_TEXT,
+    )
+
+
+def write_report(
+    path: str | Path,
+    settlements: gpd.GeoDataFrame,
+    municipalities: gpd.GeoDataFrame,
+    profile: pd.DataFrame,
+    columns: Sequence[ProfileColumn],
+    summary: Sequence[Mapping[str, object]],
+    provenance: pd.DataFrame,
+    *,
+    region_name: str,
+    lang: str = "ru",
+    title: str | None = None,
+    notes: Sequence[str] | None = None,
+    generated: str | None = None,
+) -> Path:
+    """Render the report and write it as UTF-8 to ``path``.
+
+    Parameters
+    ----------
+    path
+        Output file; missing parent folders are created.
+    settlements, municipalities, profile, columns, summary, provenance
+        As for :func:`render_report`.
+    region_name, lang, title, notes, generated
+        As for :func:`render_report`.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    UnknownLanguageError
+        If ``lang`` is not ``"ru"`` or ``"en"``.
+    ReportInputError
+        If a table lacks a column the report needs.
+    """
+    html = render_report(
+        settlements,
+        municipalities,
+        profile,
+        columns,
+        summary,
+        provenance,
+        region_name=region_name,
+        lang=lang,
+        title=title,
+        notes=notes,
+        generated=generated,
+    )
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    return out

@@ -1,0 +1,232 @@
+"""Text labels of the HTML report, in Russian and English.
+
+Every piece of fixed text that the report shows comes from :data:`LABELS`, so the
+two languages stay in step: each key must exist in both dictionaries (a test checks
+this). Labels that hold ``{name}`` placeholders are filled with :meth:`str.format`.
+"""
+
+from __future__ import annotations
+
+__all__ = ["LABELS", "LANGUAGES", "label"]
+
+#: Languages the report can be written in; the first one is the default.
+LANGUAGES: tuple[str, ...] = ("ru", "en")
+
+LABELS: dict[str, dict[str, str]] = {
+    "ru": {
+        # document
+        "title_default": "Опорные населённые пункты и малые города: {region}",
+        "generated": "Сформировано",
+        "generated_by": "Отчёт сформирован программой opora {version}, {generated}.",
+        "region": "Субъект РФ",
+        "nav_label": "Разделы отчёта",
+        "notes_heading": "Важно",
+        # key figures
+        "kf_settlements": "населённых пунктов",
+        "kf_population": "жителей (сумма по НП с данными)",
+        "kf_towns": "городов и посёлков городского типа",
+        "kf_municipalities": "муниципальных образований верхнего уровня",
+        "kf_no_population": "НП без данных о населении",
+        # modelled banner
+        "modelled_banner_title": "Часть данных смоделирована",
+        "modelled_banner_text": (
+            "Следующие таблицы получены моделированием, а не из опубликованных "
+            "источников; выводы на их основе носят ориентировочный характер:"
+        ),
+        # map
+        "map_heading": "Карта населённых пунктов",
+        "map_caption": (
+            "Схематическая карта, не ГИС-карта: равнопромежуточная (прямоугольная) "
+            "проекция, долготы сжаты в cos φ₀ раз, φ₀ = {lat} — средняя широта "
+            "населённых пунктов."
+        ),
+        "map_aria": "Схематическая карта населённых пунктов субъекта",
+        "map_empty": "Нет населённых пунктов с координатами.",
+        "map_not_shown": "Не показаны на карте (нет координат): {n}.",
+        "map_scale_km": "{n} км",
+        "legend_heading": "Условные обозначения",
+        "legend_count": "количество",
+        "cls_city_xl": "крупнейший город ≥ 250 тыс.",
+        "cls_city_l": "большой город 100–250 тыс.",
+        "cls_city_m": "средний город 50–100 тыс.",
+        "cls_city_s": "малый город < 50 тыс.",
+        "cls_rural_l": "сельский НП ≥ 1 000",
+        "cls_rural_s": "сельский НП < 1 000",
+        "cls_no_data": "нет данных о населении",
+        "legend_centre": "административный центр муниципального образования",
+        "legend_regional_centre": "административный центр субъекта",
+        "legend_note": (
+            "«Город» — городские населённые пункты (г, пгт, рп, кп, дп, гп); "
+            "класс определяется по численности населения."
+        ),
+        "tt_population": "население: {n} чел.",
+        "tt_population_na": "население: нет данных",
+        "tt_centre": "центр МО «{municipality}»",
+        "tt_regional_centre": "административный центр субъекта",
+        # profile table
+        "profile_heading": "Муниципальные образования",
+        "profile_intro": (
+            "Щёлкните по заголовку столбца, чтобы отсортировать таблицу; "
+            "повторный щелчок меняет порядок. Пустые значения всегда внизу."
+        ),
+        "filter_label": "Фильтр",
+        "filter_placeholder": "название или код ОКТМО",
+        "filter_shown": "Показано {shown} из {total}",
+        "col_oktmo": "ОКТМО",
+        "col_name": "Муниципальное образование",
+        "source_prefix": "Источник: ",
+        "sort_hint": "Щёлкните, чтобы отсортировать",
+        "no_data": "нет данных",
+        "profile_empty": "Таблица показателей пуста.",
+        # import summary
+        "import_heading": "Загрузка данных",
+        "import_intro": (
+            "Сколько строк прочитано из каждого источника, сколько принято, "
+            "исправлено, отклонено и помечено при проверке."
+        ),
+        "col_source": "Источник",
+        "col_read": "прочитано",
+        "col_kept": "принято",
+        "col_repaired": "исправлено",
+        "col_rejected": "отклонено",
+        "col_flagged": "помечено",
+        "import_empty": "Сводка загрузки не передана.",
+        # provenance
+        "provenance_heading": "Происхождение данных",
+        "col_table": "Таблица",
+        "col_licence": "Лицензия",
+        "col_date": "Дата",
+        "col_kind": "Вид",
+        "col_detail": "Подробности",
+        "kind_real": "опубликованные данные",
+        "kind_modelled": "смоделировано",
+        "provenance_empty": "Сведения о происхождении данных не переданы.",
+        # footer
+        "attribution_heading": "Источники данных и лицензии",
+        "attribution_none": "Источники не указаны.",
+    },
+    "en": {
+        # document
+        "title_default": "Anchor settlements and small towns: {region}",
+        "generated": "Generated",
+        "generated_by": "Report generated by opora {version}, {generated}.",
+        "region": "Region",
+        "nav_label": "Report sections",
+        "notes_heading": "Important",
+        # key figures
+        "kf_settlements": "settlements",
+        "kf_population": "residents (sum over settlements with data)",
+        "kf_towns": "towns and urban-type settlements",
+        "kf_municipalities": "top-level municipalities",
+        "kf_no_population": "settlements without population data",
+        # modelled banner
+        "modelled_banner_title": "Some data are modelled",
+        "modelled_banner_text": (
+            "The following tables were produced by a model, not taken from published "
+            "sources; conclusions drawn from them are indicative only:"
+        ),
+        # map
+        "map_heading": "Settlement map",
+        "map_caption": (
+            "Schematic map, not a GIS map: equirectangular projection, longitudes "
+            "shrunk by cos φ₀, φ₀ = {lat} being the mean latitude of the settlements."
+        ),
+        "map_aria": "Schematic map of the region's settlements",
+        "map_empty": "No settlements with coordinates.",
+        "map_not_shown": "Not shown on the map (no coordinates): {n}.",
+        "map_scale_km": "{n} km",
+        "legend_heading": "Legend",
+        "legend_count": "count",
+        "cls_city_xl": "very large town ≥ 250k",
+        "cls_city_l": "large town 100–250k",
+        "cls_city_m": "medium town 50–100k",
+        "cls_city_s": "small town < 50k",
+        "cls_rural_l": "rural settlement ≥ 1,000",
+        "cls_rural_s": "rural settlement < 1,000",
+        "cls_no_data": "no population data",
+        "legend_centre": "administrative centre of a municipality",
+        "legend_regional_centre": "regional capital",
+        "legend_note": (
+            "“Town” means urban settlements (г, пгт, рп, кп, дп, гп); "
+            "the class follows the population."
+        ),
+        "tt_population": "population: {n}",
+        "tt_population_na": "population: no data",
+        "tt_centre": "centre of “{municipality}”",
+        "tt_regional_centre": "regional capital",
+        # profile table
+        "profile_heading": "Municipalities",
+        "profile_intro": (
+            "Click a column header to sort the table; click again to reverse the "
+            "order. Missing values always stay at the bottom."
+        ),
+        "filter_label": "Filter",
+        "filter_placeholder": "name or OKTMO code",
+        "filter_shown": "Showing {shown} of {total}",
+        "col_oktmo": "OKTMO",
+        "col_name": "Municipality",
+        "source_prefix": "Source: ",
+        "sort_hint": "Click to sort",
+        "no_data": "no data",
+        "profile_empty": "The indicator table is empty.",
+        # import summary
+        "import_heading": "Data import",
+        "import_intro": (
+            "How many rows were read from each source, and how many were kept, "
+            "repaired, rejected and flagged by the checks."
+        ),
+        "col_source": "Source",
+        "col_read": "read",
+        "col_kept": "kept",
+        "col_repaired": "repaired",
+        "col_rejected": "rejected",
+        "col_flagged": "flagged",
+        "import_empty": "No import summary was given.",
+        # provenance
+        "provenance_heading": "Data provenance",
+        "col_table": "Table",
+        "col_licence": "Licence",
+        "col_date": "Date",
+        "col_kind": "Kind",
+        "col_detail": "Detail",
+        "kind_real": "published data",
+        "kind_modelled": "modelled",
+        "provenance_empty": "No provenance records were given.",
+        # footer
+        "attribution_heading": "Data sources and licences",
+        "attribution_none": "No sources recorded.",
+    },
+}
+
+
+def label(key: str, lang: str) -> str:
+    """Return the report text for ``key`` in language ``lang``.
+
+    Parameters
+    ----------
+    key
+        Label key, such as ``"map_heading"``.
+    lang
+        ``"ru"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The label text (it may hold ``{name}`` placeholders for :meth:`str.format`).
+
+    Raises
+    ------
+    opora.report.html.UnknownLanguageError
+        If ``lang`` is not one of :data:`LANGUAGES`.
+    KeyError
+        If ``key`` is not a known label.
+    """
+    try:
+        table = LABELS[lang]
+    except KeyError:
+        # Imported here: html.py imports this module, so a top-level import would cycle.
+        from opora.report.html import UnknownLanguageError
+
+        msg = f"unknown report language {lang!r}; use one of {', '.join(LANGUAGES)}"
+        raise UnknownLanguageError(msg) from None
+    return table[key]
