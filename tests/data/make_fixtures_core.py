@@ -23,8 +23,13 @@ def main() -> None:
     sub = d[code8.isin(KEEP)]
     sub.to_excel(OUT / "sberindex/t_dict_municipal_districts.xlsx", index=False)
     tids = set(sub["territory_id"])
-    for name in ("1_market_access", "2_bdmo_population", "3_bdmo_migration", "4_bdmo_salary",
-                 "consumption"):
+    for name in (
+        "1_market_access",
+        "2_bdmo_population",
+        "3_bdmo_migration",
+        "4_bdmo_salary",
+        "consumption",
+    ):
         p = pd.read_parquet(SHARED / f"sberindex/{name}.parquet")
         part = p[p["territory_id"].isin(tids)]
         if name == "consumption":
@@ -34,9 +39,11 @@ def main() -> None:
         if stray.empty:
             stray = p.head(1).assign(territory_id=999999)
         pd.concat([part, stray]).to_parquet(OUT / f"sberindex/{name}.parquet", index=False)
-    for name in ("bdmo_bashkortostan_2024_2025_long.csv",
-                 "akhrameshin_employment_2023_bashkortostan.csv",
-                 "bashkortostan_mo_crosswalk.csv"):
+    for name in (
+        "bdmo_bashkortostan_2024_2025_long.csv",
+        "akhrameshin_employment_2023_bashkortostan.csv",
+        "bashkortostan_mo_crosswalk.csv",
+    ):
         raw = pd.read_csv(SHARED / "bashkortostan" / name, dtype=str, keep_default_na=False)
         key = "oktmo8" if "oktmo8" in raw else "oktmo"
         part = raw[raw[key].str.replace("-", "").str.slice(0, 8).isin(KEEP)]

@@ -145,8 +145,10 @@ def test_empty(tmp_path):
     with pytest.raises(EmptyFileError, match="empty"):
         read_settlement_register(empty)
     header = tmp_path / "header.csv"
-    header.write_text('"id","region","municipality","settlement","type","population",'
-                      '"latitude_dd","longitude_dd","oktmo"\n')
+    header.write_text(
+        '"id","region","municipality","settlement","type","population",'
+        '"latitude_dd","longitude_dd","oktmo"\n'
+    )
     with pytest.raises(EmptyFileError, match="no rows"):
         read_settlement_register(header)
 
@@ -198,8 +200,9 @@ def test_real_register_known_defects():
     assert res.extra["repaired_leading_zero"] == 6_933
     assert res.extra["municipality_only_8digit"] == 1_831
     sci = res.extra["repaired_scientific"] + int(
-        (res.rejects["reason"].str.contains("scientific") & res.rejects["action"].eq("rejected"))
-        .sum()
+        (
+            res.rejects["reason"].str.contains("scientific") & res.rejects["action"].eq("rejected")
+        ).sum()
     )
     assert sci == 396
     assert res.extra["duplicate_name_rows"] == 3_982

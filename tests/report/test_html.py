@@ -449,7 +449,7 @@ def test_missing_profile_column_raises() -> None:
 
 def test_bad_format_raises() -> None:
     with pytest.raises(ReportInputError):
-        ProfileColumn("x", "x", "x", fmt="percent")  # type: ignore[arg-type]
+        ProfileColumn("x", "x", "x", fmt="percent")
 
 
 @pytest.mark.parametrize(
@@ -474,11 +474,14 @@ def test_format_number(value: object, fmt: str, ru: str | None, en: str | None) 
 @pytest.mark.parametrize(
     ("typ", "pop", "expected"),
     [
-        ("г", 250_000, "city_xl"),
-        ("г.", 249_999, "city_l"),
-        ("пгт", 100_000, "city_l"),
-        ("рп", 50_000, "city_m"),
+        ("г", 250_001, "city_xl"),
+        ("г", 250_000, "city_l"),
+        ("г.", 100_001, "city_l"),
+        ("пгт", 100_000, "city_m"),
+        ("рп", 50_001, "city_m"),
+        ("рп", 50_000, "city_s"),
         ("П.г.т.", 49_999, "city_s"),
+        ("Город", 60_000, "city_m"),
         ("кп", 10, "city_s"),
         ("с", 250_000, "rural_l"),
         ("д", 1_000, "rural_l"),
@@ -556,6 +559,24 @@ def test_projected_crs_is_reprojected() -> None:
     for (gx, gy), (wx, wy) in zip(got, want, strict=True):
         assert float(gx) == pytest.approx(float(wx), abs=0.2)
         assert float(gy) == pytest.approx(float(wy), abs=0.2)
+
+
+def test_municipalities_without_geometry_and_polygon_settlements() -> None:
+    s = make_settlements()
+    s.loc[s.index[0], "geometry"] = Point(38.0, 59.0).buffer(0.05)
+    plain = pd.DataFrame(make_municipalities().drop(columns="geometry"))
+    html = render_report(
+        s,
+        plain,
+        make_profile(),
+        COLUMNS,
+        SUMMARY,
+        make_provenance(modelled=False),
+        region_name="X",
+    )
+    svg = parse(html)[0].find_id("map-svg")
+    assert len([c for c in svg.iter("circle") if "data-id" in c.attrs]) == len(SETTLEMENTS)
+    assert svg.iter("rect") == []
 
 
 def test_region_across_the_antimeridian_is_not_split() -> None:

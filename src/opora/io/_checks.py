@@ -139,7 +139,7 @@ def read_text_csv(
     if not text.strip():
         msg = "the file holds only whitespace; export it again from the source"
         raise EmptyFileError(p, msg)
-    types: dict[str, str] = {c: "string" for c in text_columns}
+    types: dict[str, str] = dict.fromkeys(text_columns, "string")
     types.update(dtype or {})
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=types, keep_default_na=True)

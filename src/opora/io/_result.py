@@ -49,7 +49,8 @@ class RejectLog:
         reason
             What is wrong with it.
         action
-            ``"rejected"`` (row dropped), ``"repaired"`` (value fixed) or ``"flagged"`` (kept as is).
+            ``"rejected"`` (row dropped), ``"repaired"`` (value fixed) or ``"flagged"``
+            (kept as is).
         context
             Optional context such as the region of the row or the sheet of a workbook.
         """

@@ -23,6 +23,7 @@ Repair rules (each repair or rejection is written to the reject report):
 * several settlements sharing one 11-digit code keep it as their code; the key
   ``settlement_id`` is the code for the most populous and ``<code>:r<register id>``
   for the others (flagged);
+* rows of type ``р-н`` are districts of a city, not settlements: rejected;
 * coordinates outside 40-82° N or −180…180° E are rejected.
 """
 
@@ -271,17 +272,17 @@ def read_settlement_register(path: str | Path) -> ImportResult:
     for reg, mun, mcode in mode[["region", "municipality", "m"]].itertuples(index=False):
         lookup.setdefault((reg, mun), []).append(mcode)
     drop = pd.Series(False, index=df.index)
+    regions = df["region"].astype(str).to_dict()
+    munis = df["municipality"].astype(str).to_dict()
+    lines = df["_row"].astype(int).to_dict()
     for idx in df.index[kind.isin(["scientific", "missing", "invalid"])]:
         raw_code = code[idx]
+        reg_name = regions[idx]
         prefix = ""
         if kind[idx] == "scientific":
             prefix = f"{float(str(raw_code)):.0f}"[:2]
-        candidates = [
-            c
-            for c in lookup.get((df.at[idx, "region"], df.at[idx, "municipality"]), [])
-            if c.startswith(prefix)
-        ]
-        row = int(df.at[idx, "_row"])
+        candidates = [c for c in lookup.get((reg_name, munis[idx]), []) if c.startswith(prefix)]
+        row = lines[idx]
         if candidates:
             muni[idx] = candidates[0]
             quality[idx] = (
@@ -293,7 +294,7 @@ def read_settlement_register(path: str | Path) -> ImportResult:
                 if kind[idx] == "scientific"
                 else f"code missing; municipality recovered from names as {candidates[0]}"
             )
-            log.add(row, "oktmo", raw_code, why, "repaired", df.at[idx, "region"])
+            log.add(row, "oktmo", raw_code, why, "repaired", reg_name)
         else:
             log.add(
                 row,
@@ -301,7 +302,7 @@ def read_settlement_register(path: str | Path) -> ImportResult:
                 raw_code,
                 f"unusable OKTMO ({kind[idx]}) and no municipality with these names",
                 "rejected",
-                df.at[idx, "region"],
+                reg_name,
             )
             drop[idx] = True
 
@@ -317,6 +318,17 @@ def read_settlement_register(path: str | Path) -> ImportResult:
     )
     drop |= bad_xy
 
+    district = df["type"].str.strip().eq("р-н") & ~drop
+    note(
+        district,
+        "type",
+        df.loc[district, "type"] + " " + df.loc[district, "settlement"],
+        "city district (р-н): a part of a city, not a settlement; its people are counted "
+        "in the city",
+        "rejected",
+    )
+    drop |= district
+
     pop = pd.to_numeric(df["population"], errors="coerce").round().astype("Int64")
     bad_pop = pop.isna() & df["population"].str.strip().ne("") & ~drop
     note(
@@ -326,8 +338,7 @@ def read_settlement_register(path: str | Path) -> ImportResult:
         "population is not a number; kept as missing",
         "flagged",
     )
-    neg = (pop < 0).fillna(False)
-    pop[neg] = pd.NA
+    pop = pop.where(~(pop < 0).fillna(False))
 
     # Duplicates by region + municipality + settlement name.
     key = ["region", "municipality", "settlement"]
@@ -424,6 +435,7 @@ def read_settlement_register(path: str | Path) -> ImportResult:
         "duplicate_name_kept": len(dup_idx),
         "duplicate_rows_rejected": int(exact.sum()),
         "oktmo_shared_suffixed": int(secondary.sum()),
+        "city_districts_rejected": int(district.sum()),
     }
     cols = [*SETTLEMENT_COLUMNS[:-1], "municipality_name", "register_id", "source_row", "geometry"]
     return ImportResult("settlement_register", table[cols], log.to_frame(), rows_read, extra)

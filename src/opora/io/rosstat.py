@@ -25,6 +25,7 @@ import difflib
 import io
 import math
 import re
+import warnings
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -155,8 +156,8 @@ def _fixed_code(
     log: RejectLog,
     *,
     label: str = "OKTMO",
-) -> tuple[pd.Series, pd.Series]:
-    """Return a code column padded to ``width`` digits and a mask of invalid values.
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Return a code padded to ``width`` digits, a mask of invalid and one of padded values.
 
     Codes one digit short lost the leading zero of regions 01-09: they are padded and
     reported as ``repaired``. Missing values are neither padded nor marked invalid; the
@@ -174,7 +175,7 @@ def _fixed_code(
     code = code.where(~short, code.str.zfill(width))
     present = code.notna() & (code != "")
     bad = present & ~code.str.fullmatch(rf"\d{{{width}}}").fillna(False).astype(bool)
-    return code.mask(~present), bad
+    return code.mask(~present), bad, short
 
 
 def _numbers(
@@ -209,6 +210,11 @@ def _cell_number(value: object) -> tuple[float | None, bool]:
         return float(text), False
     except ValueError:
         return None, True
+
+
+def _as_found(values: pd.Series) -> pd.Series:
+    """Values as found in the file, with blanks as ``None`` (not ``'nan'``)."""
+    return values.astype(object).where(values.notna(), None)
 
 
 def _empty_rejects() -> pd.DataFrame:
@@ -306,7 +312,7 @@ def read_population_bulletin(path: str | Path, region: str | None = None) -> Imp
     terson = terson.where(~terson_short, "0" + terson)
     terson_ok = terson.str.fullmatch(r"\d{10}|\d{15}").fillna(False).astype(bool)
 
-    oktmo8, bad8 = _fixed_code(raw, "oktmo8", 8, log)
+    oktmo8, bad8, _ = _fixed_code(raw, "oktmo8", 8, log)
     from_terson8 = oktmo8.isna() & ~is_settlement & terson_ok
     log.add_many(
         raw.loc[from_terson8, "_row"],
@@ -326,7 +332,7 @@ def read_population_bulletin(path: str | Path, region: str | None = None) -> Imp
         "flagged",
     )
 
-    oktmo11_file, bad11 = _fixed_code(raw, "oktmo11", 11, log)
+    oktmo11_file, bad11, _ = _fixed_code(raw, "oktmo11", 11, log)
     derived11 = terson.str.slice(0, 11).where(terson.str.len() == 15)
     replace11 = is_settlement & derived11.notna() & (oktmo11_file != derived11).fillna(True)
     replace11 = replace11.astype(bool)
@@ -367,9 +373,7 @@ def read_population_bulletin(path: str | Path, region: str | None = None) -> Imp
     )
     rejected = (unknown_level | no_key8 | no_key11).to_numpy()
 
-    region_code = (oktmo8.str.fullmatch(r"\d\d000000").fillna(False) & ~is_settlement).astype(
-        bool
-    )
+    region_code = (oktmo8.str.fullmatch(r"\d\d000000").fillna(False) & ~is_settlement).astype(bool)
     relevel = region_code & (level != "region").fillna(False).astype(bool) & ~unknown_level
     log.add_many(
         raw.loc[relevel, "_row"],
@@ -380,7 +384,7 @@ def read_population_bulletin(path: str | Path, region: str | None = None) -> Imp
     )
     level = level.where(~relevel, "region")
 
-    upper, bad_upper = _fixed_code(raw, "upper_oktmo8", 8, log)
+    upper, bad_upper, _ = _fixed_code(raw, "upper_oktmo8", 8, log)
     log.add_many(
         raw.loc[bad_upper, "_row"],
         "upper_oktmo8",
@@ -397,14 +401,14 @@ def read_population_bulletin(path: str | Path, region: str | None = None) -> Imp
     log.add_many(
         raw.loc[fill_urban, "_row"],
         "pop_urban",
-        raw.loc[fill_urban, "pop_urban"],
+        _as_found(raw.loc[fill_urban, "pop_urban"]),
         "missing; set to pop_total - pop_rural",
         "repaired",
     )
     log.add_many(
         raw.loc[fill_rural, "_row"],
         "pop_rural",
-        raw.loc[fill_rural, "pop_rural"],
+        _as_found(raw.loc[fill_rural, "pop_rural"]),
         "missing; set to pop_total - pop_urban",
         "repaired",
     )
@@ -420,7 +424,11 @@ def read_population_bulletin(path: str | Path, region: str | None = None) -> Imp
     )
     negative = ((total < 0) | (urban < 0) | (rural < 0)).fillna(False).astype(bool)
     log.add_many(
-        raw.loc[negative, "_row"], "pop_total", raw.loc[negative, "pop_total"], "negative", "flagged"
+        raw.loc[negative, "_row"],
+        "pop_total",
+        raw.loc[negative, "pop_total"],
+        "negative",
+        "flagged",
     )
 
     region_name = _text(raw["region"])
@@ -503,7 +511,7 @@ def read_status_list(path: str | Path) -> ImportResult:
     raw = read_text_csv(path, required, text_columns=text_cols)
     log = RejectLog(path)
     name = _squeeze(raw["mo_name"])
-    oktmo8, bad = _fixed_code(raw, "oktmo8", 8, log)
+    oktmo8, bad, _ = _fixed_code(raw, "oktmo8", 8, log)
     whole = name.str.contains("вся территория", case=False, regex=False).fillna(False)
     if "territory_id" in raw.columns:
         whole = whole | (_text(raw["territory_id"]) == "ALL_IN_REGION").fillna(False)
@@ -526,7 +534,7 @@ def read_status_list(path: str | Path) -> ImportResult:
         "no OKTMO and not a whole-region row",
         "rejected",
     )
-    upper, bad_upper = _fixed_code(raw, "upper_oktmo8", 8, log)
+    upper, bad_upper, _ = _fixed_code(raw, "upper_oktmo8", 8, log)
     log.add_many(
         raw.loc[bad_upper, "_row"],
         "upper_oktmo8",
@@ -633,7 +641,9 @@ def _read_urov_sheet(
             # The row under the header either completes it ("в том числе" parts) or is data.
             if excel_row == header_row + 1 and _urov_row_code(_at(row, code_col)) == "":
                 header = [
-                    " ".join(p for p in (header[j] if j < len(header) else "", _norm_header(v)) if p)
+                    " ".join(
+                        p for p in (header[j] if j < len(header) else "", _norm_header(v)) if p
+                    )
                     for j, v in enumerate(row)
                 ]
                 cols = _urov_columns(header, path, sheet)
@@ -643,7 +653,7 @@ def _read_urov_sheet(
     if cols is None:
         cols = _urov_columns(header, path, sheet)
     rows_read = 0
-    municipal: dict[str, list[int]] = {}
+    municipal: dict[str, list[tuple[int, tuple[object, ...]]]] = {}
     for excel_row, row in pending:
         name_raw = _at(row, name_col)
         name = re.sub(r"\s+", " ", str(name_raw)).strip() if name_raw is not None else ""
@@ -669,14 +679,11 @@ def _read_urov_sheet(
                 counts["blank_rows_skipped"] += 1
             continue
         rows_read += 1
-        if code.isdigit() and len(code) <= 2:
-            counts["region_rows_skipped"] += 1
-            continue
-        if re.fullmatch(r"\d{1,2}000000", code):
-            counts["region_rows_skipped"] += 1
-            continue
         if _SUBTOTAL_NAME.match(name):
             counts["subtotal_rows_skipped"] += 1
+            continue
+        if (code.isdigit() and len(code) <= 2) or re.fullmatch(r"\d{1,2}000000", code):
+            counts["region_rows_skipped"] += 1
             continue
         if code == "":
             if has_values or numbered:
@@ -716,12 +723,21 @@ def _read_urov_sheet(
         for kind in ("taxable", "social"):
             if values[kind] is None and not any(k == kind for k, _ in unreadable):
                 log.add(excel_row, kind, None, f"{name}: value missing", "flagged")
+        if taxable == 0.0 and social == 0.0:
+            log.add(
+                excel_row,
+                "taxable",
+                0,
+                f"{name}: taxable income and social payments both 0 (no data?); share missing",
+                "flagged",
+            )
         share = (
             social / (social + taxable)
             if taxable is not None and social is not None and (social + taxable) > 0
             else None
         )
-        municipal.setdefault(oktmo, []).append(excel_row)
+        signature = (name, taxable, social, total)
+        municipal.setdefault(oktmo, []).append((excel_row, signature))
         for icode, value in (
             ("urov14a_taxable_income", taxable),
             ("urov14a_social_payments", social),
@@ -738,19 +754,26 @@ def _read_urov_sheet(
                     "_name": name,
                 }
             )
-    dup_rows = {r for rs in municipal.values() if len(rs) > 1 for r in rs}
-    for oktmo, rs in municipal.items():
-        if len(rs) > 1:
-            for r in rs:
-                others = ", ".join(str(o) for o in rs if o != r)
-                log.add(
-                    r,
-                    "Код ОКТМО",
-                    oktmo,
-                    f"same OKTMO as Excel row(s) {others}; cannot tell which is right",
-                    "rejected",
-                )
-    counts["duplicate_code_rows_rejected"] += len(dup_rows)
+    dup_rows: set[int] = set()
+    for oktmo, seen in municipal.items():
+        if len(seen) < 2:
+            continue
+        first_row, first_sig = seen[0]
+        if all(sig == first_sig for _, sig in seen[1:]):
+            for r, _ in seen[1:]:
+                reason = f"exact repeat of Excel row {first_row} (same name, code and values)"
+                log.add(r, "Код ОКТМО", oktmo, reason, "rejected")
+                dup_rows.add(r)
+                counts["repeated_rows_rejected"] += 1
+            continue
+        for r, _ in seen:
+            others = ", ".join(str(o) for o, _ in seen if o != r)
+            reason = (
+                f"same OKTMO as Excel row(s) {others} with other values; cannot tell which is right"
+            )
+            log.add(r, "Код ОКТМО", oktmo, reason, "rejected")
+            dup_rows.add(r)
+            counts["duplicate_code_rows_rejected"] += 1
     records = [r for r in records if r["_row"] not in dup_rows]
     rejects = log.to_frame()
     rejects["context"] = sheet
@@ -781,8 +804,10 @@ def read_urov14a_workbook(path: str | Path, years: Iterable[int] | None = None) 
     * a numbered (municipal) row whose code is missing, cannot be made 8 digits, or is
       a group code ``NNT00000`` (``Таймырский Долгано-Ненецкий`` = ``04800000``,
       ``г. Липецк`` = ``42700000`` in 2010) is rejected;
-    * two municipal rows of one sheet sharing a code (one of them is mistyped) are both
-      rejected.
+    * a municipal row repeating an earlier one exactly (name, code, values: the
+      Irkutsk block of 2022 is printed twice) is rejected as a repeat; two municipal
+      rows of one sheet sharing a code with different values (one code is mistyped)
+      are both rejected.
 
     Rejects carry ``<workbook name>[<sheet>]`` in ``file``, the Excel row number in
     ``row`` and the sheet in ``context``.
@@ -826,6 +851,7 @@ def read_urov14a_workbook(path: str | Path, years: Iterable[int] | None = None) 
         "blank_rows_skipped": 0,
         "codes_padded": 0,
         "duplicate_code_rows_rejected": 0,
+        "repeated_rows_rejected": 0,
     }
     try:
         names = [str(s) for s in wb.sheetnames]
@@ -867,12 +893,14 @@ def read_urov14a_workbook(path: str | Path, years: Iterable[int] | None = None) 
         }
     )
     rej_frame = (
-        pd.concat(rejects, ignore_index=True)
-        if any(len(r) for r in rejects)
-        else _empty_rejects()
+        pd.concat(rejects, ignore_index=True) if any(len(r) for r in rejects) else _empty_rejects()
     )
     return ImportResult(
-        "rosstat_urov14a", table.reset_index(drop=True), rej_frame[REJECT_COLUMNS], rows_read, counts
+        "rosstat_urov14a",
+        table.reset_index(drop=True),
+        rej_frame[REJECT_COLUMNS],
+        rows_read,
+        counts,
     )
 
 
@@ -958,7 +986,7 @@ def read_org_stats_export(path: str | Path) -> ImportResult:
         msg = f"years start in column {first_col + 1}; expected ownership, region, activity first"
         raise FormatError(p, msg, column="year")
     log = RejectLog(p)
-    parsed: list[tuple[int, str, str, int, str, int]] = []
+    parsed: list[tuple[int, list[str], str, str, int, str, int]] = []
     for line_no, row in lines[data_from:]:
         if not any(c.strip() for c in row):
             continue
@@ -968,6 +996,7 @@ def read_org_stats_export(path: str | Path) -> ImportResult:
         parsed.append(
             (
                 line_no,
+                row,
                 row[0].strip(),
                 row[1].strip(),
                 _indent(row[1]),
@@ -980,14 +1009,13 @@ def read_org_stats_export(path: str | Path) -> ImportResult:
     if not parsed:
         msg = "the export has a header but no data rows"
         raise EmptyFileError(p, msg)
-    base_region = min(r[3] for r in parsed)
+    base_region = min(r[4] for r in parsed)
     records: list[dict[str, Any]] = []
     empty_cells = 0
     stack: list[tuple[int, str]] = []
     section: str | None = None
     block: tuple[str, str] | None = None
-    by_line = dict(lines)
-    for line_no, ownership, region, region_indent, activity, indent in parsed:
+    for line_no, row, ownership, region, region_indent, activity, indent in parsed:
         if (ownership, region) != block:
             block, stack, section = (ownership, region), [], None
         if indent % 4:
@@ -997,10 +1025,11 @@ def read_org_stats_export(path: str | Path) -> ImportResult:
             stack.pop()
         parent = stack[-1][1] if stack else None
         stack.append((depth, activity))
-        is_section = depth == 0 and activity == activity.upper() and any(ch.isalpha() for ch in activity)
+        is_section = (
+            depth == 0 and activity == activity.upper() and any(ch.isalpha() for ch in activity)
+        )
         if depth == 0:
             section = activity if is_section else None
-        row = by_line[line_no]
         for j, year in year_cols.items():
             cell = row[j].strip()
             if cell == "":
@@ -1008,7 +1037,9 @@ def read_org_stats_export(path: str | Path) -> ImportResult:
                 continue
             value, bad = _cell_number(cell)
             if bad:
-                log.add(line_no, str(year), cell, "not a number; kept as missing", "flagged", region)
+                log.add(
+                    line_no, str(year), cell, "not a number; kept as missing", "flagged", region
+                )
             records.append(
                 {
                     "ownership": ownership,
@@ -1147,11 +1178,11 @@ def read_hflabs_cities(path: str | Path) -> ImportResult:
     dup = oktmo.notna() & oktmo.duplicated(keep=False)
     log.add_many(raw.loc[dup, "_row"], "oktmo", oktmo[dup], "OKTMO shared by two cities", "flagged")
 
-    okato, bad_okato = _fixed_code(raw, "okato", 11, log, label="OKATO")
+    okato, bad_okato, _ = _fixed_code(raw, "okato", 11, log, label="OKATO")
     log.add_many(
         raw.loc[bad_okato, "_row"], "okato", raw.loc[bad_okato, "okato"], "not 11 digits", "flagged"
     )
-    kladr, bad_kladr = _fixed_code(raw, "kladr_id", 13, log, label="KLADR code")
+    kladr, bad_kladr, _ = _fixed_code(raw, "kladr_id", 13, log, label="KLADR code")
     log.add_many(
         raw.loc[bad_kladr, "_row"],
         "kladr_id",
@@ -1162,6 +1193,7 @@ def read_hflabs_cities(path: str | Path) -> ImportResult:
 
     city = _squeeze(raw["city"])
     city_type = _text(raw["city_type"])
+    filled = 0
     if "settlement" in raw.columns:
         settlement = _squeeze(raw["settlement"])
         stype = _text(raw["settlement_type"]) if "settlement_type" in raw.columns else city_type
@@ -1174,26 +1206,41 @@ def read_hflabs_cities(path: str | Path) -> ImportResult:
             "repaired",
         )
         city, city_type = city.where(~use, settlement), city_type.where(~use, stype)
+        filled += int(use.sum())
     if "area" in raw.columns and "area_type" in raw.columns:
         use = city.isna() & (_text(raw["area_type"]) == "г").fillna(False).astype(bool)
         log.add_many(
-            raw.loc[use, "_row"], "city", raw.loc[use, "area"], "city empty; taken from area", "repaired"
+            raw.loc[use, "_row"],
+            "city",
+            raw.loc[use, "area"],
+            "city empty; taken from area",
+            "repaired",
         )
         city = city.where(~use, _squeeze(raw["area"]))
         city_type = city_type.where(~use, "г")
+        filled += int(use.sum())
     use = city.isna() & (_text(raw["region_type"]) == "г").fillna(False).astype(bool)
     log.add_many(
-        raw.loc[use, "_row"], "city", raw.loc[use, "region"], "city empty; taken from region", "repaired"
+        raw.loc[use, "_row"],
+        "city",
+        raw.loc[use, "region"],
+        "city empty; taken from region",
+        "repaired",
     )
     city = city.where(~use, _squeeze(raw["region"]))
     city_type = city_type.where(~use, "г")
+    filled += int(use.sum())
     left = city.isna()
-    log.add_many(raw.loc[left, "_row"], "city", raw.loc[left, "city"], "city name missing", "flagged")
+    log.add_many(
+        raw.loc[left, "_row"], "city", raw.loc[left, "city"], "city name missing", "flagged"
+    )
 
     lat = _numbers(raw, "geo_lat", log)
     lon = _numbers(raw, "geo_lon", log)
     off = ((lat.abs() > 90) | (lon.abs() > 180)).fillna(False).astype(bool)
-    log.add_many(raw.loc[off, "_row"], "geo_lat", raw.loc[off, "geo_lat"], "out of range", "flagged")
+    log.add_many(
+        raw.loc[off, "_row"], "geo_lat", raw.loc[off, "geo_lat"], "out of range", "flagged"
+    )
     population = _numbers(raw, "population", log)
     frac = (population % 1 != 0).fillna(False).astype(bool)
     log.add_many(
@@ -1231,9 +1278,7 @@ def read_hflabs_cities(path: str | Path) -> ImportResult:
     extra = {
         "oktmo_padded": int((lost11 | lost8).sum()),
         "oktmo_municipality_only": int(is8.sum()),
-        "city_name_filled": int(
-            (log.to_frame()["column"] == "city").sum() - int(left.sum()) if len(log) else 0
-        ),
+        "city_name_filled": filled,
     }
     return ImportResult("hflabs_cities", table, log.to_frame(), len(raw), extra)
 
@@ -1281,18 +1326,27 @@ def read_big_cities(path: str | Path) -> ImportResult:
         "longitude_dd",
         *BIG_CITIES_BUDGET_COLUMNS,
     ]
-    raw = read_text_csv(path, required, text_columns=text_cols)
+    with warnings.catch_warnings():
+        # 170 columns: pandas warns that inserting the row-number column fragments the frame
+        warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
+        raw = read_text_csv(path, required, text_columns=text_cols)
     log = RejectLog(path)
     first = str(raw.columns[1])
     if first == "" or first.startswith("Unnamed:"):
         raw = raw.drop(columns=[raw.columns[1]])
-    oktmo, bad = _fixed_code(raw, "oktmo", 8, log)
+    oktmo, bad, padded = _fixed_code(raw, "oktmo", 8, log)
     missing = oktmo.isna()
-    log.add_many(raw.loc[bad, "_row"], "oktmo", raw.loc[bad, "oktmo"], "not an 8-digit OKTMO", "rejected")
-    log.add_many(raw.loc[missing, "_row"], "oktmo", raw.loc[missing, "oktmo"], "OKTMO missing", "rejected")
+    log.add_many(
+        raw.loc[bad, "_row"], "oktmo", raw.loc[bad, "oktmo"], "not an 8-digit OKTMO", "rejected"
+    )
+    log.add_many(
+        raw.loc[missing, "_row"], "oktmo", raw.loc[missing, "oktmo"], "OKTMO missing", "rejected"
+    )
     year = _numbers(raw, "year", log)
     bad_year = year.isna() | (year % 1 != 0)
-    log.add_many(raw.loc[bad_year, "_row"], "year", raw.loc[bad_year, "year"], "no year", "rejected")
+    log.add_many(
+        raw.loc[bad_year, "_row"], "year", raw.loc[bad_year, "year"], "no year", "rejected"
+    )
     out: dict[str, pd.Series] = {
         "oktmo": oktmo.astype("string"),
         "year": year.where(~bad_year).astype("Int64"),
@@ -1301,7 +1355,7 @@ def read_big_cities(path: str | Path) -> ImportResult:
         if col in raw.columns:
             out[col] = _squeeze(raw[col]).astype("string")
     if "region_oktmo" in raw.columns:
-        reg, bad_reg = _fixed_code(raw, "region_oktmo", 2, log, label="region code")
+        reg, bad_reg, _ = _fixed_code(raw, "region_oktmo", 2, log, label="region code")
         log.add_many(
             raw.loc[bad_reg, "_row"],
             "region_oktmo",
@@ -1319,5 +1373,5 @@ def read_big_cities(path: str | Path) -> ImportResult:
     table, rows = table[~rejected], raw.loc[~rejected, "_row"]
     dup = table.duplicated(["oktmo", "year"], keep=False).to_numpy()
     log.add_many(rows[dup], "oktmo", table.loc[dup, "oktmo"], "city and year repeated", "flagged")
-    extra = {"oktmo_padded": int((raw["oktmo"].astype("string").str.strip().str.len() == 7).sum())}
+    extra = {"oktmo_padded": int(padded.sum()), "rows_rejected": int(rejected.sum())}
     return ImportResult("big_cities", table.reset_index(drop=True), log.to_frame(), len(raw), extra)

@@ -58,6 +58,7 @@ SOURCE_FILES: dict[str, str] = {
 
 _UPPER_COLS = ["oktmo", "name", "type", "status", "centre_name", "lat", "lon"]
 _LOWER_COLS = ["oktmo", "name", "upper_oktmo8", "pop_total"]
+_BUL_SETTLEMENT_COLS = ["oktmo", "name", "upper_oktmo8", "pop_total"]
 
 
 @dataclass
@@ -80,6 +81,9 @@ class SourceBundle:
         8-digit OKTMO codes of the region's municipalities in those official lists.
     indicators
         Long indicators of all sources.
+    bulletin_settlements
+        Settlement-level rows of the Rosstat bulletin (``oktmo`` 11 digits, ``name``,
+        ``upper_oktmo8``, ``pop_total`` on 1 Jan 2024): the towns the bulletin lists.
     imports
         Import summaries (one dict per reader run).
     rejects
@@ -95,6 +99,9 @@ class SourceBundle:
     arctic: set[str]
     far_north: set[str]
     indicators: pd.DataFrame
+    bulletin_settlements: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=_BUL_SETTLEMENT_COLS)
+    )
     imports: list[dict[str, Any]] = field(default_factory=list)
     rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
     provenance: list[Provenance] = field(default_factory=list)
@@ -126,8 +133,9 @@ def list_regions(dictionary: pd.DataFrame) -> pd.DataFrame:
     """
     active = dictionary[dictionary["active"]]
     grp = active.assign(prefix=active["oktmo"].str.slice(0, 2)).groupby("region_name")
-    out = grp.agg(oktmo_prefix=("prefix", lambda s: s.mode().iloc[0]),
-                  municipalities=("oktmo", "nunique")).reset_index()
+    out = grp.agg(
+        oktmo_prefix=("prefix", lambda s: s.mode().iloc[0]), municipalities=("oktmo", "nunique")
+    ).reset_index()
     return out.rename(columns={"region_name": "region"}).sort_values("region")
 
 
@@ -209,9 +217,13 @@ def read_sources(data_dir: str | Path, region: str) -> SourceBundle:
 
     bul = read_population_bulletin(_path(d, "bulletin"))
     results.append(bul)
-    b = bul.table[bul.table["oktmo8"].fillna(bul.table["upper_oktmo8"]).astype(str)
-                  .str.startswith(prefix)]
+    b = bul.table[
+        bul.table["oktmo8"].fillna(bul.table["upper_oktmo8"]).astype(str).str.startswith(prefix)
+    ]
     lower = b[b["level"] == "mo_lower"].rename(columns={"oktmo8": "oktmo"})[_LOWER_COLS]
+    bul_settlements = b[b["level"] == "settlement"].rename(columns={"oktmo11": "oktmo"})[
+        _BUL_SETTLEMENT_COLS
+    ]
     ind = [_bulletin_indicators(b)]
 
     status: dict[str, set[str]] = {}
@@ -230,15 +242,28 @@ def read_sources(data_dir: str | Path, region: str) -> SourceBundle:
     ind.append(uro.table[uro.table["oktmo"].str.startswith(prefix)])
     prov = _provenance(name, bashkortostan=prefix == "80")
     if prefix == "80":
-        for reader, key in ((read_bdmo_long, "bdmo_bashkortostan"),
-                            (read_employment_shares, "employment_bashkortostan")):
+        for reader, key in (
+            (read_bdmo_long, "bdmo_bashkortostan"),
+            (read_employment_shares, "employment_bashkortostan"),
+        ):
             res = reader(_path(d, key))
             results.append(res)
             ind.append(res.table)
     imports, rejects = _collect(results)
     indicators = pd.concat(ind, ignore_index=True)[INDICATOR_COLUMNS]
-    return SourceBundle(name, prefix, upper, lower.reset_index(drop=True), status["arctic"],
-                        status["far_north"], indicators, imports, rejects, prov)
+    return SourceBundle(
+        name,
+        prefix,
+        upper,
+        lower.reset_index(drop=True),
+        status["arctic"],
+        status["far_north"],
+        indicators,
+        bul_settlements.reset_index(drop=True),
+        imports,
+        rejects,
+        prov,
+    )
 
 
 def _bulletin_indicators(b: pd.DataFrame) -> pd.DataFrame:
@@ -249,37 +274,78 @@ def _bulletin_indicators(b: pd.DataFrame) -> pd.DataFrame:
         ("pop_urban", "bul_population_urban", "Городское население на 1 января"),
         ("pop_rural", "bul_population_rural", "Сельское население на 1 января"),
     ):
-        frames.append(pd.DataFrame({
-            "oktmo": rows["oktmo8"].astype(str), "code": code, "name": name,
-            "unit": "человек", "year": 2024, "period": "на 1 января", "dimension": "",
-            "value": rows[col].astype(float),
-            "source": "Rosstat bulletin: population by municipality on 1 Jan 2024",
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "oktmo": rows["oktmo8"].astype(str),
+                    "code": code,
+                    "name": name,
+                    "unit": "человек",
+                    "year": 2024,
+                    "period": "на 1 января",
+                    "dimension": "",
+                    "value": rows[col].astype(float),
+                    "source": "Rosstat bulletin: population by municipality on 1 Jan 2024",
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
 def _provenance(region: str, *, bashkortostan: bool) -> list[Provenance]:
     recs = [
-        Provenance("municipalities", "SberIndex dictionary of municipalities", "CC BY-SA 4.0",
-                   "2024", "real", SOURCE_FILES["dictionary"]),
-        Provenance("municipalities", "Rosstat bulletin: population by municipality",
-                   "Rosstat official publication", "2024-01-01", "real",
-                   SOURCE_FILES["bulletin"]),
-        Provenance("municipalities", "Rosstat bulletin: Arctic zone and Far North lists",
-                   "Rosstat official publication", "2024", "real",
-                   f"{SOURCE_FILES['arctic']}; {SOURCE_FILES['far_north']}"),
-        Provenance("indicators", "SberIndex open data: market access, population, migration, "
-                   "wages, consumer spending", "CC BY-SA 4.0", "2023-2024", "real",
-                   "sberindex/*.parquet"),
-        Provenance("indicators", "Rosstat Urov-14a: social payments and taxable incomes",
-                   "Rosstat official publication", "2010-2022", "real",
-                   SOURCE_FILES["urov14a"]),
+        Provenance(
+            "municipalities",
+            "SberIndex dictionary of municipalities",
+            "CC BY-SA 4.0",
+            "2024",
+            "real",
+            SOURCE_FILES["dictionary"],
+        ),
+        Provenance(
+            "municipalities",
+            "Rosstat bulletin: population by municipality",
+            "Rosstat official publication",
+            "2024-01-01",
+            "real",
+            SOURCE_FILES["bulletin"],
+        ),
+        Provenance(
+            "municipalities",
+            "Rosstat bulletin: Arctic zone and Far North lists",
+            "Rosstat official publication",
+            "2024",
+            "real",
+            f"{SOURCE_FILES['arctic']}; {SOURCE_FILES['far_north']}",
+        ),
+        Provenance(
+            "indicators",
+            "SberIndex open data: market access, population, migration, wages, consumer spending",
+            "CC BY-SA 4.0",
+            "2023-2024",
+            "real",
+            "sberindex/*.parquet",
+        ),
+        Provenance(
+            "indicators",
+            "Rosstat Urov-14a: social payments and taxable incomes",
+            "Rosstat official publication",
+            "2010-2022",
+            "real",
+            SOURCE_FILES["urov14a"],
+        ),
     ]
     if bashkortostan:
-        recs.append(Provenance(
-            "indicators", "Rosstat municipal database, Republic of Bashkortostan (tochno.st)",
-            "CC BY 4.0", "2023-2025", "real",
-            f"{SOURCE_FILES['bdmo_bashkortostan']}; {SOURCE_FILES['employment_bashkortostan']}"))
+        recs.append(
+            Provenance(
+                "indicators",
+                "Rosstat municipal database, Republic of Bashkortostan (tochno.st)",
+                "CC BY 4.0",
+                "2023-2025",
+                "real",
+                f"{SOURCE_FILES['bdmo_bashkortostan']}; {SOURCE_FILES['employment_bashkortostan']}",
+            )
+        )
     _ = region
     return recs
 
@@ -312,13 +378,19 @@ def write_embedded(bundle: SourceBundle, out_dir: str | Path) -> Path:
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    meta = {"region": bundle.region, "oktmo_prefix": bundle.oktmo_prefix,
-            "arctic": sorted(bundle.arctic), "far_north": sorted(bundle.far_north),
-            "imports": bundle.imports}
-    (out / "region.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
-                                     encoding="utf-8")
+    meta = {
+        "region": bundle.region,
+        "oktmo_prefix": bundle.oktmo_prefix,
+        "arctic": sorted(bundle.arctic),
+        "far_north": sorted(bundle.far_north),
+        "imports": bundle.imports,
+    }
+    (out / "region.json").write_text(
+        json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     bundle.upper.to_csv(out / "municipalities_upper.csv", index=False)
     bundle.lower.to_csv(out / "municipalities_lower.csv", index=False)
+    bundle.bulletin_settlements.to_csv(out / "bulletin_settlements.csv", index=False)
     bundle.indicators.to_csv(out / "indicators.csv.gz", index=False)
     provenance_frame(bundle.provenance).to_csv(out / "provenance.csv", index=False)
     region_rejects = bundle.rejects[
@@ -348,8 +420,14 @@ def read_embedded(folder: str | Path | None = None) -> SourceBundle:
         If the folder lacks one of the subset files.
     """
     d = Path(folder) if folder is not None else embedded_dir()
-    need = ["region.json", "municipalities_upper.csv", "municipalities_lower.csv",
-            "indicators.csv.gz", "provenance.csv"]
+    need = [
+        "region.json",
+        "municipalities_upper.csv",
+        "municipalities_lower.csv",
+        "bulletin_settlements.csv",
+        "indicators.csv.gz",
+        "provenance.csv",
+    ]
     for n in need:
         if not (d / n).exists():
             msg = f"{d / n}: embedded default file missing; reinstall opora"
@@ -358,21 +436,44 @@ def read_embedded(folder: str | Path | None = None) -> SourceBundle:
     text = {"oktmo": "string", "upper_oktmo8": "string"}
     upper = pd.read_csv(d / "municipalities_upper.csv", dtype=text)
     lower = pd.read_csv(d / "municipalities_lower.csv", dtype=text)
-    ind = pd.read_csv(d / "indicators.csv.gz", dtype={"oktmo": "string", "code": "string",
-                                                      "dimension": "string",
-                                                      "period": "string"},
-                      keep_default_na=False, na_values={"value": [""]})
+    bul_s = pd.read_csv(d / "bulletin_settlements.csv", dtype=text)
+    ind = pd.read_csv(
+        d / "indicators.csv.gz",
+        dtype={"oktmo": "string", "code": "string", "dimension": "string", "period": "string"},
+        keep_default_na=False,
+        na_values={"value": [""]},
+    )
     ind["year"] = ind["year"].astype("Int64")
     ind["value"] = pd.to_numeric(ind["value"], errors="coerce")
     prov_df = pd.read_csv(d / "provenance.csv", dtype="string", keep_default_na=False)
-    prov = [Provenance(r.table, r.source, r.licence, r.date, r.kind, r.detail)
-            for r in prov_df.itertuples(index=False)]
+    prov = [
+        Provenance(
+            str(r["table"]),
+            str(r["source"]),
+            str(r["licence"]),
+            str(r["date"]),
+            "modelled" if r["kind"] == "modelled" else "real",
+            str(r["detail"]),
+        )
+        for r in prov_df.to_dict("records")
+    ]
     rej_path = d / "rejects_at_build.csv.gz"
-    rejects = (pd.read_csv(rej_path, dtype={"value": "string"}) if rej_path.exists()
-               else pd.DataFrame(columns=REJECT_COLUMNS))
+    rejects = (
+        pd.read_csv(rej_path, dtype={"value": "string"})
+        if rej_path.exists()
+        else pd.DataFrame(columns=REJECT_COLUMNS)
+    )
     imports = [{**i, "source": f"{i['source']} (at build)"} for i in meta["imports"]]
-    return SourceBundle(meta["region"], meta["oktmo_prefix"], upper, lower,
-                        set(meta["arctic"]), set(meta["far_north"]), ind[INDICATOR_COLUMNS],
-                        imports, rejects, prov)
-
-
+    return SourceBundle(
+        meta["region"],
+        meta["oktmo_prefix"],
+        upper,
+        lower,
+        set(meta["arctic"]),
+        set(meta["far_north"]),
+        ind[INDICATOR_COLUMNS],
+        bul_s,
+        imports,
+        rejects,
+        prov,
+    )

@@ -43,8 +43,9 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
         if isinstance(dt, pd.StringDtype) or str(dt) in {"str", "string"}:
             out[col] = out[col].astype(object).where(out[col].notna(), None)
         elif str(dt) == "Int64":
-            out[col] = out[col].astype("float64") if out[col].isna().any() else out[col].astype(
-                "int64")
+            out[col] = (
+                out[col].astype("float64") if out[col].isna().any() else out[col].astype("int64")
+            )
         elif str(dt) == "boolean":
             out[col] = out[col].fillna(False).astype(bool)
     return out
@@ -89,8 +90,7 @@ def write_workspace(
     if gpkg.exists():
         gpkg.unlink()
     pyogrio.write_dataframe(_plain(settlements), gpkg, layer="settlements", driver="GPKG")
-    pyogrio.write_dataframe(_plain(municipalities), gpkg, layer="municipalities",
-                            driver="GPKG")
+    pyogrio.write_dataframe(_plain(municipalities), gpkg, layer="municipalities", driver="GPKG")
     pyogrio.write_dataframe(_plain(provenance), gpkg, layer="provenance", driver="GPKG")
     indicators.to_parquet(paths["indicators"], index=False)
     provenance.to_csv(paths["provenance"], index=False)

@@ -17,7 +17,13 @@ from opora.model.schemas import (
     validate,
 )
 
-__all__ = ["Region", "build_municipalities", "lower_type", "upper_type"]
+__all__ = [
+    "Region",
+    "build_municipalities",
+    "lower_type",
+    "supplement_settlements",
+    "upper_type",
+]
 
 _UPPER_TYPES = {
     "муниципальный район": "municipal_district",
@@ -85,8 +91,9 @@ class Region:
         """
         validate(self.municipalities, MunicipalitySchema)
         ind = self.indicators.astype(
-            {c: object for c in ("oktmo", "code", "name", "unit", "period", "dimension",
-                                 "source")}
+            dict.fromkeys(
+                ("oktmo", "code", "name", "unit", "period", "dimension", "source"), object
+            )
         )
         validate(ind, IndicatorSchema)
         return self
@@ -172,41 +179,46 @@ def build_municipalities(
         Columns :data:`~opora.model.schemas.MUNICIPALITY_COLUMNS`, EPSG:4326.
     """
     status = upper["status"].fillna("").astype(str)
-    up = pd.DataFrame({
-        "oktmo": upper["oktmo"].astype(str),
-        "name": upper["name"].astype(str),
-        "type": upper["type"].map(upper_type),
-        "level": "upper",
-        "parent_oktmo": f"{oktmo_prefix}000000",
-        "region": region,
-        "centre_name": upper["centre_name"].astype(object),
-        "is_regional_centre": status.str.contains("административный_центр"),
-        "is_zato": status.str.contains("ЗАТО"),
-        "lat": upper["lat"].astype(float),
-        "lon": upper["lon"].astype(float),
-        "centre_source": "SberIndex dictionary",
-    })
+    up = pd.DataFrame(
+        {
+            "oktmo": upper["oktmo"].astype(str),
+            "name": upper["name"].astype(str),
+            "type": upper["type"].map(upper_type),
+            "level": "upper",
+            "parent_oktmo": f"{oktmo_prefix}000000",
+            "region": region,
+            "centre_name": upper["centre_name"].astype(object),
+            "is_regional_centre": status.str.contains("административный_центр"),
+            "is_zato": status.str.contains("ЗАТО"),
+            "lat": upper["lat"].astype(float),
+            "lon": upper["lon"].astype(float),
+            "centre_source": "SberIndex dictionary",
+        }
+    )
     s = settlements[settlements["oktmo"].notna()]
     s = s.assign(m8=s["oktmo"].str.slice(0, 8), pop=s["population"].fillna(-1))
     s = s.sort_values("pop", ascending=False, kind="stable").drop_duplicates("m8")
     centre = s.set_index("m8")
     lo = lower.copy()
     lo_c = centre.reindex(lo["oktmo"].astype(str))
-    low = pd.DataFrame({
-        "oktmo": lo["oktmo"].astype(str).to_numpy(),
-        "name": lo["name"].astype(str).to_numpy(),
-        "type": [lower_type(n) for n in lo["name"].astype(str)],
-        "level": "lower",
-        "parent_oktmo": lo["upper_oktmo8"].astype(str).to_numpy(),
-        "region": region,
-        "centre_name": lo_c["name"].to_numpy(),
-        "is_regional_centre": False,
-        "is_zato": False,
-        "lat": lo_c.geometry.y.to_numpy() if len(lo_c) else np.array([]),
-        "lon": lo_c.geometry.x.to_numpy() if len(lo_c) else np.array([]),
-        "centre_source": np.where(lo_c["name"].notna().to_numpy(),
-                                  "most populous register settlement", "unknown"),
-    })
+    low = pd.DataFrame(
+        {
+            "oktmo": lo["oktmo"].astype(str).to_numpy(),
+            "name": lo["name"].astype(str).to_numpy(),
+            "type": [lower_type(n) for n in lo["name"].astype(str)],
+            "level": "lower",
+            "parent_oktmo": lo["upper_oktmo8"].astype(str).to_numpy(),
+            "region": region,
+            "centre_name": lo_c["name"].to_numpy(),
+            "is_regional_centre": False,
+            "is_zato": False,
+            "lat": lo_c.geometry.y.to_numpy() if len(lo_c) else np.array([]),
+            "lon": lo_c.geometry.x.to_numpy() if len(lo_c) else np.array([]),
+            "centre_source": np.where(
+                lo_c["name"].notna().to_numpy(), "most populous register settlement", "unknown"
+            ),
+        }
+    )
     allm = pd.concat([up, low], ignore_index=True).drop_duplicates("oktmo")
     allm["is_arctic"] = allm["oktmo"].isin(arctic)
     allm["is_far_north"] = allm["oktmo"].isin(far_north)
@@ -216,3 +228,136 @@ def build_municipalities(
         gdf[col] = gdf[col].astype(bool)
     gdf["centre_name"] = gdf["centre_name"].astype(object).where(gdf["centre_name"].notna(), None)
     return gdf[MUNICIPALITY_COLUMNS]
+
+
+def _kind_and_name(name: str) -> tuple[str, str]:
+    parts = name.strip().split(" ", 1)
+    kinds = {"г", "пгт", "рп", "кп", "дп", "гп", "с", "д", "п", "ст", "ст-ца", "х"}
+    if len(parts) == 2 and parts[0].rstrip(".") in kinds:
+        return parts[0].rstrip("."), parts[1].strip()
+    return "", name.strip()
+
+
+def supplement_settlements(
+    settlements: gpd.GeoDataFrame,
+    bulletin: pd.DataFrame,
+    upper: pd.DataFrame,
+    *,
+    region: str,
+) -> tuple[gpd.GeoDataFrame, dict[str, Any], pd.DataFrame]:
+    """Bring the Rosstat bulletin's towns into the settlement table.
+
+    The bulletin gives population on 1 January 2024 for the towns it lists. Where the
+    register has the same 11-digit OKTMO, its population and year are replaced by the
+    bulletin's. A bulletin town missing from the register (the register lacks some
+    regional capitals, such as Ufa) is added at the centre point of its municipality
+    when that centre carries the same name; otherwise it is reported, not placed.
+
+    Parameters
+    ----------
+    settlements
+        The region's settlements from the register.
+    bulletin
+        Settlement rows of the bulletin (``oktmo, name, upper_oktmo8, pop_total``).
+    upper
+        Top-level municipalities with ``oktmo, centre_name, lat, lon``.
+    region
+        Region name.
+
+    Returns
+    -------
+    tuple
+        The settlements, a summary dict (``updated``, ``added``, ``not_placed``) and a
+        reject report of the bulletin rows that could not be placed.
+    """
+    s = settlements.copy()
+    b = bulletin.dropna(subset=["oktmo"]).copy()
+    b["oktmo"] = b["oktmo"].astype(str)
+    b["pop"] = pd.to_numeric(b["pop_total"], errors="coerce").round().astype("Int64")
+    parsed = [_kind_and_name(str(n)) for n in b["name"]]
+    b["kind"] = [k for k, _ in parsed]
+    b["bare"] = [n.replace("ё", "е").lower() for _, n in parsed]
+    # A register row is the bulletin's town when code, name and type agree: the register
+    # gives some villages the code of the town they stand in.
+    s_bare = s["name"].astype(str).str.replace("ё", "е").str.lower()
+    key_s = s["oktmo"].astype(str) + "|" + s_bare + "|" + s["type"].astype(str)
+    key_b = b["oktmo"] + "|" + b["bare"] + "|" + b["kind"]
+    by_key = pd.Series(b["pop"].to_numpy(), index=key_b).groupby(level=0).first()
+    have = key_s.isin(by_key.index)
+    s.loc[have, "population"] = key_s[have].map(by_key).astype("Int64").to_numpy()
+    s.loc[have, "population_year"] = 2024
+    towns = b[b["kind"] != ""]
+    missing = towns[
+        ~(towns["oktmo"] + "|" + towns["bare"] + "|" + towns["kind"]).isin(set(key_s[have]))
+    ]
+    centres = upper.assign(centre=upper["centre_name"].fillna("").str.replace("ё", "е"))
+    centres = centres.set_index("oktmo")
+    added: list[dict[str, Any]] = []
+    rejects: list[dict[str, Any]] = []
+    centre_of = centres["centre"].astype(str).to_dict()
+    lat_of = centres["lat"].astype(float).to_dict()
+    lon_of = centres["lon"].astype(float).to_dict()
+    for row in missing.itertuples(index=False):
+        kind, bare = _kind_and_name(str(row.name))
+        up = str(row.upper_oktmo8)
+        same = centre_of.get(up, "").strip() == str(row.name).replace("ё", "е").strip()
+        if not same or np.isnan(lat_of.get(up, np.nan)):
+            rejects.append(
+                {
+                    "file": "Rosstat bulletin 2024 (settlement level)",
+                    "row": None,
+                    "column": "oktmo11",
+                    "value": row.oktmo,
+                    "reason": f"{row.name}: not in the register and no centre point of the same "
+                    "name to place it",
+                    "action": "flagged",
+                    "context": region,
+                }
+            )
+            continue
+        added.append(
+            {
+                "settlement_id": row.oktmo,
+                "oktmo": row.oktmo,
+                "name": bare,
+                "type": kind or "г",
+                "municipality_oktmo": str(row.oktmo)[:8],
+                "region": region,
+                "population": row.pop,
+                "population_year": 2024,
+                "oktmo_quality": "ok",
+                "duplicate_name": False,
+                "municipality_name": "",
+                "register_id": "",
+                "source_row": -1,
+                "geometry_lon": lon_of[up],
+                "geometry_lat": lat_of[up],
+            }
+        )
+    if added:
+        a = pd.DataFrame(added)
+        ag = gpd.GeoDataFrame(
+            a.drop(columns=["geometry_lon", "geometry_lat"]),
+            geometry=gpd.points_from_xy(a["geometry_lon"], a["geometry_lat"]),
+            crs=s.crs,
+        )
+        ag["population"] = ag["population"].astype("Int64")
+        ag["population_year"] = ag["population_year"].astype("Int64")
+        s = pd.concat([s, ag[s.columns]], ignore_index=True)
+    s["population_year"] = s["population_year"].astype("Int64")
+    districts = len(b) - len(towns)
+    summary = {
+        "source": "bulletin towns → settlements",
+        "read": len(b),
+        "kept": int(have.sum()) + len(added),
+        "repaired": 0,
+        "rejected": 0,
+        "flagged": len(rejects),
+        "city_districts_not_settlements": districts,
+        "population_updated_2024": int(have.sum()),
+        "added_from_bulletin": len(added),
+    }
+    rej = pd.DataFrame(
+        rejects, columns=["file", "row", "column", "value", "reason", "action", "context"]
+    )
+    return gpd.GeoDataFrame(s, geometry="geometry", crs=settlements.crs), summary, rej

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Protocol
 
 import geopandas as gpd
 import jinja2
@@ -29,6 +29,7 @@ __all__ = [
     "SIZE_CLASSES",
     "URBAN_TYPES",
     "ProfileColumn",
+    "ProfileColumnLike",
     "ReportInputError",
     "UnknownLanguageError",
     "format_number",
@@ -46,7 +47,6 @@ class ReportInputError(ValueError, OporaError):
     """A table given to the report lacks a column the report needs, or holds a bad value."""
 
 
-NumberFormat = Literal["int", "float1", "pct1", "float2"]
 _FORMATS: Final[frozenset[str]] = frozenset({"int", "float1", "pct1", "float2"})
 
 
@@ -75,7 +75,7 @@ class ProfileColumn:
     label_en: str
     unit_ru: str = ""
     unit_en: str = ""
-    fmt: NumberFormat = "float1"
+    fmt: str = "float1"
     source: str = ""
 
     def __post_init__(self) -> None:
@@ -116,6 +116,38 @@ class ProfileColumn:
             The unit, possibly empty.
         """
         return self.unit_ru if lang == "ru" else self.unit_en
+
+
+class ProfileColumnLike(Protocol):
+    """Anything with the attributes of :class:`ProfileColumn` (such as ``ProfileField``)."""
+
+    @property
+    def key(self) -> str:
+        """Column name in the profile table."""
+
+    @property
+    def label_ru(self) -> str:
+        """Russian header."""
+
+    @property
+    def label_en(self) -> str:
+        """English header."""
+
+    @property
+    def unit_ru(self) -> str:
+        """Russian unit."""
+
+    @property
+    def unit_en(self) -> str:
+        """English unit."""
+
+    @property
+    def fmt(self) -> str:
+        """Number format."""
+
+    @property
+    def source(self) -> str:
+        """Source text."""
 
 
 # --------------------------------------------------------------------------- numbers
@@ -250,10 +282,11 @@ def size_class(settlement_type: object, population: object) -> str:
     """Return the map size class of a settlement.
 
     Urban settlements (types in :data:`URBAN_TYPES`: ``г``, ``пгт``, ``рп``, ``кп``,
-    ``дп``, ``гп``) are ``city_xl`` (250 000 and more), ``city_l`` (100 000 to
-    249 999), ``city_m`` (50 000 to 99 999) or ``city_s`` (under 50 000); all other
-    settlements are ``rural_l`` (1 000 and more) or ``rural_s`` (under 1 000).
-    A settlement without population is ``no_data`` whatever its type.
+    ``дп``, ``гп``) are ``city_s`` up to and including 50 000 people, ``city_m`` up
+    to 100 000, ``city_l`` up to 250 000 and ``city_xl`` above (the bounds of
+    :func:`opora.analysis.size_class`); all other settlements are ``rural_l``
+    (1 000 and more) or ``rural_s`` (under 1 000). A settlement without population
+    is ``no_data`` whatever its type.
 
     Parameters
     ----------
@@ -271,11 +304,11 @@ def size_class(settlement_type: object, population: object) -> str:
     if pop is None:
         return "no_data"
     if _normalise_type(settlement_type) in URBAN_TYPES:
-        if pop >= 250_000:
+        if pop > 250_000:
             return "city_xl"
-        if pop >= 100_000:
+        if pop > 100_000:
             return "city_l"
-        if pop >= 50_000:
+        if pop > 50_000:
             return "city_m"
         return "city_s"
     return "rural_l" if pop >= 1_000 else "rural_s"
@@ -302,13 +335,15 @@ def _fmt_coord(value: float) -> str:
 
 def _lonlat(frame: Any) -> tuple[np.ndarray[Any, np.dtype[np.float64]], ...]:
     """Return longitude and latitude arrays of a GeoDataFrame's points (NaN when missing)."""
+    lon = np.full(len(frame), np.nan)
+    lat = np.full(len(frame), np.nan)
+    if len(frame) == 0 or not hasattr(frame, "geometry"):
+        return lon, lat
     geoms = frame.geometry
     if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
         geoms = geoms.to_crs("EPSG:4326")
     usable = geoms.notna() & ~geoms.is_empty
     points = geoms.where(~usable | (geoms.geom_type == "Point"), geoms.representative_point())
-    lon = np.full(len(frame), np.nan)
-    lat = np.full(len(frame), np.nan)
     mask = usable.to_numpy(dtype=bool)
     if mask.any():
         lon[mask] = points[usable].x.to_numpy(dtype=float)
@@ -433,7 +468,7 @@ def _build_map(
     """Project settlements and municipal centres and prepare the map's SVG elements."""
     _require(settlements, ["settlement_id", "name", "type", "population"], "settlements")
     s_lon, s_lat = _lonlat(settlements)
-    if len(municipalities) and "geometry" in municipalities.columns:
+    if len(municipalities) and hasattr(municipalities, "geometry"):
         _require(municipalities, ["name"], "municipalities")
         upper = (
             municipalities["level"].astype("string").fillna("upper").eq("upper").to_numpy(bool)
@@ -513,11 +548,12 @@ def _build_map(
     towns.sort(key=lambda i: -(pops[i] or 0.0))
     labels = []
     for i in towns[:_MAX_LABELS]:
-        x, y, r = float(sx[i]), float(sy[i]), _RADIUS[classes[i]]
+        # Clear the marker and a possible centre square (half-size 4, or 6 for the capital).
+        x, y, r = float(sx[i]), float(sy[i]), max(_RADIUS[classes[i]], 6.0)
         right = x < projection.width * 0.8
         labels.append(
             {
-                "x": _fmt_coord(x + r + 2 if right else x - r - 2),
+                "x": _fmt_coord(x + r + 1.5 if right else x - r - 1.5),
                 "y": _fmt_coord(y + 3.5),
                 "anchor": "start" if right else "end",
                 "text": _text(names[i]),
@@ -530,7 +566,8 @@ def _build_map(
     centre_rows: list[dict[str, Any]] = []
     n_regional = 0
     centre_names = centres["centre_name"].tolist() if "centre_name" in centres.columns else None
-    for j, name in enumerate(centres["name"].tolist()):
+    centre_list = centres["name"].tolist() if "name" in centres.columns else []
+    for j, name in enumerate(centre_list):
         if not (math.isfinite(mx[j]) and math.isfinite(my[j])):
             continue
         is_reg = bool(regional[j])
@@ -620,11 +657,25 @@ def _cell(value: object, fmt: str, lang: str) -> dict[str, Any]:
 
 
 def _build_profile(
-    profile: pd.DataFrame, columns: Sequence[ProfileColumn], lang: str
+    profile: pd.DataFrame, columns: Sequence[ProfileColumnLike], lang: str
 ) -> dict[str, Any]:
     """Prepare the municipality table's header and rows."""
     _require(profile, ["oktmo", "name", *(c.key for c in columns)], "profile")
-    headers = [{"label": c.label(lang), "unit": c.unit(lang), "source": c.source} for c in columns]
+    for c in columns:
+        if c.fmt not in _FORMATS:
+            msg = (
+                f"profile column {c.key!r}: unknown format {c.fmt!r}; "
+                f"use one of {', '.join(sorted(_FORMATS))}"
+            )
+            raise ReportInputError(msg)
+    headers = [
+        {
+            "label": c.label_ru if lang == "ru" else c.label_en,
+            "unit": c.unit_ru if lang == "ru" else c.unit_en,
+            "source": c.source,
+        }
+        for c in columns
+    ]
     values = {c.key: profile[c.key].tolist() for c in columns}
     rows = [
         {
@@ -733,7 +784,7 @@ def render_report(
     settlements: gpd.GeoDataFrame,
     municipalities: gpd.GeoDataFrame,
     profile: pd.DataFrame,
-    columns: Sequence[ProfileColumn],
+    columns: Sequence[ProfileColumnLike],
     summary: Sequence[Mapping[str, object]],
     provenance: pd.DataFrame,
     *,
@@ -759,7 +810,8 @@ def render_report(
         One row per top-level municipality: ``oktmo``, ``name`` and the columns
         named in ``columns``.
     columns
-        How each profile column is labelled and formatted, in display order.
+        How each profile column is labelled and formatted, in display order:
+        :class:`ProfileColumn` objects, or any objects with the same attributes.
     summary
         Import summary rows: ``source``, ``read``, ``kept``, ``repaired``,
         ``rejected``, ``flagged`` and any extra count keys (shown as extra columns).
@@ -822,7 +874,7 @@ def write_report(
     settlements: gpd.GeoDataFrame,
     municipalities: gpd.GeoDataFrame,
     profile: pd.DataFrame,
-    columns: Sequence[ProfileColumn],
+    columns: Sequence[ProfileColumnLike],
     summary: Sequence[Mapping[str, object]],
     provenance: pd.DataFrame,
     *,

@@ -1,0 +1,1 @@
+"""Embedded data of the default region (processed subsets of real sources, see SOURCES.md)."""
