@@ -26,3 +26,26 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def register_csv() -> Path:
     return DATA / "register" / "settlements_handmade.csv"
+
+
+@pytest.fixture(scope="session")
+def mini_data_dir(tmp_path_factory) -> Path:
+    """A data folder laid out like shared/data, from the tiny committed fixtures."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("shared_data")
+    copies = {
+        "sberindex": [(p.name, p) for p in (DATA / "sberindex").iterdir()],
+        "bashkortostan": [(p.name, p) for p in (DATA / "bashkortostan").iterdir()],
+        "rosstat": [
+            ("bul2024_population_by_mo.csv", DATA / "mini" / "bul2024_population_by_mo.csv"),
+            ("bul2024_arctic_zone_mo.csv", DATA / "rosstat" / "bul2024_arctic_zone_mo_sample.csv"),
+            ("bul2024_far_north_mo.csv", DATA / "rosstat" / "bul2024_far_north_mo_sample.csv"),
+            ("Urov-14a_2010-2022.xlsx", DATA / "rosstat" / "Urov-14a_sample.xlsx"),
+        ],
+    }
+    for folder, files in copies.items():
+        (root / folder).mkdir()
+        for name, src in files:
+            shutil.copyfile(src, root / folder / name)
+    return root

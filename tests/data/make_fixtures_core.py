@@ -56,5 +56,17 @@ def main() -> None:
         part.to_csv(OUT / "bashkortostan" / name, index=False)
 
 
+def bulletin() -> None:
+    """Bulletin rows of the kept municipalities (both levels and their towns)."""
+    raw = pd.read_csv(
+        SHARED / "rosstat/bul2024_population_by_mo.csv", dtype=str, keep_default_na=False
+    )
+    keep = raw["upper_oktmo8"].isin(KEEP) | raw["oktmo8"].isin(KEEP)
+    keep |= raw["oktmo8"].isin(["80000000", "79000000"])
+    (OUT / "mini").mkdir(exist_ok=True)
+    raw[keep].to_csv(OUT / "mini" / "bul2024_population_by_mo.csv", index=False)
+
+
 if __name__ == "__main__":
+    bulletin()
     main()

@@ -428,6 +428,7 @@ def read_settlement_register(path: str | Path) -> ImportResult:
     validate(table, SettlementSchema)
     extra = {
         "repaired_leading_zero": int((kind == "lost_zero11").sum()),
+        "scientific_codes": int((kind == "scientific").sum()),
         "repaired_scientific": int((quality == "repaired_scientific").sum()),
         "municipality_only_8digit": int(m8.sum()),
         "repaired_7digit": int(m7.sum()),
