@@ -102,7 +102,8 @@ def test_report_written(demo):
     html = demo.paths["report"].read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert "Республика Башкортостан" in html
-    assert "http://" not in html and "https://" not in html
+    assert "http://" not in html
+    assert "https://" not in html
 
 
 def test_unknown_region(mini_data_dir):

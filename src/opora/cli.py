@@ -110,7 +110,7 @@ def _print_outcome(imports: list[dict[str, Any]], paths: dict[str, Path]) -> Non
 
 
 def _fail(exc: OporaError) -> None:
-    _err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+    _err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
     raise typer.Exit(code=2)
 
 
@@ -197,6 +197,27 @@ def demo_cmd(
         _fail(exc)
     if not quiet:
         _print_outcome(res.region.imports, res.paths)
+
+
+@app.command("serve")
+def serve_cmd(
+    workspace: Annotated[Path, typer.Option("--workspace", help="Workspace folder.")],
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Serve a workspace over HTTP (FastAPI; needs uvicorn)."""
+    from opora.api import create_app
+
+    try:
+        import uvicorn
+    except ImportError:
+        _err.print("uvicorn is not installed: pip install 'opora[server]'")
+        raise typer.Exit(code=2) from None
+    try:
+        application = create_app(workspace)
+    except OporaError as exc:
+        _fail(exc)
+    uvicorn.run(application, host=host, port=port)
 
 
 def main() -> None:

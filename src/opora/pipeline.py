@@ -250,8 +250,9 @@ def run_demo(
     RunResult
         Model, files written (``report`` among them) and the profile table.
     """
-    res = init_region(out_dir, settings, region=region, data_dir=data_dir, register=register,
-                      progress=progress)
+    res = init_region(
+        out_dir, settings, region=region, data_dir=data_dir, register=register, progress=progress
+    )
     reg = res.region
     t0 = time.perf_counter()
     progress("municipality profile")

