@@ -1,0 +1,122 @@
+"""Road graph with named seasonal states, as arrays ready for scipy's sparse graph routines.
+
+A :class:`RoadGraph` is directed: a two-way road is two arcs. Each arc has a length in
+metres, a travel time in minutes and, for each named state (``summer``, ``winter``,
+``thaw``), whether it is open. Routing code takes ``graph.csr(state)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+__all__ = ["STATES", "RoadGraph"]
+
+#: Named network states.
+STATES = ("summer", "winter", "thaw")
+
+
+@dataclass
+class RoadGraph:
+    """A directed road graph.
+
+    Attributes
+    ----------
+    node_lon, node_lat
+        Node coordinates, EPSG:4326 (float64, one per node).
+    arc_from, arc_to
+        Arc end nodes (int64 indices into the node arrays).
+    arc_minutes
+        Travel time of each arc in minutes (float64, > 0).
+    arc_length_m
+        Geodesic length of each arc in metres.
+    arc_kind
+        ``road``, ``ferry``, ``winter_road``, ``ice_road``, ``seasonal``, ``access``
+        (object array of str).
+    open_in
+        For each state of :data:`STATES`, a boolean mask of arcs open in that state.
+    modelled
+        ``True`` when the graph is a modelled network, not roads from a real source.
+    source
+        Where the graph comes from (file name, rule).
+    node_id
+        Optional external node ids (OSM ids), aligned with the node arrays.
+    """
+
+    node_lon: npt.NDArray[np.float64]
+    node_lat: npt.NDArray[np.float64]
+    arc_from: npt.NDArray[np.int64]
+    arc_to: npt.NDArray[np.int64]
+    arc_minutes: npt.NDArray[np.float64]
+    arc_length_m: npt.NDArray[np.float64]
+    arc_kind: npt.NDArray[np.object_]
+    open_in: dict[str, npt.NDArray[np.bool_]] = field(default_factory=dict)
+    modelled: bool = False
+    source: str = ""
+    node_id: npt.NDArray[np.int64] | None = None
+
+    def __post_init__(self) -> None:
+        n_arcs = len(self.arc_from)
+        for state in STATES:
+            if state not in self.open_in:
+                self.open_in[state] = np.ones(n_arcs, dtype=bool)
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes."""
+        return len(self.node_lon)
+
+    @property
+    def n_arcs(self) -> int:
+        """Number of directed arcs."""
+        return len(self.arc_from)
+
+    def csr(self, state: str = "summer") -> sp.csr_matrix:
+        """Return the travel-time adjacency matrix of the arcs open in ``state``.
+
+        Parallel arcs keep the fastest one.
+
+        Parameters
+        ----------
+        state
+            One of :data:`STATES`.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix
+            ``n_nodes × n_nodes``, minutes.
+
+        Raises
+        ------
+        KeyError
+            If ``state`` is not a state of the graph.
+        """
+        mask = self.open_in[state]
+        f, t, w = self.arc_from[mask], self.arc_to[mask], self.arc_minutes[mask]
+        order = np.lexsort((w, t, f))
+        f, t, w = f[order], t[order], w[order]
+        keep = np.ones(len(f), dtype=bool)
+        keep[1:] = (f[1:] != f[:-1]) | (t[1:] != t[:-1])
+        n = self.n_nodes
+        return sp.csr_matrix((w[keep], (f[keep], t[keep])), shape=(n, n))
+
+    def largest_component(self, state: str = "summer") -> npt.NDArray[np.bool_]:
+        """Mask of nodes in the largest strongly connected component in ``state``.
+
+        Parameters
+        ----------
+        state
+            One of :data:`STATES`.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            ``True`` for nodes of the largest strongly connected component.
+        """
+        _, labels = connected_components(self.csr(state), directed=True, connection="strong")
+        counts = np.bincount(labels)
+        return np.asarray(labels == int(np.argmax(counts)), dtype=bool)
