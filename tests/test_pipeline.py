@@ -61,7 +61,13 @@ def test_bulletin_town_added_and_updated(demo):
 def test_workspace_files(demo):
     gpkg = demo.paths["gpkg"]
     layers = {name for name, _ in pyogrio.list_layers(gpkg)}
-    assert layers == {"settlements", "municipalities", "provenance"}
+    assert layers == {
+        "settlements",
+        "municipalities",
+        "provenance",
+        "facilities",
+        "settlement_access",
+    }
     info = pyogrio.read_info(gpkg, layer="settlements")
     assert info["crs"] == "EPSG:4326"
     s = pyogrio.read_dataframe(gpkg, layer="settlements")
@@ -76,7 +82,8 @@ def test_workspace_files(demo):
         (rej["action"] == "rejected") & rej["file"].str.contains("settlements_handmade")
     ).sum() == 2
     prov = pd.read_csv(demo.paths["provenance"])
-    assert set(prov["kind"]) == {"real"}
+    assert set(prov.loc[prov["kind"] == "modelled", "table"]) == {"roads", "facilities"}
+    assert set(prov.loc[prov["kind"] == "real", "table"]) >= {"settlements", "indicators"}
 
 
 def test_profile_against_raw_files(demo, data_dir):
@@ -125,3 +132,25 @@ def test_build_region_validates(bundle, register):
     region = build_region(bundle, register)
     assert region.settlements["settlement_id"].is_unique
     assert region.municipalities["oktmo"].is_unique
+
+
+def test_accessibility_outputs(demo):
+    out = demo.paths["report"].parent
+    region = pd.read_csv(out / "access_region.csv")
+    assert set(region["network"]) == {"modelled network"}
+    assert (region["within_standard_pct"].between(0, 100)).all()
+    layers = {name for name, _ in pyogrio.list_layers(demo.paths["gpkg"])}
+    assert {"facilities", "settlement_access"} <= layers
+    fac = pyogrio.read_dataframe(demo.paths["gpkg"], layer="facilities")
+    assert fac["modelled"].all()
+    nearest = pd.read_parquet(out / "access_nearest.parquet")
+    # every settlement × service × state once; a facility's own settlement is at 0 minutes
+    assert not nearest.duplicated(["settlement_id", "service", "state"]).any()
+    own = nearest.merge(
+        fac[["settlement_id", "type"]],
+        left_on=["settlement_id", "service"],
+        right_on=["settlement_id", "type"],
+    )
+    assert (own["minutes"] == 0).all()
+    html = demo.paths["report"].read_text(encoding="utf-8")
+    assert "смоделировано" in html

@@ -178,17 +178,22 @@ def demo_cmd(
     ] = None,
     data_dir: DataDir = None,
     cache_dir: CacheDir = None,
+    normatives: Annotated[
+        Path | None,
+        typer.Option("--normatives", help="Service standards file (TOML); default built in."),
+    ] = None,
     quiet: Quiet = False,
 ) -> None:
     """Run the main job on the embedded default region: workspace, analyses, HTML report."""
     from opora.pipeline import run_demo
 
     try:
-        with _steps(quiet, 8) as step:
+        with _steps(quiet, 13) as step:
             res = run_demo(
                 out,
                 _settings(data_dir, cache_dir),
                 lang=lang,
+                normatives=normatives,
                 region=region,
                 data_dir=data_dir,
                 progress=step,
@@ -218,6 +223,15 @@ def serve_cmd(
     except OporaError as exc:
         _fail(exc)
     uvicorn.run(application, host=host, port=port)
+
+
+def _register_subcommands() -> None:
+    from opora.cli_economy import economy_app
+
+    app.add_typer(economy_app, name="economy")
+
+
+_register_subcommands()
 
 
 def main() -> None:

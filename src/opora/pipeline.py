@@ -12,19 +12,27 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import geopandas as gpd
+import numpy as np
 import pandas as pd
 
+from opora.access.facilities import modelled_facilities, municipal_centre_settlements
+from opora.access.graph import RoadGraph
+from opora.access.modelled import modelled_network, settlement_rank
+from opora.access.services import ServiceAccess, municipal_shares, service_access
 from opora.analysis.profile import PROFILE_FIELDS, municipality_profile
+from opora.analysis.settlements import top_municipality
 from opora.config import Settings
 from opora.io._result import REJECT_COLUMNS, ImportResult
+from opora.io.normatives import Normative, read_normatives
 from opora.io.register import fetch_register, read_settlement_register, register_region
 from opora.io.sources import DEFAULT_REGION, SourceBundle, read_embedded, read_sources
-from opora.io.workspace import write_workspace
+from opora.io.workspace import append_layers, write_workspace
 from opora.model.provenance import Provenance
 from opora.model.region import Region, build_municipalities, supplement_settlements
-from opora.report.html import ProfileColumn, write_report
+from opora.report.html import AccessSection, ProfileColumn, ServiceInfo, write_report
 
-__all__ = ["RunResult", "build_region", "init_region", "run_demo"]
+__all__ = ["RunResult", "build_region", "init_region", "run_accessibility", "run_demo"]
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +128,7 @@ def build_region(
         provenance=[_register_provenance(), *bundle.provenance],
         imports=imports,
         rejects=rejects,
+        boundaries=bundle.boundaries,
     )
     progress("validate model")
     return region.validate()
@@ -195,6 +204,7 @@ def init_region(
         provenance=reg.provenance_table(),
         rejects=reg.rejects,
         imports=reg.imports,
+        boundaries=reg.boundaries,
     )
     t3 = time.perf_counter()
     return RunResult(
@@ -216,6 +226,172 @@ def profile_columns() -> list[ProfileColumn]:
     ]
 
 
+def _provenance_modelled(graph_source: str) -> list[Provenance]:
+    return [
+        Provenance(
+            "roads",
+            "Modelled road network over settlements (no road extract given)",
+            "opora (MIT)",
+            "",
+            "modelled",
+            graph_source,
+        ),
+        Provenance(
+            "facilities",
+            "Modelled facilities placed by settlement size and status (no facility registry given)",
+            "opora (MIT)",
+            "",
+            "modelled",
+            "rule: opora.access.facilities; standards: normatives.toml",
+        ),
+    ]
+
+
+def run_accessibility(
+    region: Region,
+    normatives: dict[str, Normative],
+    *,
+    progress: Progress = _noop,
+) -> tuple[ServiceAccess, gpd.GeoDataFrame, pd.DataFrame, RoadGraph]:
+    """Compute service accessibility on the modelled network with modelled facilities.
+
+    Parameters
+    ----------
+    region
+        The region's model.
+    normatives
+        Service standards.
+    progress
+        Called with a description before each step.
+
+    Returns
+    -------
+    tuple
+        The service access result, the facilities, the municipal shares within the
+        standard and the road graph.
+    """
+    s = region.settlements.reset_index(drop=True)
+    progress("modelled road network")
+    centres = municipal_centre_settlements(s, region.municipalities).notna()
+    rank = settlement_rank(s["type"], s["population"], centres)
+    graph = modelled_network(s.geometry.x, s.geometry.y, rank)
+    progress("modelled facilities")
+    facilities = modelled_facilities(s, region.municipalities, normatives)
+    node_of = pd.Series(np.arange(len(s)), index=s["settlement_id"].astype(str))
+    f_node = node_of.loc[facilities["settlement_id"].astype(str)].to_numpy()
+    progress("travel times to services")
+    acc = service_access(
+        graph, s, np.arange(len(s)), facilities, f_node, normatives, facilities_modelled=True
+    )
+    shares = municipal_shares(acc, s, top_municipality(s, region.municipalities))
+    return acc, facilities, shares, graph
+
+
+def _access_section(
+    region: Region,
+    acc: ServiceAccess,
+    shares: pd.DataFrame,
+    normatives: dict[str, Normative],
+    graph: RoadGraph,
+    *,
+    worst_n: int = 40,
+) -> AccessSection:
+    s = region.settlements.reset_index(drop=True)
+    names = region.municipalities.set_index("oktmo")["name"]
+    top = top_municipality(s, region.municipalities)
+    info = pd.DataFrame(
+        {
+            "settlement_id": s["settlement_id"].astype(str),
+            "name": s["name"],
+            "municipality": top.map(names).fillna(top).to_numpy(),
+            "population": pd.to_numeric(s["population"], errors="coerce"),
+            "lon": s.geometry.x,
+            "lat": s.geometry.y,
+        }
+    )
+    summer = acc.nearest[acc.nearest["state"] == "summer"].merge(info, on="settlement_id")
+    summer["over"] = summer["minutes"] / summer["service"].map(
+        {k: n.max_minutes for k, n in normatives.items()}
+    )
+    summer["pop_outside"] = summer["population"].where(~summer["within_standard"], 0)
+    worst = (
+        summer[~summer["within_standard"]]
+        .sort_values(["pop_outside", "over"], ascending=False)
+        .drop_duplicates("settlement_id")
+        .head(worst_n)
+    )
+    iso = acc.isolated.merge(info, on="settlement_id", how="left")
+    mshares = shares.copy()
+    mshares.insert(1, "name", mshares["oktmo"].map(names).fillna(mshares["oktmo"]))
+    note_ru = (
+        "Сеть дорог смоделирована: граф Габриэля по населённым пунктам с коэффициентом "
+        "непрямолинейности 1,3 и скоростями 80/60/40 км/ч по иерархии; учреждения "
+        "размещены по численности населения по нормативам (не реестр). Это модель, "
+        "а не фактическая сеть: подключите выгрузку OSM и реестр учреждений."
+    )
+    note_en = (
+        "Road network is modelled: Gabriel graph over settlements, detour factor 1.3, "
+        "speeds 80/60/40 km/h by settlement rank; facilities placed by population "
+        "thresholds of the standards (not a registry). A model, not the real network: "
+        "supply an OSM extract and a facility registry."
+    )
+    _ = graph
+    return AccessSection(
+        services=[
+            ServiceInfo(k, n.label_ru, n.label_en, n.max_minutes) for k, n in normatives.items()
+        ],
+        municipal_shares=mshares,
+        region_shares=acc.region[
+            ["service", "within_standard_pct", "population_outside", "unreachable_settlements"]
+        ],
+        worst=worst[
+            [
+                "settlement_id",
+                "name",
+                "municipality",
+                "population",
+                "service",
+                "minutes",
+                "lon",
+                "lat",
+            ]
+        ].reset_index(drop=True),
+        isolated=iso[
+            ["settlement_id", "name", "municipality", "population", "state", "reason"]
+        ].reset_index(drop=True),
+        network_note_ru=note_ru,
+        network_note_en=note_en,
+        modelled=acc.modelled,
+    )
+
+
+def _write_access(
+    out: Path,
+    region: Region,
+    acc: ServiceAccess,
+    facilities: gpd.GeoDataFrame,
+    shares: pd.DataFrame,
+) -> None:
+    """Write the accessibility tables: GeoPackage layers, Parquet and CSV (for Excel)."""
+    label = "modelled network" if acc.modelled else "real network"
+    nearest = acc.nearest.assign(network=label)
+    nearest.to_parquet(out / "access_nearest.parquet", index=False)
+    shares.assign(network=label).to_csv(out / "access_municipal_shares.csv", index=False)
+    acc.region.assign(network=label).to_csv(out / "access_region.csv", index=False)
+    acc.isolated.assign(network=label).to_csv(out / "access_isolated.csv", index=False)
+    wide = (
+        nearest[nearest["state"] == "summer"]
+        .pivot(index="settlement_id", columns="service", values="minutes")
+        .add_prefix("min_")
+    )
+    pts = (
+        region.settlements[["settlement_id", "name", "population", "geometry"]]
+        .merge(wide, left_on="settlement_id", right_index=True, how="left")
+        .assign(network=label)
+    )
+    append_layers(out / "region.gpkg", {"facilities": facilities, "settlement_access": pts})
+
+
 def run_demo(
     out_dir: str | Path,
     settings: Settings,
@@ -224,6 +400,7 @@ def run_demo(
     region: str | None = None,
     data_dir: Path | None = None,
     register: ImportResult | None = None,
+    normatives: Path | None = None,
     progress: Progress = _noop,
 ) -> RunResult:
     """Run the main job: workspace, analyses and the HTML report (``opora demo``).
@@ -242,6 +419,8 @@ def run_demo(
         Folder of nationwide sources.
     register
         The settlement register already read (fetched and read when ``None``).
+    normatives
+        Service standards file (TOML); the package default when ``None``.
     progress
         Called with a description before each step.
 
@@ -259,6 +438,12 @@ def run_demo(
     prof = municipality_profile(reg.municipalities, reg.settlements, reg.indicators)
     out = Path(out_dir)
     prof.to_csv(out / "municipality_profile.csv", index=False)
+    norms = read_normatives(normatives)
+    acc, facilities, shares, graph = run_accessibility(reg, norms, progress=progress)
+    reg.provenance.extend(_provenance_modelled(graph.source))
+    progress("write accessibility tables")
+    _write_access(out, reg, acc, facilities, shares)
+    section = _access_section(reg, acc, shares, norms, graph)
     progress("write report")
     report = write_report(
         out / f"report_{lang}.html",
@@ -270,7 +455,9 @@ def run_demo(
         reg.provenance_table(),
         region_name=reg.name,
         lang=lang,
+        access=section,
     )
+    reg.provenance_table().to_csv(out / "provenance.csv", index=False)
     res.paths["profile"] = out / "municipality_profile.csv"
     res.paths["report"] = report
     res.profile = prof

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from opora.analysis.settlements import size_class
+from opora.analysis.settlements import size_class, top_municipality
 
 __all__ = ["PROFILE_FIELDS", "ProfileField", "municipality_profile"]
 
@@ -217,9 +217,7 @@ def municipality_profile(
     ind = indicators.assign(dimension=indicators["dimension"].fillna(""))
 
     # Settlements belong to a top-level municipality through the lower-level parent.
-    parent = municipalities.set_index("oktmo")["parent_oktmo"].to_dict()
-    m8 = settlements["municipality_oktmo"].astype(str)
-    top = m8.map(lambda c: c if c in out.index else parent.get(c, c[:5] + "000"))
+    top = top_municipality(settlements, municipalities)
     sc = size_class(settlements["type"], settlements["population"])
     out["settlements"] = top.value_counts().reindex(out.index).fillna(0).astype(int)
     out["small_towns"] = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["SIZE_CLASSES", "URBAN_TYPES", "size_class"]
+__all__ = ["SIZE_CLASSES", "URBAN_TYPES", "size_class", "top_municipality"]
 
 #: Settlement types counted as urban (town or urban-type settlement).
 URBAN_TYPES = frozenset({"г", "пгт", "рп", "кп", "дп", "гп"})
@@ -52,3 +52,28 @@ def size_class(types: pd.Series, population: pd.Series) -> pd.Series:
     out[has & ~urban & (pop >= 1_000)] = "rural_1000"
     out[has & ~urban & (pop < 1_000)] = "rural_small"
     return out
+
+
+def top_municipality(settlements: pd.DataFrame, municipalities: pd.DataFrame) -> pd.Series:
+    """Top-level municipality (8-digit OKTMO) of each settlement.
+
+    A settlement's ``municipality_oktmo`` is the lowest municipality known: a top-level
+    one, or a lower-level one whose ``parent_oktmo`` is the answer. Codes unknown to
+    the table fall back to the district part of the code (``NNNNN000``).
+
+    Parameters
+    ----------
+    settlements
+        Settlements with ``municipality_oktmo``.
+    municipalities
+        Municipalities with ``oktmo``, ``level`` and ``parent_oktmo``.
+
+    Returns
+    -------
+    pandas.Series
+        OKTMO codes, same index as ``settlements``.
+    """
+    uppers = set(municipalities.loc[municipalities["level"] == "upper", "oktmo"].astype(str))
+    parent = municipalities.set_index("oktmo")["parent_oktmo"].astype(str).to_dict()
+    m8 = settlements["municipality_oktmo"].astype(str)
+    return m8.map(lambda c: c if c in uppers else parent.get(c, c[:5] + "000"))

@@ -15,10 +15,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 
 from opora.errors import SourceNotFoundError, UnknownRegionError
-from opora.io._result import REJECT_COLUMNS, ImportResult
+from opora.io._result import REJECT_COLUMNS, ImportResult, RejectLog
+from opora.io.boundaries import match_boundaries, read_boundaries
 from opora.io.bashkortostan import read_bdmo_long, read_employment_shares
 from opora.io.rosstat import read_population_bulletin, read_status_list, read_urov14a_workbook
 from opora.io.sberindex import read_sberindex_dictionary, read_sberindex_indicators
@@ -90,6 +92,9 @@ class SourceBundle:
         Reject records of all readers (:data:`~opora.io._result.REJECT_COLUMNS`).
     provenance
         One record per source.
+    boundaries
+        Municipal boundary polygons matched to OKTMO, where a boundary file of the data
+        folder covers the region (``boundaries/*.gpkg``); ``None`` otherwise.
     """
 
     region: str
@@ -105,6 +110,7 @@ class SourceBundle:
     imports: list[dict[str, Any]] = field(default_factory=list)
     rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
     provenance: list[Provenance] = field(default_factory=list)
+    boundaries: gpd.GeoDataFrame | None = None
 
 
 def _path(data_dir: Path, key: str) -> Path:
@@ -272,6 +278,32 @@ def read_sources(data_dir: str | Path, region: str) -> SourceBundle:
             res = reader(_path(d, key))
             results.append(res)
             ind.append(res.table)
+    polygons = None
+    for gpkg in sorted((d / "boundaries").glob("*.gpkg")) if (d / "boundaries").is_dir() else []:
+        bres = read_boundaries(gpkg)
+        matched, unmatched = match_boundaries(bres.table, upper)
+        if matched.empty:
+            continue
+        results.append(bres)
+        polygons = matched
+        log = RejectLog(gpkg)
+        for side, nm in unmatched.itertuples(index=False):
+            log.add(None, "name", nm, f"{side} without a match by name", "flagged", name)
+        results.append(
+            ImportResult(
+                f"boundaries matched [{gpkg.name}]", matched, log.to_frame(), len(bres.table)
+            )
+        )
+        prov.append(
+            Provenance(
+                "municipality_boundaries",
+                "OpenStreetMap boundaries (admin_level 6)",
+                "ODbL, © OpenStreetMap contributors",
+                "",
+                "real",
+                f"boundaries/{gpkg.name}",
+            )
+        )
     imports, rejects = _collect(results)
     indicators = pd.concat(ind, ignore_index=True)[INDICATOR_COLUMNS]
     return SourceBundle(
@@ -286,6 +318,7 @@ def read_sources(data_dir: str | Path, region: str) -> SourceBundle:
         imports,
         rejects,
         prov,
+        polygons,
     )
 
 

@@ -3,6 +3,7 @@
 Layout of a workspace folder::
 
     region.gpkg          layers: settlements, municipalities (points, EPSG:4326),
+                         municipality_boundaries (polygons, where a source has them),
                          provenance (attribute table); opens in QGIS
     indicators.parquet   long indicators (GeoParquet-free, plain Parquet)
     provenance.csv       source, licence, date, real/modelled of every table
@@ -22,7 +23,7 @@ import pyogrio
 from opora.errors import SourceNotFoundError
 from opora.io._result import REJECT_COLUMNS
 
-__all__ = ["WORKSPACE_FILES", "read_workspace_tables", "write_workspace"]
+__all__ = ["WORKSPACE_FILES", "append_layers", "read_workspace_tables", "write_workspace"]
 
 WORKSPACE_FILES = {
     "gpkg": "region.gpkg",
@@ -60,6 +61,7 @@ def write_workspace(
     provenance: pd.DataFrame,
     rejects: pd.DataFrame,
     imports: list[dict[str, Any]],
+    boundaries: gpd.GeoDataFrame | None = None,
 ) -> dict[str, Path]:
     """Write a region's tables into a workspace folder.
 
@@ -77,6 +79,8 @@ def write_workspace(
         Reject report (:data:`~opora.io._result.REJECT_COLUMNS`).
     imports
         Import summaries.
+    boundaries
+        Municipal polygons, written as layer ``municipality_boundaries`` when given.
 
     Returns
     -------
@@ -91,6 +95,10 @@ def write_workspace(
         gpkg.unlink()
     pyogrio.write_dataframe(_plain(settlements), gpkg, layer="settlements", driver="GPKG")
     pyogrio.write_dataframe(_plain(municipalities), gpkg, layer="municipalities", driver="GPKG")
+    if boundaries is not None and not boundaries.empty:
+        pyogrio.write_dataframe(
+            _plain(boundaries), gpkg, layer="municipality_boundaries", driver="GPKG"
+        )
     pyogrio.write_dataframe(_plain(provenance), gpkg, layer="provenance", driver="GPKG")
     indicators.to_parquet(paths["indicators"], index=False)
     provenance.to_csv(paths["provenance"], index=False)
@@ -98,6 +106,20 @@ def write_workspace(
     rej.to_csv(paths["rejects"], index=False)
     pd.DataFrame(imports).to_csv(paths["summary"], index=False)
     return paths
+
+
+def append_layers(gpkg: str | Path, layers: dict[str, gpd.GeoDataFrame]) -> None:
+    """Write (or replace) layers in an existing GeoPackage.
+
+    Parameters
+    ----------
+    gpkg
+        The GeoPackage.
+    layers
+        Layer name → table.
+    """
+    for name, frame in layers.items():
+        pyogrio.write_dataframe(_plain(frame), gpkg, layer=name, driver="GPKG", append=False)
 
 
 def read_workspace_tables(folder: str | Path) -> dict[str, Any]:

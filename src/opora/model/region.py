@@ -14,6 +14,7 @@ from opora.model.schemas import (
     MUNICIPALITY_COLUMNS,
     IndicatorSchema,
     MunicipalitySchema,
+    SettlementSchema,
     validate,
 )
 
@@ -55,6 +56,8 @@ class Region:
         Import summaries, one dict per reader run.
     rejects
         Reject report of every reader.
+    boundaries
+        Municipal boundary polygons (``oktmo``, ``name``) where a source has them.
     """
 
     name: str
@@ -65,6 +68,7 @@ class Region:
     provenance: list[Provenance] = field(default_factory=list)
     imports: list[dict[str, Any]] = field(default_factory=list)
     rejects: pd.DataFrame = field(default_factory=pd.DataFrame)
+    boundaries: gpd.GeoDataFrame | None = None
 
     def provenance_table(self) -> pd.DataFrame:
         """Return the provenance records as a table.
@@ -89,6 +93,7 @@ class Region:
         ValidationError
             If a table breaks its schema.
         """
+        validate(self.settlements, SettlementSchema)
         validate(self.municipalities, MunicipalitySchema)
         ind = self.indicators.astype(
             dict.fromkeys(
@@ -335,6 +340,15 @@ def supplement_settlements(
             }
         )
     if added:
+        # the town keeps its plain code as key; register rows that carried the same code
+        # (villages inside the town) get the suffixed key of shared codes
+        taken = {r["settlement_id"] for r in added}
+        clash = s["settlement_id"].isin(taken)
+        s.loc[clash, "settlement_id"] = (
+            s.loc[clash, "settlement_id"].astype(str)
+            + ":r"
+            + s.loc[clash, "register_id"].astype(str)
+        )
         a = pd.DataFrame(added)
         ag = gpd.GeoDataFrame(
             a.drop(columns=["geometry_lon", "geometry_lat"]),

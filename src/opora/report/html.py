@@ -26,14 +26,18 @@ from opora.errors import OporaError
 from opora.report.labels import LABELS, LANGUAGES
 
 __all__ = [
+    "SHARE_CLASSES",
     "SIZE_CLASSES",
     "URBAN_TYPES",
+    "AccessSection",
     "ProfileColumn",
     "ProfileColumnLike",
     "ReportInputError",
+    "ServiceInfo",
     "UnknownLanguageError",
     "format_number",
     "render_report",
+    "share_class",
     "size_class",
     "write_report",
 ]
@@ -757,6 +761,430 @@ def _key_figures(settlements: Any, municipalities: Any, lang: str) -> list[dict[
     return [{"value": format_number(v, "int", lang) or MISSING_TEXT, "key": k} for k, v in figures]
 
 
+# --------------------------------------------------------------------------- accessibility
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    """One kind of service of the accessibility section and its travel-time standard.
+
+    Attributes
+    ----------
+    key
+        Service key, as used in the columns and ``service`` values of the
+        :class:`AccessSection` tables (``"school"``, ``"kindergarten"``,
+        ``"doctors"``, ``"clinic"``, ``"hospital"``, ``"pharmacy"``,
+        ``"post_office"``, ``"library"``, ``"community_centre"``,
+        ``"public_services"``...).
+    label_ru, label_en
+        Service name in Russian and in English.
+    max_minutes
+        The travel-time standard: the longest acceptable time to the nearest
+        facility, in minutes (finite and positive).
+    """
+
+    key: str
+    label_ru: str
+    label_en: str
+    max_minutes: float
+
+    def __post_init__(self) -> None:
+        """Reject a standard that is not a finite positive number of minutes."""
+        minutes = _to_float(self.max_minutes)
+        if minutes is None or minutes <= 0:
+            msg = (
+                f"service {self.key!r}: max_minutes must be a positive number of minutes, "
+                f"got {self.max_minutes!r}"
+            )
+            raise ReportInputError(msg)
+
+    def label(self, lang: str) -> str:
+        """Return the service name in ``lang`` (``"ru"`` or ``"en"``).
+
+        Parameters
+        ----------
+        lang
+            Report language.
+
+        Returns
+        -------
+        str
+            The service name.
+        """
+        return self.label_ru if lang == "ru" else self.label_en
+
+
+@dataclass(frozen=True, eq=False)
+class AccessSection:
+    """Data of the report's optional accessibility section.
+
+    Instances compare by identity (``eq=False``): comparing data frames element by
+    element has no single truth value.
+
+    Attributes
+    ----------
+    services
+        The services shown, in display order; keys must be unique.
+    municipal_shares
+        One row per municipality: ``oktmo``, ``name``, ``population`` and one column
+        per service key holding the share of the population (0-100, in percent)
+        within that service's standard; NaN where unknown.
+    region_shares
+        One row per service: ``service`` (key), ``within_standard_pct`` (0-100),
+        ``population_outside`` and ``unreachable_settlements``. A service without a
+        row is shown with missing values.
+    worst
+        The worst-served settlements: ``settlement_id``, ``name``, ``municipality``,
+        ``population``, ``service`` (key), ``minutes`` (NaN or infinite when no
+        facility can be reached), ``lon`` and ``lat`` (EPSG:4326; when missing, the settlement's own
+        point is used).
+    isolated
+        Settlements cut off in a seasonal network state: ``settlement_id``,
+        ``name``, ``municipality``, ``population``, ``state`` (``"winter"`` or
+        ``"thaw"``) and ``reason`` (free text).
+    network_note_ru, network_note_en
+        How the road network and facilities were obtained, in Russian and English.
+    modelled
+        Whether the network and/or the facilities are modelled; the section then
+        carries a prominent "modelled" badge.
+    """
+
+    services: list[ServiceInfo]
+    municipal_shares: pd.DataFrame
+    region_shares: pd.DataFrame
+    worst: pd.DataFrame
+    isolated: pd.DataFrame
+    network_note_ru: str
+    network_note_en: str
+    modelled: bool
+
+
+#: Colour classes of a within-standard share, from the best to the worst, then missing.
+SHARE_CLASSES: Final[tuple[str, ...]] = ("acc-hi", "acc-mid", "acc-lo", "acc-na")
+
+_SHARE_HI: Final = 95.0
+_SHARE_MID: Final = 80.0
+
+#: Marker colour of each service, by its position in :attr:`AccessSection.services`
+#: (Paul Tol's "muted" scheme, which stays distinct under colour-vision deficiency,
+#: then Tol's orange). None is black: a black ring marks an unreachable facility.
+_SERVICE_COLOURS: Final[tuple[str, ...]] = (
+    "#332288",
+    "#88ccee",
+    "#44aa99",
+    "#117733",
+    "#999933",
+    "#ddcc77",
+    "#cc6677",
+    "#882255",
+    "#aa4499",
+    "#ee7733",
+)
+
+_WORST_RADIUS: Final = 7.0
+_STATES: Final[tuple[str, ...]] = ("winter", "thaw")
+
+
+def share_class(value: object) -> str:
+    """Return the colour class of a population share within the standard.
+
+    The share is first rounded to one decimal, as shown in the report, so that a
+    cell reading ``95,0 %`` is never coloured as below 95 %.
+
+    Parameters
+    ----------
+    value
+        Share of the population within the standard, in percent (0-100); missing
+        values (``None``, ``NA``, NaN) are allowed.
+
+    Returns
+    -------
+    str
+        ``"acc-hi"`` for 95 % and more, ``"acc-mid"`` for 80 % up to 95 %,
+        ``"acc-lo"`` under 80 % and ``"acc-na"`` when the value is missing.
+    """
+    number = _to_float(value)
+    if number is None:
+        return "acc-na"
+    shown = round(number, 1)
+    if shown >= _SHARE_HI:
+        return "acc-hi"
+    if shown >= _SHARE_MID:
+        return "acc-mid"
+    return "acc-lo"
+
+
+def _minutes_text(value: float | None, lang: str, t: Mapping[str, str]) -> str:
+    """Return a travel time as ``"42 мин"``, or the "unreachable" label when missing."""
+    text = format_number(value, "int", lang)
+    return t["acc_unreachable"] if text is None else t["acc_minutes"].format(n=text)
+
+
+def _standard_text(minutes: float, lang: str, t: Mapping[str, str]) -> str:
+    """Return a standard as ``"≤ 30 мин"`` (one decimal only when it is not whole)."""
+    fmt = "int" if float(minutes).is_integer() else "float1"
+    return t["acc_standard"].format(n=format_number(minutes, fmt, lang))
+
+
+def _minutes_cell(value: object, lang: str, t: Mapping[str, str]) -> dict[str, Any]:
+    """Return a travel-time cell; an unreachable one sorts after every finite time."""
+    number = _to_float(value)
+    if number is None:
+        return {"text": t["acc_unreachable"], "v": "Infinity", "missing": False, "unr": True}
+    return {
+        "text": format_number(number, "int", lang),
+        "v": repr(number),
+        "missing": False,
+        "unr": False,
+    }
+
+
+def _service_lookup(
+    services: Sequence[ServiceInfo], values: Iterable[object], what: str
+) -> list[int]:
+    """Return the position in ``services`` of each service key in ``values``."""
+    index = {s.key: i for i, s in enumerate(services)}
+    positions = []
+    for value in values:
+        key = _text(value)
+        if key not in index:
+            msg = f"{what} table names service {key!r}, which is not in the section's services"
+            raise ReportInputError(msg)
+        positions.append(index[key])
+    return positions
+
+
+def _access_base_path(lon: Any, lat: Any, projection: _Projection) -> str:
+    """Return one SVG path drawing every settlement as a dot (one ``M x y h0`` each).
+
+    Coordinates are rounded to whole units and repeated positions dropped, which
+    keeps the path small even for thousands of settlements.
+    """
+    x, y = projection.project(lon, lat)
+    ok = np.isfinite(x) & np.isfinite(y)
+    points = np.unique(np.column_stack([np.rint(x[ok]), np.rint(y[ok])]).astype(np.int64), axis=0)
+    return "".join(f"M{px} {py}h0" for px, py in points.tolist())
+
+
+def _build_worst(
+    access: AccessSection,
+    settlements: Any,
+    projection: _Projection | None,
+    lang: str,
+    t: Mapping[str, str],
+) -> dict[str, Any]:
+    """Prepare the worst-served map (base dots, coloured markers, legend) and table."""
+    worst = access.worst
+    services = access.services
+    _require(
+        worst,
+        ["settlement_id", "name", "municipality", "population", "service", "minutes"],
+        "worst-served",
+    )
+    positions = _service_lookup(services, worst["service"].tolist(), "worst-served")
+    ids = [_text(v) for v in worst["settlement_id"].tolist()]
+    lon = np.array(
+        [_to_float(v) for v in worst["lon"]] if "lon" in worst.columns else [None] * len(worst),
+        dtype=float,
+    )
+    lat = np.array(
+        [_to_float(v) for v in worst["lat"]] if "lat" in worst.columns else [None] * len(worst),
+        dtype=float,
+    )
+    s_lon, s_lat = _lonlat(settlements)
+    gaps = ~(np.isfinite(lon) & np.isfinite(lat))
+    if gaps.any() and len(settlements):
+        where = {sid: i for i, sid in enumerate(_text(v) for v in settlements["settlement_id"])}
+        for gap in np.flatnonzero(gaps).tolist():
+            i = where.get(ids[gap])
+            if i is not None:
+                lon[gap], lat[gap] = s_lon[i], s_lat[i]
+
+    names = worst["name"].tolist()
+    munis = worst["municipality"].tolist()
+    pops = worst["population"].tolist()
+    minutes = [_to_float(v) for v in worst["minutes"]]
+    rows: list[dict[str, Any]] = []
+    for k in range(len(worst)):
+        service = services[positions[k]]
+        rows.append(
+            {
+                "name": _text(names[k]),
+                "municipality": _text(munis[k]),
+                "service": service.label(lang),
+                "population": _cell(pops[k], "int", lang),
+                "minutes": _minutes_cell(minutes[k], lang, t),
+                "standard": _standard_text(service.max_minutes, lang, t),
+                "colour": _SERVICE_COLOURS[positions[k] % len(_SERVICE_COLOURS)],
+            }
+        )
+
+    result: dict[str, Any] = {
+        "rows": rows,
+        "groups": [],
+        "legend": [],
+        "not_shown": 0,
+        "r": _fmt_coord(_WORST_RADIUS),
+    }
+    if projection is None:
+        result["base"] = ""
+        result["not_shown"] = len(worst)
+        return result
+    result["base"] = _access_base_path(s_lon, s_lat, projection)
+    wx, wy = projection.project(lon, lat)
+    shown = np.isfinite(wx) & np.isfinite(wy)
+    result["not_shown"] = int((~shown).sum())
+    groups: list[dict[str, Any]] = []
+    for j, service in enumerate(services):
+        members = [k for k in range(len(worst)) if positions[k] == j and shown[k]]
+        # Unreachable ones last, so their black rings stay visible.
+        members.sort(key=lambda k: minutes[k] is None)
+        circles = []
+        for k in members:
+            tip: list[str] = [rows[k]["name"]]
+            if rows[k]["municipality"]:
+                tip.append(rows[k]["municipality"])
+            pop_text = format_number(pops[k], "int", lang)
+            tip.append(t["tt_population"].format(n=pop_text) if pop_text else t["tt_population_na"])
+            tip.append(
+                t["acc_tt_service"].format(
+                    service=rows[k]["service"],
+                    minutes=_minutes_text(minutes[k], lang, t),
+                    standard=rows[k]["standard"],
+                )
+            )
+            circles.append(
+                {
+                    "id": ids[k],
+                    "cx": _fmt_coord(float(wx[k])),
+                    "cy": _fmt_coord(float(wy[k])),
+                    "unr": minutes[k] is None,
+                    "title": "\n".join(tip),
+                }
+            )
+        colour = _SERVICE_COLOURS[j % len(_SERVICE_COLOURS)]
+        if circles:
+            groups.append({"key": service.key, "colour": colour, "circles": circles})
+        result["legend"].append(
+            {
+                "key": service.key,
+                "label": service.label(lang),
+                "colour": colour,
+                "count": len(circles),
+            }
+        )
+    result["groups"] = groups
+    return result
+
+
+def _build_access(
+    access: AccessSection,
+    settlements: Any,
+    projection: _Projection | None,
+    lang: str,
+    t: Mapping[str, str],
+) -> dict[str, Any]:
+    """Prepare every part of the accessibility section for the template."""
+    services = list(access.services)
+    keys = [s.key for s in services]
+    if len(set(keys)) != len(keys):
+        msg = f"accessibility services have repeated keys: {', '.join(keys)}"
+        raise ReportInputError(msg)
+
+    region = access.region_shares
+    _require(
+        region,
+        ["service", "within_standard_pct", "population_outside", "unreachable_settlements"],
+        "region shares",
+    )
+    positions = _service_lookup(services, region["service"].tolist(), "region shares")
+    if len(set(positions)) != len(positions):
+        msg = "region shares table has more than one row for a service"
+        raise ReportInputError(msg)
+    by_service = dict(zip(positions, region.to_dict("records"), strict=True))
+    region_rows = []
+    for j, service in enumerate(services):
+        record = by_service.get(j, {})
+        within = record.get("within_standard_pct")
+        cell = _cell(within, "pct1", lang)
+        cell["cls"] = share_class(within)
+        region_rows.append(
+            {
+                "key": service.key,
+                "label": service.label(lang),
+                "standard": _standard_text(service.max_minutes, lang, t),
+                "standard_v": repr(float(service.max_minutes)),
+                "within": cell,
+                "outside": _cell(record.get("population_outside"), "int", lang),
+                "unreachable": _cell(record.get("unreachable_settlements"), "int", lang),
+            }
+        )
+
+    shares = access.municipal_shares
+    _require(shares, ["oktmo", "name", "population", *keys], "municipal shares")
+    values = {k: shares[k].tolist() for k in keys}
+    muni_rows = []
+    for i, (oktmo, name, pop) in enumerate(
+        zip(
+            shares["oktmo"].tolist(),
+            shares["name"].tolist(),
+            shares["population"].tolist(),
+            strict=True,
+        )
+    ):
+        cells = []
+        for k in keys:
+            cell = _cell(values[k][i], "pct1", lang)
+            cell["cls"] = share_class(values[k][i])
+            cells.append(cell)
+        muni_rows.append(
+            {
+                "oktmo": _text(oktmo),
+                "name": _text(name),
+                "population": _cell(pop, "int", lang),
+                "cells": cells,
+            }
+        )
+    muni_headers = [
+        {"key": s.key, "label": s.label(lang), "unit": _standard_text(s.max_minutes, lang, t)}
+        for s in services
+    ]
+
+    isolated = access.isolated
+    _require(isolated, ["name", "municipality", "population", "state", "reason"], "isolated")
+    isolated_rows = []
+    for record in isolated.to_dict("records"):
+        state = _text(record.get("state"))
+        isolated_rows.append(
+            {
+                "id": _text(record.get("settlement_id")),
+                "name": _text(record.get("name")),
+                "municipality": _text(record.get("municipality")),
+                "population": _cell(record.get("population"), "int", lang),
+                "state": t[f"acc_state_{state}"] if state in _STATES else state,
+                "state_key": state,
+                "reason": _text(record.get("reason")),
+            }
+        )
+
+    scale = [
+        {"cls": "acc-hi", "label": t["acc_scale_hi"]},
+        {"cls": "acc-mid", "label": t["acc_scale_mid"]},
+        {"cls": "acc-lo", "label": t["acc_scale_lo"]},
+        {"cls": "acc-na", "label": t["acc_scale_na"]},
+    ]
+    return {
+        "note": access.network_note_ru if lang == "ru" else access.network_note_en,
+        "modelled": bool(access.modelled),
+        "region_rows": region_rows,
+        "muni_headers": muni_headers,
+        "muni_rows": muni_rows,
+        "scale": scale,
+        "worst": _build_worst(access, settlements, projection, lang, t),
+        "isolated": isolated_rows,
+    }
+
+
 # --------------------------------------------------------------------------- rendering
 
 
@@ -793,6 +1221,7 @@ def render_report(
     title: str | None = None,
     notes: Sequence[str] | None = None,
     generated: str | None = None,
+    access: AccessSection | None = None,
 ) -> str:
     """Render the single-file offline HTML report.
 
@@ -829,6 +1258,11 @@ def render_report(
         network is modelled).
     generated
         Timestamp text; defaults to the current UTC time (ISO 8601, minutes).
+    access
+        Data of the optional accessibility section (travel-time standards, shares
+        of the population within them, a map of the worst-served settlements drawn
+        on the main map's projection, settlements cut off in winter or the thaw);
+        ``None`` (the default) leaves the section out.
 
     Returns
     -------
@@ -840,7 +1274,8 @@ def render_report(
     UnknownLanguageError
         If ``lang`` is not ``"ru"`` or ``"en"``.
     ReportInputError
-        If a table lacks a column the report needs.
+        If a table lacks a column the report needs, or an accessibility table
+        names a service that is not among ``access.services``.
     """
     _check_lang(lang)
     t = LABELS[lang]
@@ -851,6 +1286,11 @@ def render_report(
     summary_data = _build_summary(summary, lang, t)
     provenance_data = _build_provenance(provenance)
     map_data = _build_map(settlements, municipalities, lang, t)
+    access_data = (
+        None
+        if access is None
+        else _build_access(access, settlements, map_data["projection"], lang, t)
+    )
     template = _environment().get_template("report.html.j2")
     return template.render(
         lang=lang,
@@ -865,6 +1305,7 @@ def render_report(
         profile=profile_data,
         summary=summary_data,
         provenance=provenance_data,
+        access=access_data,
         missing_text=MISSING_TEXT,
     )
 
@@ -883,6 +1324,7 @@ def write_report(
     title: str | None = None,
     notes: Sequence[str] | None = None,
     generated: str | None = None,
+    access: AccessSection | None = None,
 ) -> Path:
     """Render the report and write it as UTF-8 to ``path``.
 
@@ -892,7 +1334,7 @@ def write_report(
         Output file; missing parent folders are created.
     settlements, municipalities, profile, columns, summary, provenance
         As for :func:`render_report`.
-    region_name, lang, title, notes, generated
+    region_name, lang, title, notes, generated, access
         As for :func:`render_report`.
 
     Returns
@@ -919,6 +1361,7 @@ def write_report(
         title=title,
         notes=notes,
         generated=generated,
+        access=access,
     )
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)

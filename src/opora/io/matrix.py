@@ -1,0 +1,192 @@
+"""Readers of a user's own travel-cost matrix, demand points and supply sites (CSV).
+
+Three long tables, UTF-8, comma separated, one header line:
+
+* costs: ``demand_id,site_id,cost`` (minutes; a pair left out is unreachable);
+* demand: ``demand_id,weight`` (more columns are kept);
+* supply: ``site_id,capacity`` (more columns are kept).
+
+Ids are read as text, so codes such as OKTMO keep their leading zeros, and surrounding
+spaces are removed. A row with an empty id or a missing, non-numeric, infinite or
+negative number is rejected and reported (file, row, column, value, reason); a repeated
+id or pair stops the import with :class:`~opora.errors.FormatError`, since there is no
+safe way to choose between the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from opora.errors import FormatError
+from opora.io._checks import read_text_csv
+from opora.io._result import ImportResult, RejectLog
+
+__all__ = ["read_costs_csv", "read_demand_csv", "read_supply_csv"]
+
+_SHOW = 5
+
+
+def _ids(frame: pd.DataFrame, column: str, log: RejectLog, bad: pd.Series) -> pd.Series:
+    """Strip the ids of ``column``; reject empty ones (rows not yet rejected)."""
+    ids = frame[column].astype("string").str.strip()
+    empty = (ids.isna() | (ids == "")) & ~bad
+    if empty.any():
+        log.add_many(
+            frame.loc[empty, "_row"],
+            column,
+            frame.loc[empty, column],
+            "empty id",
+            "rejected",
+        )
+    frame[column] = ids
+    return bad | empty
+
+
+def _numbers(frame: pd.DataFrame, column: str, log: RejectLog, bad: pd.Series) -> pd.Series:
+    """Convert ``column`` to float64; reject missing, non-numeric, infinite or negative."""
+    raw = frame[column]
+    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+        values = raw.astype("float64")
+        not_number = pd.Series(False, index=frame.index)
+    else:
+        text = raw.astype("string").str.strip()
+        values = pd.to_numeric(text, errors="coerce").astype("float64")
+        not_number = values.isna() & text.notna() & (text != "")
+    checks: list[tuple[pd.Series, str]] = [
+        (not_number, "not a number (use a dot as the decimal separator, no spaces)"),
+        (values.isna() & ~not_number, "missing value"),
+        (values.isin([np.inf, -np.inf]), "infinite value; leave an unreachable pair out instead"),
+        (values < 0, "negative value; must be >= 0"),
+    ]
+    for mask, reason in checks:
+        hit = mask & ~bad
+        if hit.any():
+            log.add_many(frame.loc[hit, "_row"], column, raw[hit], reason, "rejected")
+            bad = bad | hit
+    frame[column] = values
+    return bad
+
+
+def _has_repeats(frame: pd.DataFrame, key: Sequence[str]) -> bool:
+    """Tell quickly whether a key repeats: integer codes, one sort, no hash of row tuples."""
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for column in key:
+        codes, uniques = pd.factorize(frame[column])
+        combined = combined * max(len(uniques), 1) + codes
+    ordered = np.sort(combined)
+    return bool((ordered[1:] == ordered[:-1]).any())
+
+
+def _repeated(path: Path, frame: pd.DataFrame, key: Sequence[str]) -> None:
+    if not _has_repeats(frame, key):
+        return
+    dup = frame.duplicated(list(key), keep=False)
+    if dup.any():
+        first = frame[dup].head(_SHOW)
+        shown = "; ".join(
+            f"row {row}: " + ", ".join(str(v) for v in vals)
+            for row, *vals in first[["_row", *key]].itertuples(index=False, name=None)
+        )
+        what = " and ".join(f"`{k}`" for k in key)
+        msg = f"{int(dup.sum()):,} rows repeat the same {what} ({shown}); keep one row for each"
+        raise FormatError(path, msg, column=key[0] if len(key) == 1 else None)
+
+
+def _read(
+    path: str | Path,
+    name: str,
+    ids: Sequence[str],
+    value: str,
+    *,
+    keep_extra: bool,
+) -> ImportResult:
+    p = Path(path)
+    frame = read_text_csv(p, [*ids, value], text_columns=ids)
+    log = RejectLog(p)
+    bad = pd.Series(False, index=frame.index)
+    for column in ids:
+        bad = _ids(frame, column, log, bad)
+    bad = _numbers(frame, value, log, bad)
+    kept = frame[~bad]
+    _repeated(p, kept, ids)
+    extra = [c for c in frame.columns if c not in {*ids, value, "_row"}] if keep_extra else []
+    table = kept[[*ids, value, *extra, "_row"]].rename(columns={"_row": "source_row"})
+    return ImportResult(
+        name=name,
+        table=table.reset_index(drop=True),
+        rejects=log.to_frame().sort_values("row", kind="stable", ignore_index=True),
+        rows_read=len(frame),
+    )
+
+
+def read_costs_csv(path: str | Path) -> ImportResult:
+    """Read a long travel-cost table ``demand_id,site_id,cost``.
+
+    Parameters
+    ----------
+    path
+        UTF-8 CSV file; ``cost`` in minutes.
+
+    Returns
+    -------
+    ImportResult
+        ``table`` with ``demand_id`` and ``site_id`` (text), ``cost`` (float64) and
+        ``source_row`` (line in the file); ``rejects`` lists rows with an empty id or a
+        missing, non-numeric, infinite or negative cost.
+
+    Raises
+    ------
+    SourceNotFoundError, EmptyFileError, EncodingError, MissingColumnError, FormatError
+        When the file cannot be used, or a (demand_id, site_id) pair is repeated.
+    """
+    return _read(path, "costs", ["demand_id", "site_id"], "cost", keep_extra=False)
+
+
+def read_demand_csv(path: str | Path) -> ImportResult:
+    """Read demand points ``demand_id,weight`` (more columns are kept).
+
+    Parameters
+    ----------
+    path
+        UTF-8 CSV file.
+
+    Returns
+    -------
+    ImportResult
+        ``table`` with ``demand_id`` (text), ``weight`` (float64), the other columns of
+        the file and ``source_row``; ``rejects`` lists rows with an empty id or a
+        missing, non-numeric, infinite or negative weight.
+
+    Raises
+    ------
+    SourceNotFoundError, EmptyFileError, EncodingError, MissingColumnError, FormatError
+        When the file cannot be used, or a ``demand_id`` is repeated.
+    """
+    return _read(path, "demand", ["demand_id"], "weight", keep_extra=True)
+
+
+def read_supply_csv(path: str | Path) -> ImportResult:
+    """Read supply sites ``site_id,capacity`` (more columns are kept).
+
+    Parameters
+    ----------
+    path
+        UTF-8 CSV file.
+
+    Returns
+    -------
+    ImportResult
+        ``table`` with ``site_id`` (text), ``capacity`` (float64), the other columns of
+        the file and ``source_row``; ``rejects`` lists rows with an empty id or a
+        missing, non-numeric, infinite or negative capacity.
+
+    Raises
+    ------
+    SourceNotFoundError, EmptyFileError, EncodingError, MissingColumnError, FormatError
+        When the file cannot be used, or a ``site_id`` is repeated.
+    """
+    return _read(path, "supply", ["site_id"], "capacity", keep_extra=True)
