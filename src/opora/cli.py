@@ -226,8 +226,10 @@ def serve_cmd(
 
 
 def _register_subcommands() -> None:
+    from opora.cli_access import access_app
     from opora.cli_economy import economy_app
 
+    app.add_typer(access_app, name="access")
     app.add_typer(economy_app, name="economy")
 
 

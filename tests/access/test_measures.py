@@ -10,8 +10,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-
 from access import Access, weights
+
 from opora.access.measures import (
     LUO_QI_STEPS,
     coverage,

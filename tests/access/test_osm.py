@@ -544,6 +544,27 @@ def test_registry_xlsx_oktmo(tmp_path):
     assert actions[5] == "rejected"  # no code
 
 
+def test_registry_keyword_types_flagged(tmp_path):
+    path = tmp_path / "long_names.csv"
+    path.write_text(
+        "name;type;lat;lon\n"
+        "Берёзка;Муниципальное бюджетное дошкольное образовательное учреждение;62;60\n"
+        "СОШ 2;Средняя общеобразовательная школа;62;60\n"
+        "ДЮСШ;Детско-юношеская спортивная школа;62;60\n",
+        encoding="utf-8",
+    )
+    result = read_facility_registry(path)
+    assert result.table["type"].tolist() == ["kindergarten", "school"]
+    actions = result.rejects.set_index("row")["action"]
+    assert actions[2] == "flagged"
+    assert actions[3] == "flagged"
+    assert actions[4] == "rejected"
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("name,type,lat,lon\n", encoding="utf-8")
+    with pytest.raises(EmptyFileError):
+        read_facility_registry(header_only)
+
+
 def test_facility_type_names():
     assert facility_type_from_name("  Детский  сад ") == "kindergarten"
     assert facility_type_from_name("ФАП") == "doctors"

@@ -38,7 +38,13 @@ from scipy.spatial import cKDTree
 from opora.access.graph import STATES, RoadGraph
 from opora.errors import ValidationError
 
-__all__ = ["COMPONENT_REPORT_COLUMNS", "SNAP_COLUMNS", "largest_component_report", "snap_points"]
+__all__ = [
+    "COMPONENT_REPORT_COLUMNS",
+    "SNAP_COLUMNS",
+    "largest_component_report",
+    "local_transverse_mercator",
+    "snap_points",
+]
 
 #: Columns of :func:`snap_points`.
 SNAP_COLUMNS = [

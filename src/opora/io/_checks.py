@@ -6,8 +6,8 @@ same typed error and a message that names the file and column and says how to fi
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -97,6 +97,31 @@ def decode_text(path: str | Path, raw: bytes) -> str:
         raise EncodingError(path, msg) from exc
 
 
+def _check_utf8(path: Path, block: int = 1 << 22) -> bool:
+    """Stream the file through a UTF-8 decoder; return whether it holds non-blank text.
+
+    Raises :class:`EncodingError` (via :func:`decode_text`) on the first invalid block,
+    without ever holding the whole file in memory.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    seen_text = False
+    with path.open("rb") as fh:
+        while chunk := fh.read(block):
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError:
+                # decode the whole file once for the precise message (line, cp1251 hint)
+                decode_text(path, path.read_bytes())
+                raise
+            seen_text = seen_text or bool(text.strip())
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            decode_text(path, path.read_bytes())
+            raise
+    return seen_text
+
+
 def read_text_csv(
     path: str | Path,
     required: Iterable[str],
@@ -135,14 +160,13 @@ def read_text_csv(
         On an empty file, a non-UTF-8 file or a missing column.
     """
     p = check_exists(path)
-    text = decode_text(p, p.read_bytes())
-    if not text.strip():
+    if not _check_utf8(p):
         msg = "the file holds only whitespace; export it again from the source"
         raise EmptyFileError(p, msg)
     types: dict[str, str] = dict.fromkeys(text_columns, "string")
     types.update(dtype or {})
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=types, keep_default_na=True)
+        frame = pd.read_csv(p, sep=sep, dtype=types, keep_default_na=True, encoding="utf-8-sig")
     except (pd.errors.ParserError, csv.Error) as exc:
         msg = f"cannot be parsed as CSV ({exc}); check the separator and the quoting"
         raise FormatError(p, msg) from exc

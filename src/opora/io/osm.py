@@ -15,30 +15,36 @@ Readers
 OSM library
 -----------
 Files are read with **pyosmium** (``osmium``), the Python binding of libosmium kept by
-OSM's own developers. Measured on this project's 2-core machine:
+OSM's own developers. Measured on this project's 2-core machine (shared, so ±30%),
+imports excluded, the first call of each library included:
 
-=============================================  ==========  ==========  ============
-file (size)                                    pyosmium    pyrosm      quackosm
-=============================================  ==========  ==========  ============
-pyrosm ``test.osm.pbf`` (0.14 MB)              0.06 s      0.04-0.08 s 7-10 s
-pyrosm ``Helsinki.osm.pbf`` (0.7 MB)           0.2 s       0.05-0.2 s  14-15 s
-synthetic grid, 1 M nodes, 200 k ways          11-13 s     8.8-25 s    not run
-  (peak memory)                                (0.46 GB)   (0.8-1.4 GB)
-=============================================  ==========  ==========  ============
+======================================  ===============  ===============  ===============
+file                                    opora (pyosmium  pyrosm           quackosm 0.19
+                                        bulk export)     ``get_network``
+======================================  ===============  ===============  ===============
+pyrosm ``test.osm.pbf`` (0.14 MB)       0.06 s           3.5 s (0.08 s    7-10 s
+                                                         once warm)
+pyrosm ``Helsinki.osm.pbf`` (0.7 MB)    0.25 s           0.2-3.0 s        14-15 s
+synthetic grid, 1 M nodes, 200 k ways   12 s, 1.05 GB    10-25 s,         not run
+(2.2 M way nodes)                       peak (whole      1.3 GB peak
+                                        graph built)     (edges only)
+======================================  ===============  ===============  ===============
 
-(pyosmium: a streaming pass keeping the highway ways; pyrosm: ``get_data_by_custom_criteria``
-for the lower and ``get_network(nodes=True)`` for the higher figure; quackosm 0.19 needed
-duckdb 1.x pinned and its spatial extension copied in by hand, as it cannot be
-downloaded here.) On small files the two first are equivalent; pyosmium is chosen because
+pyrosm's ``get_data_by_custom_criteria`` (ways only, no graph) took 9-14 s and 0.8 GB on
+the synthetic file; the same pass written as a plain pyosmium loop over way and node
+objects took 20-24 s, which is why the ways are exported by libosmium as OPL text with
+their node locations and parsed in bulk (see :func:`_collect_ways`). quackosm needed
+duckdb 1.x pinned and its spatial extension copied in by hand (it cannot be downloaded
+here) and costs seconds of fixed overhead. pyosmium is chosen because
 
-* it streams: tag filters run in C++ and only the highway ways reach Python, and the
-  node-location index can live on disk for a federal-district extract, while pyrosm
-  loads the whole file into memory (about twice the peak memory above);
+* it streams: tag filters and node locations run in C++ and only the road ways reach
+  Python, while pyrosm loads the whole file into memory;
 * it gives every tag of a way as it is (``ice_road``, ``seasonal``, ``access:conditional``,
   ``duration``...), where pyrosm keeps a fixed column set and a JSON ``tags`` column;
 * it tolerates clipped extracts (ways whose nodes lie outside the file) and reads
   ``.osm.pbf``, ``.osm`` and compressed XML alike; it also writes files, which the tests
-  use to build small hand-made extracts.
+  use to build small hand-made extracts. pyrosm stays a test-only dependency: the tests
+  check opora's graph against a networkx graph built from pyrosm's independent parse.
 
 Road rules
 ----------
@@ -126,7 +132,10 @@ Registry type names
 пункт», «ФП», «врачебная амбулатория», «амбулатория», «офис врача общей практики» →
 doctors; «аптека» → pharmacy; «почта», «почтовое отделение» → post_office; «библиотека»
 → library; «дом культуры», «ДК», «СДК», «клуб» → community_centre; «МФЦ» → public_services;
-and the English keys themselves. Other types are rejected to the report.
+and the English keys themselves. Longer official names are matched by keyword
+(«...дошкольное образовательное учреждение» → kindergarten, «...общеобразовательная...» →
+school, «...фельдшерско...» → doctors...; sports, music and art schools excluded) and
+flagged for checking. Other types are rejected to the report.
 """
 
 from __future__ import annotations
@@ -151,7 +160,7 @@ import shapely
 from pyproj import CRS, Geod, Transformer
 
 from opora.access.graph import STATES, RoadGraph
-from opora.errors import FormatError, MissingColumnError
+from opora.errors import EmptyFileError, FormatError, MissingColumnError
 from opora.io._checks import check_exists, decode_text
 from opora.io._oktmo import classify_oktmo, strip_oktmo
 from opora.io._result import ImportResult, RejectLog
@@ -1348,6 +1357,36 @@ def facility_type_from_name(text: object) -> str | None:
     return _RU_TYPES.get(key)
 
 
+#: Keyword rules for longer official type names, tried in order when no exact name
+#: matches («Муниципальное бюджетное дошкольное образовательное учреждение»...).
+_TYPE_KEYWORDS: tuple[tuple[str, str], ...] = (
+    (r"многофункциональн|\bмфц\b|мои документы", "public_services"),
+    (r"дошкольн|детский сад", "kindergarten"),
+    (r"фельдшер|\bфап\b|амбулатори|врача общей практики", "doctors"),
+    (r"поликлиник", "clinic"),
+    (r"больниц", "hospital"),
+    (r"аптек", "pharmacy"),
+    (r"почтов|\bпочта\b", "post_office"),
+    (r"библиотек", "library"),
+    (r"дом культуры|культурно-досугов|\bклуб\b", "community_centre"),
+    (r"общеобразовательн|\bшкола\b|гимнази|лицей", "school"),
+)
+#: Names that contain a keyword above but are other services (sports, music, art schools).
+_NOT_FACILITY = re.compile(r"спортивн|музыкальн|художествен|искусств|ветеринар|автошкол")
+
+
+def _type_by_keyword(text: object) -> str | None:
+    if text is None or text is pd.NA or (isinstance(text, float) and math.isnan(text)):
+        return None
+    key = " ".join(str(text).lower().replace("ё", "е").split())
+    if _NOT_FACILITY.search(key):
+        return None
+    for pattern, ftype in _TYPE_KEYWORDS:
+        if re.search(pattern, key):
+            return ftype
+    return None
+
+
 _ALIASES: dict[str, tuple[str, ...]] = {
     "facility_id": ("facility_id", "id", "код", "идентификатор"),
     "name": ("name", "название", "наименование"),
@@ -1481,10 +1520,20 @@ def read_facility_registry(
     mode = _require_registry_columns(p, frame)
     if frame.empty:
         msg = "the file has a header but no data rows"
-        raise FormatError(p, msg)
+        raise EmptyFileError(p, msg)
     log = RejectLog(p)
     rows = frame["_row"]
     ftype = frame["type"].map(facility_type_from_name)
+    guessed = frame["type"].map(_type_by_keyword)
+    by_keyword = ftype.isna() & guessed.notna()
+    log.add_many(
+        rows[by_keyword],
+        "type",
+        frame.loc[by_keyword, "type"] + " -> " + guessed[by_keyword],
+        "type name matched by keyword; check the type",
+        "flagged",
+    )
+    ftype = ftype.fillna(guessed)
     bad = ftype.isna()
     log.add_many(
         rows[bad],
