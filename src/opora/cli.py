@@ -182,6 +182,21 @@ def demo_cmd(
         Path | None,
         typer.Option("--normatives", help="Service standards file (TOML); default built in."),
     ] = None,
+    osm: Annotated[
+        Path | None,
+        typer.Option(
+            "--osm",
+            help="OpenStreetMap .osm.pbf extract of the region's roads "
+            "(default: a modelled network).",
+        ),
+    ] = None,
+    facilities: Annotated[
+        Path | None,
+        typer.Option(
+            "--facilities",
+            help="Facility registry CSV/XLSX (default: from the OSM extract, else modelled).",
+        ),
+    ] = None,
     quiet: Quiet = False,
 ) -> None:
     """Run the main job on the embedded default region: workspace, analyses, HTML report."""
@@ -194,6 +209,8 @@ def demo_cmd(
                 _settings(data_dir, cache_dir),
                 lang=lang,
                 normatives=normatives,
+                osm=osm,
+                facilities=facilities,
                 region=region,
                 data_dir=data_dir,
                 progress=step,

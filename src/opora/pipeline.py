@@ -20,11 +20,13 @@ from opora.access.facilities import modelled_facilities, municipal_centre_settle
 from opora.access.graph import RoadGraph
 from opora.access.modelled import modelled_network, settlement_rank
 from opora.access.services import ServiceAccess, municipal_shares, service_access
+from opora.access.snap import largest_component_report, snap_points
 from opora.analysis.profile import PROFILE_FIELDS, municipality_profile
 from opora.analysis.settlements import top_municipality
 from opora.config import Settings
-from opora.io._result import REJECT_COLUMNS, ImportResult
+from opora.io._result import REJECT_COLUMNS, ImportResult, RejectLog
 from opora.io.normatives import Normative, read_normatives
+from opora.io.osm import read_facility_registry, read_osm_facilities, read_osm_roads
 from opora.io.register import fetch_register, read_settlement_register, register_region
 from opora.io.sources import DEFAULT_REGION, SourceBundle, read_embedded, read_sources
 from opora.io.workspace import append_layers, write_workspace
@@ -35,6 +37,9 @@ from opora.report.html import AccessSection, ProfileColumn, ServiceInfo, write_r
 __all__ = ["RunResult", "build_region", "init_region", "run_accessibility", "run_demo"]
 
 logger = logging.getLogger(__name__)
+
+#: Settlements farther than this from any road of an OSM extract are reported.
+SNAP_WARN_M = 5_000.0
 
 #: Called with a step description before each step of a long job.
 Progress = Callable[[str], None]
@@ -226,34 +231,68 @@ def profile_columns() -> list[ProfileColumn]:
     ]
 
 
-def _provenance_modelled(graph_source: str) -> list[Provenance]:
-    return [
-        Provenance(
-            "roads",
-            "Modelled road network over settlements (no road extract given)",
-            "opora (MIT)",
-            "",
-            "modelled",
-            graph_source,
-        ),
-        Provenance(
-            "facilities",
-            "Modelled facilities placed by settlement size and status (no facility registry given)",
-            "opora (MIT)",
-            "",
-            "modelled",
-            "rule: opora.access.facilities; standards: normatives.toml",
-        ),
-    ]
+def _access_provenance(
+    graph: RoadGraph, facilities_modelled: bool, facility_source: str
+) -> list[Provenance]:
+    roads = Provenance(
+        "roads",
+        "Modelled road network over settlements (no road extract given)"
+        if graph.modelled
+        else "OpenStreetMap road network",
+        "opora (MIT)" if graph.modelled else "ODbL, © OpenStreetMap contributors",
+        "",
+        "modelled" if graph.modelled else "real",
+        graph.source,
+    )
+    fac = Provenance(
+        "facilities",
+        "Modelled facilities placed by settlement size and status (no facility registry given)"
+        if facilities_modelled
+        else "Facilities from the given source",
+        "opora (MIT)" if facilities_modelled else "as the source",
+        "",
+        "modelled" if facilities_modelled else "real",
+        facility_source,
+    )
+    return [roads, fac]
+
+
+def _locate_registry(
+    facilities: gpd.GeoDataFrame, settlements: gpd.GeoDataFrame, log: RejectLog
+) -> gpd.GeoDataFrame:
+    """Place registry facilities known only by OKTMO at their settlement's point."""
+    f = facilities.copy()
+    empty = f.geometry.isna() | f.geometry.is_empty
+    if empty.any():
+        pts = settlements.dropna(subset=["oktmo"]).drop_duplicates("oktmo").set_index("oktmo")
+        found = f.loc[empty, "oktmo"].astype(str).map(pts.geometry)
+        f.loc[empty, "geometry"] = found
+        miss = empty & f.geometry.isna()
+        for row, code in f.loc[miss, ["source_row", "oktmo"]].itertuples(index=False):
+            log.add(
+                int(row) if pd.notna(row) else None,
+                "oktmo",
+                code,
+                "no settlement of the region has this OKTMO; facility not placed",
+                "rejected",
+            )
+        f = f[~miss]
+    return gpd.GeoDataFrame(f, geometry="geometry", crs="EPSG:4326")
 
 
 def run_accessibility(
     region: Region,
     normatives: dict[str, Normative],
     *,
+    osm: Path | None = None,
+    facilities_file: Path | None = None,
     progress: Progress = _noop,
-) -> tuple[ServiceAccess, gpd.GeoDataFrame, pd.DataFrame, RoadGraph]:
-    """Compute service accessibility on the modelled network with modelled facilities.
+) -> tuple[ServiceAccess, gpd.GeoDataFrame, pd.DataFrame, RoadGraph, list[Provenance]]:
+    """Compute service accessibility of the region's settlements.
+
+    Roads: the OSM extract when given (settlements and facilities snapped to the nearest
+    road with an off-road access leg), else the modelled network. Facilities: the
+    registry when given, else those of the OSM extract, else modelled ones.
 
     Parameters
     ----------
@@ -261,6 +300,10 @@ def run_accessibility(
         The region's model.
     normatives
         Service standards.
+    osm
+        An ``.osm.pbf`` extract covering the region.
+    facilities_file
+        A facility registry (CSV/XLSX).
     progress
         Called with a description before each step.
 
@@ -268,23 +311,92 @@ def run_accessibility(
     -------
     tuple
         The service access result, the facilities, the municipal shares within the
-        standard and the road graph.
+        standard, the road graph and the provenance records of roads and facilities.
     """
     s = region.settlements.reset_index(drop=True)
-    progress("modelled road network")
-    centres = municipal_centre_settlements(s, region.municipalities).notna()
-    rank = settlement_rank(s["type"], s["population"], centres)
-    graph = modelled_network(s.geometry.x, s.geometry.y, rank)
-    progress("modelled facilities")
-    facilities = modelled_facilities(s, region.municipalities, normatives)
-    node_of = pd.Series(np.arange(len(s)), index=s["settlement_id"].astype(str))
-    f_node = node_of.loc[facilities["settlement_id"].astype(str)].to_numpy()
+    log = RejectLog(str(facilities_file or osm or "facilities"))
+    if osm is not None:
+        progress("read OSM roads")
+        roads = read_osm_roads(osm)
+        full = roads.graph
+        region.imports.append(roads.summary())
+        region.rejects = pd.concat([region.rejects, roads.rejects], ignore_index=True)
+        # report every settlement whose nearest road is a piece cut off from the main
+        # network, then route on the main network (largest strongly connected part over
+        # all seasons) with the access leg to its nearest road
+        near = snap_points(full, s.geometry.x, s.geometry.y, max_distance_m=SNAP_WARN_M)
+        cut = largest_component_report(full, "summer", near)
+        for point, reason in cut[["point", "reason"]].itertuples(index=False):
+            log.add(
+                None,
+                "settlement_id",
+                s.at[int(point), "settlement_id"],
+                f"nearest road is cut off from the main network ({reason}); routed from "
+                "the nearest road of the main network instead",
+                "flagged",
+            )
+        for point in near.index[near["too_far"]]:
+            log.add(
+                None,
+                "settlement_id",
+                s.at[int(point), "settlement_id"],
+                f"more than {SNAP_WARN_M / 1000:g} km from any road of the extract",
+                "flagged",
+            )
+        graph, _ = full.subgraph(full.main_component())
+        snapped = snap_points(graph, s.geometry.x, s.geometry.y)
+        s_node = snapped["node"].to_numpy()
+        s_leg = snapped["access_minutes"].to_numpy()
+    else:
+        progress("modelled road network")
+        centres = municipal_centre_settlements(s, region.municipalities).notna()
+        rank = settlement_rank(s["type"], s["population"], centres)
+        graph = modelled_network(s.geometry.x, s.geometry.y, rank)
+        s_node = np.arange(len(s))
+        s_leg = np.zeros(len(s))
+    progress("facilities")
+    if facilities_file is not None:
+        reg = read_facility_registry(facilities_file)
+        region.imports.append(reg.summary())
+        region.rejects = pd.concat([region.rejects, reg.rejects], ignore_index=True)
+        facilities = _locate_registry(reg.table, s, log)
+        f_modelled, f_source = False, str(facilities_file)
+    elif osm is not None:
+        fres = read_osm_facilities(osm)
+        region.imports.append(fres.summary())
+        facilities = fres.table
+        f_modelled, f_source = False, str(osm)
+    else:
+        facilities = modelled_facilities(s, region.municipalities, normatives)
+        f_modelled = True
+        f_source = "rule: opora.access.facilities; standards: normatives.toml"
+    if graph.modelled:
+        node_of = pd.Series(np.arange(len(s)), index=s["settlement_id"].astype(str))
+        if "settlement_id" in facilities and facilities["settlement_id"].notna().all():
+            f_node = node_of.loc[facilities["settlement_id"].astype(str)].to_numpy()
+            f_leg = np.zeros(len(f_node))
+        else:  # real facilities on the modelled network: nearest settlement node
+            fs = snap_points(graph, facilities.geometry.x, facilities.geometry.y, to="node")
+            f_node, f_leg = fs["node"].to_numpy(), fs["access_minutes"].to_numpy()
+    else:
+        fs = snap_points(graph, facilities.geometry.x, facilities.geometry.y)
+        f_node, f_leg = fs["node"].to_numpy(), fs["access_minutes"].to_numpy()
+    if len(log):
+        region.rejects = pd.concat([region.rejects, log.to_frame()], ignore_index=True)
     progress("travel times to services")
     acc = service_access(
-        graph, s, np.arange(len(s)), facilities, f_node, normatives, facilities_modelled=True
+        graph,
+        s,
+        s_node,
+        facilities,
+        f_node,
+        normatives,
+        settlement_access_min=s_leg,
+        facility_access_min=f_leg,
+        facilities_modelled=f_modelled,
     )
     shares = municipal_shares(acc, s, top_municipality(s, region.municipalities))
-    return acc, facilities, shares, graph
+    return acc, facilities, shares, graph, _access_provenance(graph, f_modelled, f_source)
 
 
 def _access_section(
@@ -294,6 +406,7 @@ def _access_section(
     normatives: dict[str, Normative],
     graph: RoadGraph,
     *,
+    facilities_modelled: bool = True,
     worst_n: int = 40,
 ) -> AccessSection:
     s = region.settlements.reset_index(drop=True)
@@ -323,19 +436,34 @@ def _access_section(
     iso = acc.isolated.merge(info, on="settlement_id", how="left")
     mshares = shares.copy()
     mshares.insert(1, "name", mshares["oktmo"].map(names).fillna(mshares["oktmo"]))
-    note_ru = (
-        "Сеть дорог смоделирована: граф Габриэля по населённым пунктам с коэффициентом "
-        "непрямолинейности 1,3 и скоростями 80/60/40 км/ч по иерархии; учреждения "
-        "размещены по численности населения по нормативам (не реестр). Это модель, "
-        "а не фактическая сеть: подключите выгрузку OSM и реестр учреждений."
-    )
-    note_en = (
-        "Road network is modelled: Gabriel graph over settlements, detour factor 1.3, "
-        "speeds 80/60/40 km/h by settlement rank; facilities placed by population "
-        "thresholds of the standards (not a registry). A model, not the real network: "
-        "supply an OSM extract and a facility registry."
-    )
-    _ = graph
+    if graph.modelled:
+        net_ru = (
+            "Сеть дорог смоделирована: граф Габриэля по населённым пунктам, "
+            "коэффициент непрямолинейности 1,3, скорости 80/60/40 км/ч по иерархии "
+            "поселений. Подключите выгрузку OSM (--osm), чтобы считать по реальным "
+            "дорогам."
+        )
+        net_en = (
+            "Road network is modelled: Gabriel graph over settlements, detour factor "
+            "1.3, speeds 80/60/40 km/h by settlement rank. Pass an OSM extract (--osm) "
+            "to use real roads."
+        )
+    else:
+        net_ru = f"Дороги: OpenStreetMap ({graph.source}); сезонные состояния учтены."
+        net_en = f"Roads: OpenStreetMap ({graph.source}); seasonal states applied."
+    if facilities_modelled:
+        fac_ru = (
+            " Учреждения размещены моделью по численности населения и нормативам "
+            "(не реестр): подключите реестр (--facilities)."
+        )
+        fac_en = (
+            " Facilities are placed by a model from population thresholds of the "
+            "standards (not a registry): pass a registry (--facilities)."
+        )
+    else:
+        fac_ru = " Учреждения — из заданного источника."
+        fac_en = " Facilities come from the given source."
+    note_ru, note_en = net_ru + fac_ru, net_en + fac_en
     return AccessSection(
         services=[
             ServiceInfo(k, n.label_ru, n.label_en, n.max_minutes) for k, n in normatives.items()
@@ -401,6 +529,8 @@ def run_demo(
     data_dir: Path | None = None,
     register: ImportResult | None = None,
     normatives: Path | None = None,
+    osm: Path | None = None,
+    facilities: Path | None = None,
     progress: Progress = _noop,
 ) -> RunResult:
     """Run the main job: workspace, analyses and the HTML report (``opora demo``).
@@ -421,6 +551,11 @@ def run_demo(
         The settlement register already read (fetched and read when ``None``).
     normatives
         Service standards file (TOML); the package default when ``None``.
+    osm
+        An ``.osm.pbf`` extract of the region's roads; the network is modelled without it.
+    facilities
+        A facility registry (CSV/XLSX); facilities come from the OSM extract or are
+        modelled without it.
     progress
         Called with a description before each step.
 
@@ -439,11 +574,20 @@ def run_demo(
     out = Path(out_dir)
     prof.to_csv(out / "municipality_profile.csv", index=False)
     norms = read_normatives(normatives)
-    acc, facilities, shares, graph = run_accessibility(reg, norms, progress=progress)
-    reg.provenance.extend(_provenance_modelled(graph.source))
+    acc, facilities, shares, graph, prov = run_accessibility(
+        reg, norms, osm=osm, facilities_file=facilities, progress=progress
+    )
+    reg.provenance.extend(prov)
     progress("write accessibility tables")
     _write_access(out, reg, acc, facilities, shares)
-    section = _access_section(reg, acc, shares, norms, graph)
+    section = _access_section(
+        reg,
+        acc,
+        shares,
+        norms,
+        graph,
+        facilities_modelled=any(p.table == "facilities" and p.kind == "modelled" for p in prov),
+    )
     progress("write report")
     report = write_report(
         out / f"report_{lang}.html",

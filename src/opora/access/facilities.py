@@ -28,7 +28,7 @@ from scipy.spatial import cKDTree
 from opora.access.modelled import local_utm
 from opora.io.normatives import Normative
 
-__all__ = ["FACILITY_COLUMNS", "municipal_centre_settlements", "modelled_facilities"]
+__all__ = ["FACILITY_COLUMNS", "modelled_facilities", "municipal_centre_settlements"]
 
 FACILITY_COLUMNS = [
     "facility_id",

@@ -104,6 +104,60 @@ class RoadGraph:
         n = self.n_nodes
         return sp.csr_matrix((w[keep], (f[keep], t[keep])), shape=(n, n))
 
+    def main_component(self) -> npt.NDArray[np.bool_]:
+        """Mask of nodes in the largest strongly connected component over all states.
+
+        An arc counts when it is open in any state, so a village reached by a winter road
+        in winter and a ferry in summer belongs to the main network.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            ``True`` for nodes of the main network.
+        """
+        any_open = np.zeros(self.n_arcs, dtype=bool)
+        for mask in self.open_in.values():
+            any_open |= mask
+        n = self.n_nodes
+        adj = sp.csr_matrix(
+            (np.ones(int(any_open.sum())), (self.arc_from[any_open], self.arc_to[any_open])),
+            shape=(n, n),
+        )
+        _, labels = connected_components(adj, directed=True, connection="strong")
+        return np.asarray(labels == int(np.argmax(np.bincount(labels))), dtype=bool)
+
+    def subgraph(self, nodes: npt.NDArray[np.bool_]) -> tuple[RoadGraph, npt.NDArray[np.int64]]:
+        """Keep the nodes of a mask and the arcs between them.
+
+        Parameters
+        ----------
+        nodes
+            Boolean mask over the nodes.
+
+        Returns
+        -------
+        tuple
+            The subgraph and, for each of its nodes, the index of that node in ``self``.
+        """
+        old = np.flatnonzero(nodes).astype(np.int64)
+        new_of = np.full(self.n_nodes, -1, dtype=np.int64)
+        new_of[old] = np.arange(len(old))
+        keep = nodes[self.arc_from] & nodes[self.arc_to]
+        sub = RoadGraph(
+            node_lon=self.node_lon[old],
+            node_lat=self.node_lat[old],
+            arc_from=new_of[self.arc_from[keep]],
+            arc_to=new_of[self.arc_to[keep]],
+            arc_minutes=self.arc_minutes[keep],
+            arc_length_m=self.arc_length_m[keep],
+            arc_kind=self.arc_kind[keep],
+            open_in={k: v[keep] for k, v in self.open_in.items()},
+            modelled=self.modelled,
+            source=self.source,
+            node_id=None if self.node_id is None else self.node_id[old],
+        )
+        return sub, old
+
     def largest_component(self, state: str = "summer") -> npt.NDArray[np.bool_]:
         """Mask of nodes in the largest strongly connected component in ``state``.
 

@@ -457,7 +457,7 @@ def _chunks(csr: sp.csr_matrix, nodes: IntArray, chunk_size: int) -> list[IntArr
     """
     n = nodes.size
     if n <= chunk_size:
-        return [np.arange(n)]
+        return [np.arange(n)] if n else []
     k = -(-n // chunk_size)
     pivots = nodes[np.unique(np.linspace(0, n - 1, k).round().astype(np.int64))]
     dist, _, source = dijkstra(csr, indices=pivots, min_only=True, return_predecessors=True)
@@ -528,8 +528,11 @@ def _network_pairs(
 def _solve_chunk(problem: _Problem, chunk: IntArray) -> _Pairs | tuple[IntArray, FloatArray]:
     """Pairs (or weight sums per origin) for one chunk of distinct origin nodes."""
     org, dst = problem.origins, problem.dests
-    limit = problem.cutoff - float(org.min_off[chunk].min()) - float(dst.min_off.min(initial=0))
-    if limit >= 0 and dst.nodes.size:
+    if dst.nodes.size == 0:
+        limit = -1.0
+    else:
+        limit = problem.cutoff - float(org.min_off[chunk].min()) - float(dst.min_off.min())
+    if limit >= 0:
         row, dest, net = _network_pairs(problem, chunk, limit)
     else:
         row = dest = np.zeros(0, dtype=np.int64)

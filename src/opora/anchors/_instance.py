@@ -101,7 +101,7 @@ class Instance:
 
     @property
     def csc(self) -> tuple[IntArray, IntArray]:
-        """``(site_ptr, order)``: the pairs of site ``j`` are ``order[site_ptr[j]:site_ptr[j+1]]``."""
+        """Site-wise index: pairs of site ``j`` are ``order[site_ptr[j]:site_ptr[j + 1]]``."""
         if self._csc is None:
             order = np.argsort(self.col, kind="stable").astype(np.int64)
             counts = np.bincount(self.col, minlength=self.m)
@@ -122,7 +122,7 @@ class Instance:
         return out
 
     def unreachable(self) -> IntArray:
-        """Indices of demand points that no site can reach."""
+        """Return the indices of demand points that no site can reach."""
         out: IntArray = np.flatnonzero(self.row_len == 0)
         return out
 

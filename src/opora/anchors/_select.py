@@ -52,7 +52,8 @@ def quota_problem(inst: Instance, p: int | None) -> str | None:
         bad = np.flatnonzero(lower > upper)
         if len(bad):
             g = inst.group_names[int(bad[0])]
-            return f"group {g!r} needs at least {int(lower[bad[0]])} sites but can have {int(upper[bad[0]])}"
+            lo, hi = int(lower[bad[0]]), int(upper[bad[0]])
+            return f"group {g!r} needs at least {lo} sites but can have at most {hi}"
         fixed_per_group = np.bincount(
             inst.group[inst.fixed & (inst.group >= 0)], minlength=len(lower)
         )

@@ -165,7 +165,7 @@ class SumOfNearest:
         while n_open < p:
             if not heap:
                 return None
-            neg, j = heapq.heappop(heap)
+            _, j = heapq.heappop(heap)
             g = int(inst.group[j])
             if g >= 0 and count[g] >= upper[g]:
                 continue
@@ -250,7 +250,7 @@ class SumOfNearest:
         patience = 30
         it = 0
         scale = max(abs(upper), 1e-9)
-        for it in range(1, max_iter + 1):  # noqa: B007
+        for it in range(1, max_iter + 1):
             diff = d_k - lam[row_k]
             neg = diff < 0
             rho = np.bincount(col_k[neg], weights=diff[neg], minlength=self.m)

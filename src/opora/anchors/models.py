@@ -159,17 +159,42 @@ class LocationModel:
         self._solved: _Solved | None = None
 
     @classmethod
-    def _build(
+    def from_tables(
         cls,
         costs: CostsLike,
         demand: Any,
-        sites: Any,
+        sites: Any = None,
         *,
-        p: int | None,
-        max_cost: float | None,
-        quotas: Any,
-        name: str | None,
+        p: int | None = None,
+        max_cost: float | None = None,
+        quotas: Any = None,
+        name: str | None = None,
     ) -> Any:
+        """Build the model from tables; the generic form of ``from_cost_matrix``.
+
+        Parameters
+        ----------
+        costs
+            ``demand_id, site_id, cost`` long table (a missing pair is unreachable), or a
+            dense or SciPy sparse matrix with demand points as rows.
+        demand
+            ``demand_id, weight`` table, a Series or array of weights, or ``None``.
+        sites
+            ``site_id`` with optional ``capacity``, ``fixed``, ``group``; or ``None``.
+        p
+            Number of sites to open (``None`` for LSCP).
+        max_cost
+            Pairs costing more are unreachable.
+        quotas
+            ``group, min_sites, max_sites`` table or mapping.
+        name
+            A label.
+
+        Returns
+        -------
+        LocationModel
+            An instance of the class it is called on, not yet solved.
+        """
         inst = build_instance(costs, demand, sites, quotas, max_cost)
         return cls(inst, p=p, max_cost=max_cost, name=name)
 
@@ -573,7 +598,7 @@ class PMedian(_SumModel):
         PMedian
             The model, not yet solved.
         """
-        model: PMedian = cls._build(
+        model: PMedian = cls.from_tables(
             costs, demand, sites, p=p, max_cost=max_cost, quotas=quotas, name=name
         )
         return model
@@ -626,10 +651,9 @@ class PMedian(_SumModel):
             return _Solved(status, "exact", None, None, out.bound, 0.0, [])
         is_open = out.x > 0.5
         if k is None:
-            solved = _Solved(
+            return _Solved(
                 status, "exact", is_open, share if inst.capacitated else None, out.bound, 0.0, []
             )
-            return solved
         # The restricted model is a relaxation: its dual bound holds for the full model and
         # its sites are evaluated on every pair (as is the warm start, if better).
         if start is not None and self._served(start):
@@ -689,7 +713,7 @@ class MCLP(_SumModel):
         MCLP
             The model, not yet solved.
         """
-        model: MCLP = cls._build(
+        model: MCLP = cls.from_tables(
             costs, demand, sites, p=p, max_cost=max_cost, quotas=quotas, name=name
         )
         return model
@@ -773,7 +797,7 @@ class LSCP(LocationModel):
         LSCP
             The model, not yet solved.
         """
-        model: LSCP = cls._build(
+        model: LSCP = cls.from_tables(
             costs, demand, sites, p=None, max_cost=max_cost, quotas=quotas, name=name
         )
         return model
@@ -865,7 +889,7 @@ class PCenter(LocationModel):
         PCenter
             The model, not yet solved.
         """
-        model: PCenter = cls._build(
+        model: PCenter = cls.from_tables(
             costs, demand, sites, p=p, max_cost=max_cost, quotas=quotas, name=name
         )
         return model

@@ -637,7 +637,7 @@ def _budget_wage_bill(book: _Book, ind: pd.DataFrame) -> None:
         reason[:] = "no annual wages by section (`sber_wage`) in the indicators table"
     book.put(
         "budget_wage_bill_share",
-        value,
+        value.where(reason.isna().to_numpy()),
         period=period,
         source="Rosstat municipal database Y48423005 (emp_share × emp_total); SberIndex wages",
         reason=reason,

@@ -6,6 +6,14 @@ column, value, reason, action) and counts.
 
 from opora.io._result import REJECT_COLUMNS, ImportResult, RejectLog
 from opora.io.bashkortostan import read_bdmo_long, read_crosswalk, read_employment_shares
+from opora.io.osm import (
+    RoadImport,
+    SpeedTable,
+    read_facility_registry,
+    read_osm_facilities,
+    read_osm_roads,
+    read_speed_table,
+)
 from opora.io.register import fetch_register, read_settlement_register, register_region
 from opora.io.rosstat import (
     read_big_cities,
@@ -23,20 +31,26 @@ __all__ = [
     "REJECT_COLUMNS",
     "ImportResult",
     "RejectLog",
+    "RoadImport",
     "SourceBundle",
+    "SpeedTable",
     "fetch_register",
     "read_bdmo_long",
     "read_big_cities",
     "read_crosswalk",
     "read_embedded",
     "read_employment_shares",
+    "read_facility_registry",
     "read_hflabs_cities",
     "read_org_stats_export",
+    "read_osm_facilities",
+    "read_osm_roads",
     "read_population_bulletin",
     "read_sberindex_dictionary",
     "read_sberindex_indicators",
     "read_settlement_register",
     "read_sources",
+    "read_speed_table",
     "read_status_list",
     "read_urov14a_workbook",
     "read_workspace_tables",

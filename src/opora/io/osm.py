@@ -339,7 +339,10 @@ def _positive(p: Path, value: object, where: str, *, at_most: float | None = Non
     return float(value)  # type: ignore[arg-type]
 
 
-def _speeds(p: Path, table: Mapping[str, Any], where: str) -> dict[str, float]:
+def _speeds(p: Path, table: object, where: str) -> dict[str, float]:
+    if not isinstance(table, dict):
+        msg = f"`{where}` must be a table of names and km/h, got {table!r}"
+        raise FormatError(p, msg, column=where)
     return {str(k): _positive(p, v, f"{where}.{k}") for k, v in table.items()}
 
 
@@ -1008,16 +1011,23 @@ def read_osm_roads(path: str | Path, speeds: SpeedTable | None = None) -> RoadIm
     same = way_of[1:] == way_of[:-1]
     seg = same & valid[1:] & valid[:-1] & (refs[1:] != refs[:-1])
     lost = same & ~(valid[1:] & valid[:-1])
-    for w in np.unique(way_of[1:][lost]):
+    clipped, n_lost = np.unique(way_of[1:][lost], return_counts=True)
+    for w, k in zip(clipped.tolist(), n_lost.tolist(), strict=True):
         log.add(
             None,
             "nodes",
-            int((way_of[1:][lost] == w).sum()),
+            k,
             "segments touch nodes missing from the extract (clipped at its border); dropped",
             "flagged",
-            f"way/{c.ways[int(w)].osm_id}",
+            f"way/{c.ways[w].osm_id}",
         )
     a = np.flatnonzero(seg)
+    if len(a) == 0:
+        msg = (
+            f"none of the {n_ways:,} drivable ways has two nodes inside the extract; "
+            "check that the file is a complete extract"
+        )
+        raise FormatError(p, msg)
     b = a + 1
     sw = way_of[a]
     _, _, seg_len = _GEOD.inv(lon[a], lat[a], lon[b], lat[b])
@@ -1062,6 +1072,9 @@ def read_osm_roads(path: str | Path, speeds: SpeedTable | None = None) -> RoadIm
     arc_to = np.concatenate([arc_to, arc_to[slow_arc]])
     arc_minutes = np.concatenate([arc_minutes, arc_minutes[slow_arc] / rules.thaw_slow_factor])
     arc_masks = np.concatenate([arc_masks, copy_masks])
+    used = arc_masks.any(axis=1)  # a slowed way open only in the thaw keeps its copy only
+    arc_seg, arc_from, arc_to = arc_seg[used], arc_from[used], arc_to[used]
+    arc_minutes, arc_masks = arc_minutes[used], arc_masks[used]
     graph = RoadGraph(
         node_lon=node_lon.astype(np.float64),
         node_lat=node_lat.astype(np.float64),

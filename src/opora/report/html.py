@@ -28,10 +28,10 @@ from opora.errors import OporaError
 from opora.report.labels import LABELS, LANGUAGES
 
 __all__ = [
+    "ECONOMY_REGION_KEY",
     "SHARE_CLASSES",
     "SIZE_CLASSES",
     "URBAN_TYPES",
-    "ECONOMY_REGION_KEY",
     "AccessSection",
     "EconomySection",
     "ProfileColumn",
@@ -1352,6 +1352,25 @@ def _script_json(data: object) -> markupsafe.Markup:
     return markupsafe.Markup(text)  # noqa: S704 - '<', '>' and '&' are escaped above
 
 
+def _floats(values: pd.Series) -> list[float | None]:
+    """Return the values of a column as finite floats or ``None`` (fast for numeric columns)."""
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        array = pd.to_numeric(values).to_numpy(dtype=float, na_value=np.nan)
+        ok = np.isfinite(array)
+        return [v if k else None for v, k in zip(array.tolist(), ok.tolist(), strict=True)]
+    return [_to_float(v) for v in values.tolist()]
+
+
+def _number_cell(value: object, fmt: str, lang: str, title: str) -> dict[str, Any]:
+    """Return a numeric cell with a compact sort key and the tooltip used when missing."""
+    number = _to_float(value)
+    text = format_number(number, fmt, lang)
+    if number is None or text is None:
+        return {"text": MISSING_TEXT, "v": "", "missing": True, "text_cell": False, "title": title}
+    # Six significant digits sort the same as the shown values, at half the size.
+    return {"text": text, "v": f"{number:.6g}", "missing": False, "text_cell": False, "title": ""}
+
+
 def _economy_reasons(reasons: pd.DataFrame) -> dict[tuple[str, str], str]:
     """Return the reason of each missing value, by ``(oktmo, column)``."""
     if not len(reasons):
@@ -1405,19 +1424,22 @@ def _economy_table(
         code = _text(oktmo)
         cells = []
         for c in columns:
+            reason = reasons.get((code, c.key))
+            title = t["eco_no_data_reason"].format(reason=reason) if reason else t["no_data"]
             value = values[c.key][i]
             if is_text[c.key]:
                 text = _text(value)
-                cell = {"text": text or MISSING_TEXT, "v": "", "missing": not text}
-            else:
-                cell = _cell(value, c.fmt, lang)
-            cell["text_cell"] = is_text[c.key]
-            if cell["missing"]:
-                reason = reasons.get((code, c.key))
-                cell["title"] = (
-                    t["eco_no_data_reason"].format(reason=reason) if reason else t["no_data"]
+                cells.append(
+                    {
+                        "text": text or MISSING_TEXT,
+                        "v": "",
+                        "missing": not text,
+                        "text_cell": True,
+                        "title": title,
+                    }
                 )
-            cells.append(cell)
+            else:
+                cells.append(_number_cell(value, c.fmt, lang, title))
         rows.append({"oktmo": code, "name": _text(name), "cells": cells})
     return headers, rows
 
@@ -1434,10 +1456,10 @@ def _economy_sectors(
     shares: dict[tuple[str, str], float | None] = {}
     if len(frame):
         _require(frame, ["oktmo", "section", "share"], "sector shares")
-        for oktmo, section, share in zip(
+        for oktmo, section, number in zip(
             frame["oktmo"].tolist(),
             frame["section"].tolist(),
-            frame["share"].tolist(),
+            _floats(frame["share"]),
             strict=True,
         ):
             key = (_text(oktmo), _text(section).upper())
@@ -1447,7 +1469,6 @@ def _economy_sectors(
             if key in shares:
                 msg = f"sector shares table has more than one row for {key[0]!r}, {key[1]!r}"
                 raise ReportInputError(msg)
-            number = _to_float(share)
             if number is not None and not 0.0 <= number <= 1.0 + 1e-9:
                 msg = (
                     f"sector share of {key[0]!r}, {key[1]!r} is {number:g}: "
@@ -1532,15 +1553,15 @@ def _trend_series(
     if not len(frame):
         return series
     _require(frame, ["oktmo", "series", "year", "value"], "trends")
-    for oktmo, key, year, value in zip(
+    for oktmo, key, year, number, value in zip(
         frame["oktmo"].tolist(),
         frame["series"].tolist(),
         frame["year"].tolist(),
-        frame["value"].tolist(),
+        _floats(frame["year"]),
+        _floats(frame["value"]),
         strict=True,
     ):
         code, name = _text(oktmo), _text(key)
-        number = _to_float(year)
         if number is None or not number.is_integer():
             msg = f"trends table: year {year!r} of series {name!r} is not a whole number"
             raise ReportInputError(msg)
@@ -1548,7 +1569,7 @@ def _trend_series(
         if int(number) in by_year:
             msg = f"trends table has more than one row for {code!r}, {name!r}, {int(number)}"
             raise ReportInputError(msg)
-        by_year[int(number)] = _to_float(value)
+        by_year[int(number)] = value
     return series
 
 
@@ -1640,7 +1661,7 @@ def _economy_candidates(
         return []
     _require(frame, ["oktmo", "rank", "candidate", "score", "why_ru", "why_en"], "candidates")
     order = {code: i for i, code in enumerate(names)}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for record in frame.to_dict("records"):
         code = _text(record.get("oktmo"))
         key = _text(record.get("candidate"))
@@ -1652,15 +1673,16 @@ def _economy_candidates(
                 "oktmo": code,
                 "name": names.get(code, code),
                 "key": key,
-                "rank": {**_cell(rank, "int", lang), "text_cell": False, "title": t["no_data"]},
+                "rank": _number_cell(rank, "int", lang, t["no_data"]),
                 "label": ((labels[0] if lang == "ru" else labels[1]) if labels else key) or key,
-                "score": {
-                    **_cell(record.get("score"), "float2", lang),
-                    "text_cell": False,
-                    "title": t["no_data"],
-                },
+                "score": _number_cell(record.get("score"), "float2", lang, t["no_data"]),
                 "why": _text(record.get(why_own)) or _text(record.get(why_other)),
-                "order": (order.get(code, len(order)), math.inf if rank is None else rank),
+                # Municipalities in table order (others after them, by code), then rank.
+                "order": (
+                    order.get(code, len(order)),
+                    "" if code in order else code,
+                    math.inf if rank is None else rank,
+                ),
             }
         )
     rows.sort(key=lambda r: r["order"])
