@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,16 @@ from opora.access.snap import largest_component_report, snap_points
 from opora.analysis.profile import PROFILE_FIELDS, municipality_profile
 from opora.analysis.settlements import top_municipality
 from opora.config import Settings
+from opora.economy import (
+    ComplexityResult,
+    EconomyWarning,
+    complexity,
+    diversification,
+    employment_by_section,
+    life_support_indicators,
+    location_quotients,
+    specialisation_candidates,
+)
 from opora.io._result import REJECT_COLUMNS, ImportResult, RejectLog
 from opora.io.normatives import Normative, read_normatives
 from opora.io.osm import read_facility_registry, read_osm_facilities, read_osm_roads
@@ -34,7 +45,15 @@ from opora.model.provenance import Provenance
 from opora.model.region import Region, build_municipalities, supplement_settlements
 from opora.report.html import AccessSection, ProfileColumn, ServiceInfo, write_report
 
-__all__ = ["RunResult", "build_region", "init_region", "run_accessibility", "run_demo"]
+__all__ = [
+    "EconomyResult",
+    "RunResult",
+    "build_region",
+    "init_region",
+    "run_accessibility",
+    "run_demo",
+    "run_economy",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -520,6 +539,90 @@ def _write_access(
     append_layers(out / "region.gpkg", {"facilities": facilities, "settlement_access": pts})
 
 
+@dataclass
+class EconomyResult:
+    """Economy analyses of a region (see :func:`run_economy`).
+
+    Attributes
+    ----------
+    life_support
+        Life-support indicators, one row per top-level municipality.
+    notes
+        Status and reason of every life-support value (``oktmo, indicator, value,
+        status, period, source, reason``).
+    employment
+        Employment by OKVED section (long).
+    lq
+        Location quotients of employment.
+    diversity
+        Diversification (HHI, entropy, Theil) per municipality.
+    complexity
+        ECI / PCI result.
+    candidates
+        Specialisation candidates with their evidence.
+    warnings
+        Messages of the warnings raised (suppressed values treated as zero...).
+    """
+
+    life_support: pd.DataFrame
+    notes: pd.DataFrame
+    employment: pd.DataFrame
+    lq: pd.DataFrame
+    diversity: pd.DataFrame
+    complexity: ComplexityResult
+    candidates: pd.DataFrame
+    warnings: list[str]
+
+
+def run_economy(region: Region, *, progress: Progress = _noop) -> EconomyResult:
+    """Run the economy analyses on a region's indicators.
+
+    Parameters
+    ----------
+    region
+        The region's model.
+    progress
+        Called with a description before each step.
+
+    Returns
+    -------
+    EconomyResult
+        Life-support indicators, structure, complexity and specialisation candidates.
+    """
+    progress("economy: structure and complexity")
+    ind = region.indicators
+    upper = region.municipalities[region.municipalities["level"] == "upper"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", EconomyWarning)
+        emp = employment_by_section(ind)
+        lq = location_quotients(emp, measure="employment")
+        lq = pd.concat([emp[["oktmo", "dimension"]], lq], axis=1)
+        div = diversification(emp)
+        cx = complexity(emp, location="oktmo", activity="dimension", value="value")
+        ls, notes = life_support_indicators(ind, upper)
+        cand = specialisation_candidates(ind, cx, municipalities=upper)
+    msgs = [str(w.message) for w in caught if issubclass(w.category, EconomyWarning)]
+    return EconomyResult(ls, notes, emp, lq, div, cx, cand, msgs)
+
+
+def _write_economy(out: Path, eco: EconomyResult) -> dict[str, Path]:
+    paths = {
+        "economy_life_support": out / "economy_life_support.csv",
+        "economy_notes": out / "economy_notes.csv",
+        "economy_lq": out / "economy_lq.csv",
+        "economy_complexity": out / "economy_complexity.csv",
+        "economy_candidates": out / "economy_candidates.csv",
+    }
+    eco.life_support.to_csv(paths["economy_life_support"], index=False)
+    eco.notes.to_csv(paths["economy_notes"], index=False)
+    eco.lq.to_csv(paths["economy_lq"], index=False)
+    eco.complexity.locations.join(eco.diversity, rsuffix="_div").reset_index().to_csv(
+        paths["economy_complexity"], index=False
+    )
+    eco.candidates.to_csv(paths["economy_candidates"], index=False)
+    return paths
+
+
 def run_demo(
     out_dir: str | Path,
     settings: Settings,
@@ -588,6 +691,8 @@ def run_demo(
         graph,
         facilities_modelled=any(p.table == "facilities" and p.kind == "modelled" for p in prov),
     )
+    eco = run_economy(reg, progress=progress)
+    eco_paths = _write_economy(out, eco)
     progress("write report")
     report = write_report(
         out / f"report_{lang}.html",
@@ -603,6 +708,7 @@ def run_demo(
     )
     reg.provenance_table().to_csv(out / "provenance.csv", index=False)
     res.paths["profile"] = out / "municipality_profile.csv"
+    res.paths.update(eco_paths)
     res.paths["report"] = report
     res.profile = prof
     res.seconds["analysis_report"] = time.perf_counter() - t0

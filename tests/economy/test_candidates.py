@@ -170,7 +170,7 @@ def test_densities_from_a_complexity_result() -> None:
 def test_sown_area_only_when_verified_and_thin_evidence_not_ranked() -> None:
     extra: list[tuple[object, ...]] = []
     sown = {"t": (5000.0, 5100.0), "g": (30000.0, 29000.0), "m": (2000.0, 200.0)}
-    sown |= {"l": (100.0, np.nan)}
+    sown |= {"l": (100.0, np.nan), "f1": (1000.0, 1000.0)}
     for k, (total, spring) in sown.items():
         extra.append((k, "Y48007018", 2024, "год", "", total))
         if not np.isnan(spring):
@@ -181,6 +181,7 @@ def test_sown_area_only_when_verified_and_thin_evidence_not_ranked() -> None:
     assert "посевная площадь 3,0 га на жителя (верхняя четверть региона)" in g["why_ru"]
     ev = out.drop_duplicates("oktmo").set_index("oktmo")
     assert ev.at["t", "sown_ha_per_capita"] == pytest.approx(0.5)
+    assert ev.at["f1", "sown_ha_per_capita"] == pytest.approx(0.1)
     assert np.isnan(ev.at["m", "sown_ha_per_capita"])  # 2,000 ha against 200: a part
     assert np.isnan(ev.at["l", "sown_ha_per_capita"])  # no second count: unverified
     full = specialisation_candidates(_region(extra), top=None, include_infeasible=True)

@@ -83,9 +83,9 @@ def test_budget_employment_share_and_suppressed_section() -> None:
     assert why["status"] == "missing"
     assert "section Q suppressed" in why["reason"]
     assert "2023" in why["reason"]
-    assert "no employment shares by section" in _note(notes, "c", "budget_employment_share")[
-        "reason"
-    ]
+    assert (
+        "no employment shares by section" in _note(notes, "c", "budget_employment_share")["reason"]
+    )
     _assert_reasons(wide, notes)
 
 
@@ -185,9 +185,11 @@ def test_big_cities_budget_and_population_series() -> None:
     _assert_reasons(wide, notes)
     wide, notes = _run(rows)
     assert wide["big_city_transfer_share"].isna().all()
-    assert notes.loc[notes["indicator"] == "population_change_long", "reason"].str.contains(
-        "`big_cities` not given"
-    ).all()
+    assert (
+        notes.loc[notes["indicator"] == "population_change_long", "reason"]
+        .str.contains("`big_cities` not given")
+        .all()
+    )
     with pytest.raises(ValidationError, match="budget_transfers"):
         _run(rows, big_cities=big.drop(columns="budget_transfers"))
 
@@ -201,9 +203,7 @@ def test_big_cities_from_the_committed_sample() -> None:
         100 * 6_134_386 / 12_985_154
     )
     assert wide.at["01701000", "big_city_budget_year"] == 2018
-    assert wide.at["01701000", "population_change_long"] == pytest.approx(
-        100 * (697.0 / 691.1 - 1)
-    )
+    assert wide.at["01701000", "population_change_long"] == pytest.approx(100 * (697.0 / 691.1 - 1))
     # Blagoveshchensk: the sample stops in 2013
     assert wide.at["10701000", "big_city_budget_year"] == 2013
     assert _note(notes, "10701000", "population_change_long")["period"] == "2012→2013"
@@ -257,12 +257,10 @@ def test_population_ageing_and_migration() -> None:
     assert wide.at["a", "net_migration_rate"] == pytest.approx(-15.0)
     assert wide.at["a", "share_65plus"] == pytest.approx(20.0)
     assert wide.at["a", "population"] == pytest.approx(985.0)
-    assert "no `sber_population` value for 2023" in _note(notes, "b", "population_change")[
-        "reason"
-    ]
-    assert "no `sber_population` value for 2023" in _note(notes, "b", "net_migration_rate")[
-        "reason"
-    ]
+    assert "no `sber_population` value for 2023" in _note(notes, "b", "population_change")["reason"]
+    assert (
+        "no `sber_population` value for 2023" in _note(notes, "b", "net_migration_rate")["reason"]
+    )
     assert "no `bul_population` value for 2024" in _note(notes, "b", "population")["reason"]
     _assert_reasons(wide, notes)
 

@@ -53,10 +53,10 @@ def new_highs(time_limit: float, mip_gap: float, seed: int = 0) -> highspy.Highs
     with _BANNER_LOCK:
         if not _BANNER_DONE[0]:
             with _quiet_stdout():
-                h = highspy.Highs()
+                h = highspy.Highs()  # type: ignore[no-untyped-call]
             _BANNER_DONE[0] = True
         else:
-            h = highspy.Highs()
+            h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(max(time_limit, 0.01)))
     h.setOptionValue("mip_rel_gap", float(mip_gap))
@@ -252,7 +252,7 @@ def _assignment(
     demand_lo: float,
     demand_hi: float,
     rows_of: IntArray,
-    extra_cols: tuple[IntArray, FloatArray] | None = None,
+    extra_cols: tuple[IntArray, IntArray] | None = None,
 ) -> int:
     """Add ``z`` columns for ``pairs`` with assignment, linking and capacity rows."""
     z0 = b.cols(obj, np.zeros(len(pairs)), np.ones(len(pairs)))
@@ -341,7 +341,9 @@ def mclp_mip(
     rows = np.flatnonzero((inst.row_len > 0) & (inst.weight > 0))
     if not inst.capacitated:
         reps, inverse = _dedupe_rows(inst, rows)
-        weight = np.bincount(inverse, weights=inst.weight[rows], minlength=len(reps))
+        weight = np.asarray(
+            np.bincount(inverse, weights=inst.weight[rows], minlength=len(reps)), dtype=np.float64
+        )
         y0 = b.cols(weight, np.zeros(len(reps)), np.ones(len(reps)))
         lens = inst.row_len[reps]
         ent = _ranges(inst.indptr[reps], lens)
@@ -458,7 +460,7 @@ def pmedian_mip(
         use_len = lens
     pairs = _ranges(inst.indptr[:-1], use_len)
     w = inst.weight[inst.row[pairs]]
-    trunc = np.flatnonzero(use_len < lens)
+    trunc = np.flatnonzero(use_len < lens).astype(np.int64)
     n_u = len(trunc)
     # fallback columns come after the z columns; their index is known in advance
     z_start = x0 + inst.m

@@ -281,7 +281,9 @@ def _sites_table(
             fixed = num.astype(bool)
     group = None
     if "group" in frame.columns:
-        group = frame["group"].astype("string").to_numpy(dtype=object, na_value=None)
+        group = np.array(
+            [None if pd.isna(v) else str(v) for v in frame["group"].tolist()], dtype=object
+        )
     return ids, capacity, fixed, group
 
 
@@ -387,9 +389,9 @@ def build_instance(
         On negative or missing costs, repeated pairs or ids, unknown ids, bad weights,
         capacities or quotas.
     """
-    long_form = isinstance(costs, pd.DataFrame)
-    if long_form:
-        missing = [c for c in ("demand_id", "site_id", "cost") if c not in costs.columns]
+    table: pd.DataFrame | None = costs if isinstance(costs, pd.DataFrame) else None
+    if table is not None:
+        missing = [c for c in ("demand_id", "site_id", "cost") if c not in table.columns]
         if missing:
             msg = f"`costs` needs columns demand_id, site_id, cost; missing: {', '.join(missing)}"
             raise _err(msg)
@@ -397,29 +399,31 @@ def build_instance(
     else:
         r_mat, c_mat, v_mat, n_mat, m_mat = _from_matrix(costs)
     if demand is None:
-        if not long_form:
+        if table is None:
             demand = np.ones(n_mat or 0)
         else:
-            demand = pd.DataFrame({"demand_id": pd.unique(costs["demand_id"])})
+            demand = pd.DataFrame({"demand_id": pd.unique(table["demand_id"].to_numpy())})
     demand_ids, weight = _demand_table(demand, n_mat)
     site_ids, capacity, fixed, group_raw = _sites_table(sites, m_mat)
 
-    if long_form:
-        cost_vals = _as_float(costs["cost"], "cost")
+    if table is not None:
+        cost_vals = _as_float(table["cost"], "cost")
         if np.isnan(cost_vals).any():
-            bad = costs.loc[np.isnan(cost_vals), ["demand_id", "site_id"]].head(3)
+            bad = table.loc[np.isnan(cost_vals), ["demand_id", "site_id"]].head(3)
             msg = f"`cost` has missing values, e.g. for pairs {bad.to_dict('records')}"
             raise _err(msg)
-        d_codes = pd.Index(demand_ids).get_indexer(costs["demand_id"])
+        d_raw = table["demand_id"].to_numpy()
+        d_codes = pd.Index(demand_ids).get_indexer(pd.Index(d_raw))
         if (d_codes < 0).any():
-            unknown = pd.unique(costs["demand_id"].to_numpy()[d_codes < 0])
+            unknown = list(pd.unique(d_raw[d_codes < 0]))
             msg = f"`costs` names demand points that are not in `demand`: {_show(unknown)}"
             raise _err(msg)
+        s_raw = table["site_id"].to_numpy()
         if site_ids is None:
-            site_ids = pd.unique(costs["site_id"].to_numpy())
-        s_codes = pd.Index(site_ids).get_indexer(costs["site_id"])
+            site_ids = np.asarray(pd.unique(s_raw))
+        s_codes = pd.Index(site_ids).get_indexer(pd.Index(s_raw))
         if (s_codes < 0).any():
-            unknown = pd.unique(costs["site_id"].to_numpy()[s_codes < 0])
+            unknown = list(pd.unique(s_raw[s_codes < 0]))
             msg = f"`costs` names sites that are not in `sites`: {_show(unknown)}"
             raise _err(msg)
         r_all = d_codes.astype(np.int64)
@@ -469,7 +473,7 @@ def build_instance(
         present = labels.notna().to_numpy()
         uniq = sorted(set(labels[present].tolist()))
         names = list(uniq)
-        codes[present] = pd.Index(names).get_indexer(labels[present])
+        codes[present] = pd.Index(names).get_indexer(pd.Index(labels[present]))
     unknown_groups = [g for g in quota if g not in names]
     if unknown_groups:
         msg = f"`quotas` names groups that no site belongs to: {_show(unknown_groups)}"

@@ -253,7 +253,9 @@ class SumOfNearest:
         for it in range(1, max_iter + 1):
             diff = d_k - lam[row_k]
             neg = diff < 0
-            rho = np.bincount(col_k[neg], weights=diff[neg], minlength=self.m)
+            rho = np.asarray(
+                np.bincount(col_k[neg], weights=diff[neg], minlength=self.m), dtype=np.float64
+            )
             chosen = select_cheapest(rho, inst, p)
             if chosen is None:
                 return -np.inf, it, None
@@ -410,15 +412,17 @@ def greedy_cover(inst: Instance, keep: BoolArray | None, limit: int | None) -> B
     rows_c = inst.row[order]
     is_open = inst.fixed.copy()
     covered_by = np.zeros(inst.n, dtype=np.int64)
-    for j in np.flatnonzero(is_open):
-        a, b = ptr[j], ptr[j + 1]
+    for site in np.flatnonzero(is_open):
+        a, b = ptr[site], ptr[site + 1]
         covered_by[rows_c[a:b][keep_c[a:b]]] += 1
     lower, upper = inst.group_limits()
     count = np.bincount(inst.group[is_open & (inst.group >= 0)], minlength=len(lower))
     uncovered = covered_by == 0
     live = pair_keep & uncovered[inst.row]
     gains = np.bincount(inst.col[live], minlength=inst.m)
-    heap = [(-int(gains[j]), int(j)) for j in np.flatnonzero(~is_open & (gains > 0))]
+    heap: list[tuple[int, int]] = [
+        (-int(gains[j]), int(j)) for j in np.flatnonzero(~is_open & (gains > 0))
+    ]
     heapq.heapify(heap)
     left = int(uncovered.sum())
     while left > 0:
@@ -459,11 +463,12 @@ def greedy_cover(inst: Instance, keep: BoolArray | None, limit: int | None) -> B
     # group minimums
     if len(lower) and (count < lower).any():
         size = np.bincount(inst.col[pair_keep], minlength=inst.m).astype(np.float64)
-        for g in np.flatnonzero(count < lower):
-            members = np.flatnonzero((inst.group == g) & ~is_open)
-            best = members[np.argsort(-size[members], kind="stable")][: lower[g] - count[g]]
+        for short in np.flatnonzero(count < lower):
+            members = np.flatnonzero((inst.group == short) & ~is_open)
+            order = np.argsort(-size[members], kind="stable")
+            best = members[order][: lower[short] - count[short]]
             is_open[best] = True
-            count[g] += len(best)
+            count[short] += len(best)
     if limit is not None and int(is_open.sum()) > limit:
         return None
     return is_open
@@ -496,7 +501,9 @@ def cover_lower_bound(
     theta = 2.0
     stall = 0
     for _ in range(max_iter):
-        reduced = 1.0 - np.bincount(col, weights=u[row], minlength=inst.m)
+        reduced = np.asarray(
+            1.0 - np.bincount(col, weights=u[row], minlength=inst.m), dtype=np.float64
+        )
         chosen = select_cheapest(reduced, inst, None)
         if chosen is None:
             return np.inf

@@ -10,6 +10,15 @@ index-aligned tables; every value that cannot be computed is ``NaN`` with a reas
   density, COI and COG, matching the Growth Lab ``ecomplexity`` package.
 """
 
+from opora.economy.candidates import (
+    CANDIDATES,
+    EVIDENCE,
+    STRONG_LQ,
+    STRONG_PERCENTILE,
+    Candidate,
+    Evidence,
+    specialisation_candidates,
+)
 from opora.economy.complexity import (
     ComplexityResult,
     ComplexityWarning,
@@ -21,6 +30,12 @@ from opora.economy.complexity import (
     proximity,
     rca,
     to_matrix,
+)
+from opora.economy.life_support import (
+    BUDGET_SECTIONS,
+    LIFE_SUPPORT_FIELDS,
+    WAGE_SECTIONS,
+    life_support_indicators,
 )
 from opora.economy.structure import (
     MEASURES,
@@ -35,10 +50,19 @@ from opora.economy.structure import (
 )
 
 __all__ = [
+    "BUDGET_SECTIONS",
+    "CANDIDATES",
+    "EVIDENCE",
+    "LIFE_SUPPORT_FIELDS",
     "MEASURES",
+    "STRONG_LQ",
+    "STRONG_PERCENTILE",
+    "WAGE_SECTIONS",
+    "Candidate",
     "ComplexityResult",
     "ComplexityWarning",
     "EconomyWarning",
+    "Evidence",
     "Measure",
     "ZeroDiversityWarning",
     "complexity",
@@ -46,6 +70,7 @@ __all__ = [
     "diversification",
     "eci_pci",
     "employment_by_section",
+    "life_support_indicators",
     "location_quotients",
     "org_stats_sections",
     "presence",
@@ -53,5 +78,6 @@ __all__ = [
     "rca",
     "shift_share",
     "simplification",
+    "specialisation_candidates",
     "to_matrix",
 ]

@@ -203,7 +203,7 @@ EVIDENCE: dict[str, Evidence] = {
         "sown area",
         "га на жителя",
         "ha per resident",
-        2,
+        1,
         "top",
         "Y48007018 sown area / population (checked against harvest / yield)",
     ),

@@ -203,7 +203,7 @@ def read_sites(path: str | Path) -> pd.DataFrame:
         out["fixed"] = False
     if "group" in frame.columns:
         group = frame["group"].astype("string").str.strip()
-        out["group"] = group.where(group != "", pd.NA)
+        out["group"] = group.where(group != "")
     else:
         out["group"] = pd.Series(pd.NA, index=out.index, dtype="string")
     _no_repeats(out, ["site_id"], p, "the site")
