@@ -154,3 +154,20 @@ def test_accessibility_outputs(demo):
     assert (own["minutes"] == 0).all()
     html = demo.paths["report"].read_text(encoding="utf-8")
     assert "смоделировано" in html
+
+
+def test_economy_outputs(demo):
+    out = demo.paths["report"].parent
+    ls = pd.read_csv(out / "economy_life_support.csv", dtype={"oktmo": str}).set_index("oktmo")
+    assert set(ls.index) == {"80601000", "80602000", "80701000"}
+    # 100 − own-revenue share (Y48313015 = 25.5 % for Abzelilovsky, read from the source)
+    assert ls.loc["80601000", "transfer_dependence"] == pytest.approx(74.5)
+    notes = pd.read_csv(out / "economy_notes.csv", dtype={"oktmo": str})
+    missing = notes[notes["status"] == "missing"]
+    assert missing["reason"].notna().all()
+    # every empty value of the wide table has a reason
+    for col in ls.columns.drop("name"):
+        for oktmo in ls.index[ls[col].isna()]:
+            assert ((missing["oktmo"] == oktmo) & (missing["indicator"] == col)).any(), col
+    html = demo.paths["report"].read_text(encoding="utf-8")
+    assert 'id="economy"' in html

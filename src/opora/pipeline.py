@@ -26,6 +26,9 @@ from opora.analysis.profile import PROFILE_FIELDS, municipality_profile
 from opora.analysis.settlements import top_municipality
 from opora.config import Settings
 from opora.economy import (
+    CANDIDATES,
+    LIFE_SUPPORT_FIELDS,
+    SECTION_NAMES,
     ComplexityResult,
     EconomyWarning,
     complexity,
@@ -43,7 +46,14 @@ from opora.io.sources import DEFAULT_REGION, SourceBundle, read_embedded, read_s
 from opora.io.workspace import append_layers, write_workspace
 from opora.model.provenance import Provenance
 from opora.model.region import Region, build_municipalities, supplement_settlements
-from opora.report.html import AccessSection, ProfileColumn, ServiceInfo, write_report
+from opora.report.html import (
+    ECONOMY_REGION_KEY,
+    AccessSection,
+    EconomySection,
+    ProfileColumn,
+    ServiceInfo,
+    write_report,
+)
 
 __all__ = [
     "EconomyResult",
@@ -605,6 +615,172 @@ def run_economy(region: Region, *, progress: Progress = _noop) -> EconomyResult:
     return EconomyResult(ls, notes, emp, lq, div, cx, cand, msgs)
 
 
+_ECONOMY_KEYS = (
+    "budget_employment_share",
+    "budget_wage_bill_share",
+    "own_revenue_share",
+    "transfer_dependence",
+    "social_share",
+    "social_share_change",
+    "wage_rel_total",
+    "consumption_change",
+)
+
+
+def _economy_section(region: Region, eco: EconomyResult) -> EconomySection:
+    fields = {f.key: f for f in LIFE_SUPPORT_FIELDS}
+    cols = [
+        ProfileColumn(
+            k,
+            fields[k].label_ru,
+            fields[k].label_en,
+            fields[k].unit_ru,
+            fields[k].unit_en,
+            "float1" if fields[k].fmt == "pct1" else fields[k].fmt,
+            fields[k].source,
+        )
+        for k in _ECONOMY_KEYS
+    ]
+    cols += [
+        ProfileColumn(
+            "entropy",
+            "Разнообразие (энтропия Шеннона)",
+            "Diversity (Shannon entropy)",
+            "",
+            "",
+            "float2",
+            "−Σ s·ln s over OKVED sections, employment 2023",
+        ),
+        ProfileColumn(
+            "eci",
+            "Индекс экономической сложности",
+            "Economic complexity index",
+            "",
+            "",
+            "float2",
+            "ECI (Growth Lab method) of employment by section",
+        ),
+        ProfileColumn(
+            "top_lq",
+            "Специализация (LQ ≥ 1)",
+            "Specialisation (LQ ≥ 1)",
+            "",
+            "",
+            "float1",
+            "Top three location quotients of employment by section",
+        ),
+    ]
+    table = eco.life_support[["oktmo", "name", *_ECONOMY_KEYS]].copy()
+    loc = eco.complexity.locations
+    div = eco.diversity
+    table["entropy"] = table["oktmo"].map(div["entropy"])
+    table["eci"] = table["oktmo"].map(loc["eci"])
+    lq = eco.lq.dropna(subset=["lq"])
+    lq = lq[lq["lq"] >= 1].sort_values(["oktmo", "lq"], ascending=[True, False])
+    best = lq.groupby("oktmo").head(3)
+    label = best["dimension"].astype(str) + " " + best["lq"].map(lambda v: f"{v:.1f}")
+    top = label.groupby(best["oktmo"]).agg("; ".join)
+    table["top_lq"] = table["oktmo"].map(top)
+    reasons = eco.notes[eco.notes["status"] == "missing"].rename(columns={"indicator": "column"})[
+        ["oktmo", "column", "reason"]
+    ]
+    extra = [
+        pd.DataFrame({"oktmo": loc.index, "column": "eci", "reason": loc["reason"]}),
+        pd.DataFrame({"oktmo": div.index, "column": "entropy", "reason": div["reason"]}),
+    ]
+    reasons = pd.concat([reasons, *extra], ignore_index=True).dropna(subset=["reason"])
+    emp = eco.employment.dropna(subset=["share"])
+    shares = emp.rename(columns={"dimension": "section"})[["oktmo", "section", "share"]]
+    known = eco.employment.dropna(subset=["value"])
+    reg = known.groupby("dimension")["value"].sum() / known.drop_duplicates("oktmo")["total"].sum()
+    shares = pd.concat(
+        [
+            shares,
+            pd.DataFrame(
+                {"oktmo": ECONOMY_REGION_KEY, "section": reg.index, "share": reg.to_numpy()}
+            ),
+        ],
+        ignore_index=True,
+    )
+    ind = region.indicators
+    soc = ind[ind["code"] == "urov14a_social_share"]
+    wage = ind[
+        (ind["code"] == "sber_wage")
+        & (ind["dimension"] == "total")
+        & (ind["period"] == "январь-декабрь")
+    ]
+    pop = ind[ind["code"] == "sber_population"]
+    trends = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "oktmo": soc["oktmo"],
+                    "series": "social_share",
+                    "year": soc["year"],
+                    "value": soc["value"] * 100,
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "oktmo": wage["oktmo"],
+                    "series": "wage_total",
+                    "year": wage["year"],
+                    "value": wage["value"],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "oktmo": pop["oktmo"],
+                    "series": "population",
+                    "year": pop["year"],
+                    "value": pop["value"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    ).dropna(subset=["value"])
+    trends = trends[trends["oktmo"].isin(set(table["oktmo"]))]
+    trends["year"] = trends["year"].astype(int)
+    cand = eco.candidates[eco.candidates["feasible"].fillna(False).astype(bool)]
+    labels = {c.key: (c.label_ru, c.label_en) for c in CANDIDATES}
+    suppressed = int(eco.employment["suppressed"].sum())
+    note_ru = (
+        "Структура занятости — среднесписочная численность работников крупных и средних "
+        "организаций по разделам ОКВЭД, 2023 (БД ПМО, Y48423005); малый бизнес не учтён. "
+        f"Засекреченных значений: {suppressed}; в расчёте сложности они приняты за ноль, "
+        "поэтому ECI — нижняя оценка структуры. Сдвиговый анализ и «упрощение» требуют двух "
+        "периодов и для муниципалитетов этими данными не обеспечены."
+    )
+    note_en = (
+        "Employment structure: staff of large and medium organisations by OKVED section, "
+        "2023 (municipal database, Y48423005); small business is not covered. "
+        f"Suppressed values: {suppressed}; complexity treats them as zero, so the ECI is a "
+        "lower-bound view. Shift-share and simplification need two periods, which these "
+        "municipal data do not give."
+    )
+    return EconomySection(
+        columns=cols,
+        table=table,
+        reasons=reasons,
+        sector_shares=shares,
+        section_labels=SECTION_NAMES,
+        trends=trends,
+        trend_labels={
+            "social_share": (
+                "Доля социальных выплат в доходах",
+                "Social payments share of income",
+                "%",
+            ),
+            "wage_total": ("Средняя зарплата", "Average wage", "руб."),
+            "population": ("Население (среднегодовое)", "Population (average)", "чел."),
+        },
+        candidates=cand[["oktmo", "rank", "candidate", "score", "why_ru", "why_en"]],
+        candidate_labels=labels,
+        note_ru=note_ru,
+        note_en=note_en,
+    )
+
+
 def _write_economy(out: Path, eco: EconomyResult) -> dict[str, Path]:
     paths = {
         "economy_life_support": out / "economy_life_support.csv",
@@ -616,7 +792,7 @@ def _write_economy(out: Path, eco: EconomyResult) -> dict[str, Path]:
     eco.life_support.to_csv(paths["economy_life_support"], index=False)
     eco.notes.to_csv(paths["economy_notes"], index=False)
     eco.lq.to_csv(paths["economy_lq"], index=False)
-    eco.complexity.locations.join(eco.diversity, rsuffix="_div").reset_index().to_csv(
+    eco.complexity.locations.join(eco.diversity.add_suffix("_div")).reset_index().to_csv(
         paths["economy_complexity"], index=False
     )
     eco.candidates.to_csv(paths["economy_candidates"], index=False)
@@ -705,6 +881,7 @@ def run_demo(
         region_name=reg.name,
         lang=lang,
         access=section,
+        economy=_economy_section(reg, eco),
     )
     reg.provenance_table().to_csv(out / "provenance.csv", index=False)
     res.paths["profile"] = out / "municipality_profile.csv"

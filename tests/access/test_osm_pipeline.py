@@ -39,7 +39,7 @@ def _region():
 def test_real_roads_and_osm_facilities():
     region = _region()
     norms = {k: v for k, v in read_normatives().items() if k in {"school", "kindergarten"}}
-    acc, fac, shares, graph, prov = run_accessibility(region, norms, osm=PBF)
+    acc, fac, _, graph, prov = run_accessibility(region, norms, osm=PBF)
     assert not graph.modelled
     assert {p.table: p.kind for p in prov} == {"roads": "real", "facilities": "real"}
     assert set(fac["type"]) == {"school", "kindergarten"}

@@ -18,43 +18,39 @@ arrays, an absent row in tables, and each result comes with a count of what was 
 
 How :func:`bounded_matrix` is fast
 ----------------------------------
-The naive way, one ``scipy.sparse.csgraph.dijkstra(limit=cutoff)`` call per origin, pays for
-every call an initialisation over the whole graph and searches a graph whose node order is
-rarely the order in which the search visits it. Here the origins are first grouped into
-compact chunks (origins closest to the same pivot origin, from one multi-source search), and
-for each chunk
-
-1. one multi-source search bounded by the cutoff finds the nodes any origin of the chunk can
-   reach; the shortest path between two such nodes never leaves this set, so the subgraph on
-   it gives exactly the same minutes;
-2. the subgraph is relabelled in the order of that search (nearest first), so that the
-   searches walk through memory in order;
-3. one batched ``dijkstra`` call over the chunk's origins on the subgraph gives the minutes,
-   of which only the destination columns within the cutoff are kept.
-
-Chunks are independent, so ``n_jobs > 1`` hands them to worker processes (scipy holds the
-GIL, threads would not help); each worker receives the graph once, at start-up.
+The peer, one ``scipy.sparse.csgraph.dijkstra(limit=cutoff)`` call per origin, pays a heap
+operation for every node it settles and, for every call, writes a row over the whole graph.
+Here the origins are cut into chunks; with ``engine="auto"`` (numba installed, every arc
+longer than 0 minutes) each chunk runs a compiled bounded search with a *bucket queue*
+(Dial's algorithm, buckets slightly narrower than the shortest arc): no heap, no whole-graph
+row, only the settled destination nodes written out. The relaxation is scipy's, so the
+minutes are equal to scipy's bit for bit. That kernel releases the GIL, so ``n_jobs`` threads
+share the graph. Otherwise (``engine="scipy"``) each chunk is one batched scipy call whose
+destination columns are kept, and ``n_jobs`` worker processes each receive the graph once.
 """
 
 from __future__ import annotations
 
+import importlib
 import math
 import numbers
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from functools import partial
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
-from scipy.sparse.csgraph import breadth_first_order, dijkstra
+from scipy.sparse.csgraph import dijkstra
 
 from opora.errors import ValidationError
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
+    "Engine",
     "NearestTimes",
     "bounded_matrix",
     "nearest_times",
@@ -74,7 +70,15 @@ DEFAULT_CHUNK_SIZE = 32
 
 #: scipy's marker for "no source" in the ``sources`` array of a multi-source search.
 _SCIPY_NULL = -9999
-BFS_ORDER = True
+
+#: Most buckets the bucket-queue search may use (``cutoff`` / shortest arc).
+_MAX_BUCKETS = 1_000_000
+
+#: Pairs buffered per call of the bucket-queue search.
+_PAIR_BUFFER = 1 << 21
+
+#: Search engines of :func:`bounded_matrix` and :func:`reachable_population`.
+Engine = Literal["auto", "numba", "scipy"]
 
 
 class NearestTimes(NamedTuple):
@@ -113,6 +117,7 @@ class _Checked:
     n_jobs: int
     chunk_size: int
     weights: FloatArray | None
+    engine: Engine
 
 
 def _validate(
@@ -124,6 +129,7 @@ def _validate(
     n_jobs: Any = 1,
     chunk_size: Any = DEFAULT_CHUNK_SIZE,
     weights: Any = None,
+    engine: Any = "auto",
 ) -> _Checked:
     """Check every input of the public functions and return them in canonical form.
 
@@ -138,8 +144,8 @@ def _validate(
         ``None`` values become zeros.
     cutoff
         A cutoff in minutes, or ``None`` when the function has none.
-    n_jobs, chunk_size
-        Parallelism settings of :func:`bounded_matrix`.
+    n_jobs, chunk_size, engine
+        Settings of :func:`bounded_matrix`.
     weights
         Node weights of :func:`reachable_population`: one per node, or ``(nodes, weights)``;
         in the second form the nodes are checked as ``nodes["weight_nodes"]``.
@@ -221,8 +227,11 @@ def _validate(
         if isinstance(setting, bool) or not isinstance(setting, numbers.Integral) or setting < 1:
             msg = f"`{name}` must be a whole number >= 1 (got {setting!r})"
             raise ValidationError(msg)
+    if engine not in ("auto", "numba", "scipy"):
+        msg = f"`engine` must be 'auto', 'numba' or 'scipy' (got {engine!r})"
+        raise ValidationError(msg)
     return _Checked(
-        matrix, out_nodes, out_offsets, value_cutoff, int(n_jobs), int(chunk_size), values
+        matrix, out_nodes, out_offsets, value_cutoff, int(n_jobs), int(chunk_size), values, engine
     )
 
 
@@ -440,6 +449,7 @@ class _Problem:
     dest_of_node: Int32Array
     dest_weight: FloatArray | None
     cutoff: float
+    bucket_width: float | None
 
 
 class _Pairs(NamedTuple):
@@ -448,47 +458,118 @@ class _Pairs(NamedTuple):
     minutes: FloatArray
 
 
-def _chunks(csr: sp.csr_matrix, nodes: IntArray, chunk_size: int) -> list[IntArray]:
-    """Split distinct origin nodes into compact chunks of at most ``chunk_size``.
+def _bucket_search(
+    indptr: npt.NDArray[np.integer[Any]],
+    indices: npt.NDArray[np.integer[Any]],
+    data: FloatArray,
+    sources: IntArray,
+    limit: float,
+    inv_delta: float,
+    dest_of_node: Int32Array,
+    n_dest: int,
+    out_row: IntArray,
+    out_dest: IntArray,
+    out_minutes: FloatArray,
+) -> tuple[int, int]:
+    """Bounded one-to-all searches with a bucket queue; compiled with numba.
 
-    ``ceil(n / chunk_size)`` pivots spread over the origins are searched from in one
-    multi-source Dijkstra pass; origins that share their nearest pivot form a group, cut
-    into near-equal chunks by distance to the pivot.
+    Dijkstra with a bucket queue of width ``1 / inv_delta``, slightly less than the shortest
+    arc (Dial's algorithm): a node taken from the lowest non-empty bucket can no longer be
+    improved by a node of the same bucket, so it is final; there is no heap and no reset of
+    whole-graph arrays between sources. The relaxation is the same as scipy's
+    (``d(v) = d(u) + w`` when strictly shorter and ``<= limit``), so the minutes are equal
+    bit for bit. Settled destination nodes are written to the ``out_*`` buffers.
+
+    Returns
+    -------
+    tuple of int
+        Number of sources done (fewer than ``len(sources)`` when the buffers could not hold
+        another source's worst case, ``n_dest`` pairs) and number of pairs written.
     """
-    n = nodes.size
-    if n <= chunk_size:
-        return [np.arange(n)] if n else []
-    k = -(-n // chunk_size)
-    pivots = nodes[np.unique(np.linspace(0, n - 1, k).round().astype(np.int64))]
-    dist, _, source = dijkstra(csr, indices=pivots, min_only=True, return_predecessors=True)
-    label = source[nodes]
-    order = np.lexsort((dist[nodes], label))
-    label = label[order]
-    bounds = np.flatnonzero(np.diff(label)) + 1
-    chunks: list[IntArray] = []
-    for group in np.split(order, bounds):
-        pieces = -(-group.size // chunk_size)
-        chunks.extend(np.array_split(group, pieces))
-    return chunks
+    n = indptr.size - 1
+    dist = np.full(n, np.inf)
+    done = np.zeros(n, dtype=np.bool_)
+    touched = np.empty(n, dtype=np.int64)
+    head = np.full(int(limit * inv_delta) + 2, -1, dtype=np.int64)
+    pool_next = np.empty(data.size + 1, dtype=np.int64)
+    pool_node = np.empty(data.size + 1, dtype=np.int64)
+    count = 0
+    for i in range(sources.size):
+        if out_row.size - count < n_dest:
+            return i, count
+        source = sources[i]
+        dist[source] = 0.0
+        touched[0] = source
+        n_touched = 1
+        pool_node[0] = source
+        pool_next[0] = -1
+        head[0] = 0
+        top = 1
+        bucket = 0
+        last = 0
+        while bucket <= last:
+            slot = head[bucket]
+            if slot < 0:
+                bucket += 1
+                continue
+            head[bucket] = pool_next[slot]
+            u = pool_node[slot]
+            if done[u]:
+                continue
+            done[u] = True
+            du = dist[u]
+            if dest_of_node[u] >= 0:
+                out_row[count] = i
+                out_dest[count] = dest_of_node[u]
+                out_minutes[count] = du
+                count += 1
+            for j in range(indptr[u], indptr[u + 1]):
+                v = indices[j]
+                dv = du + data[j]
+                if dv < dist[v] and dv <= limit:
+                    if dist[v] == np.inf:
+                        touched[n_touched] = v
+                        n_touched += 1
+                    dist[v] = dv
+                    b = int(dv * inv_delta)
+                    pool_node[top] = v
+                    pool_next[top] = head[b]
+                    head[b] = top
+                    top += 1
+                    last = max(last, b)
+        for t in range(n_touched):
+            dist[touched[t]] = np.inf
+            done[touched[t]] = False
+    return sources.size, count
 
 
-def _subgraph(csr: sp.csr_matrix, keep: IntArray) -> tuple[sp.csr_matrix, Int32Array]:
-    """Return the subgraph on ``keep`` relabelled ``0..len(keep)-1``, and the node-to-label map."""
-    n = csr.shape[0]
-    label = np.full(n, -1, dtype=np.int32)
-    label[keep] = np.arange(keep.size, dtype=np.int32)
-    start = csr.indptr[keep].astype(np.int64)
-    counts = csr.indptr[keep + 1].astype(np.int64) - start
-    rows = np.repeat(np.arange(keep.size), counts)
-    arcs = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts) + start[rows]
-    target = label[csr.indices[arcs]]
-    inside = target >= 0
-    indptr = np.zeros(keep.size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows[inside], minlength=keep.size), out=indptr[1:])
-    sub = sp.csr_matrix(
-        (csr.data[arcs[inside]], target[inside], indptr), shape=(keep.size, keep.size)
-    )
-    return sub, label
+_COMPILED: dict[str, Any] = {}
+
+
+def _numba_search() -> Any | None:
+    """Return :func:`_bucket_search` compiled by numba, or ``None`` without numba."""
+    if "bucket" not in _COMPILED:
+        try:
+            numba = importlib.import_module("numba")
+        except ImportError:
+            return None
+        _COMPILED["bucket"] = numba.njit(cache=True, nogil=True)(_bucket_search)
+    return _COMPILED["bucket"]
+
+
+def _bucket_width(csr: sp.csr_matrix, cutoff: float) -> float | None:
+    """Bucket width for :func:`_bucket_search`, or ``None`` when the graph does not suit it.
+
+    The width is the shortest arc less one part in 10⁹; with at most 10⁶ buckets the
+    rounding of float sums can never reorder two nodes across that margin.
+    """
+    if csr.nnz == 0:
+        return 1.0
+    shortest = float(csr.data.min())
+    if shortest <= 0:
+        return None
+    width = shortest * (1 - 1e-9)
+    return width if cutoff / width <= _MAX_BUCKETS else None
 
 
 def _network_pairs(
@@ -502,27 +583,42 @@ def _network_pairs(
         Row in ``chunk``, distinct-destination index, and network minutes of each pair.
     """
     nodes = problem.origins.nodes[chunk]
-    reach = dijkstra(problem.csr, indices=nodes, min_only=True, limit=limit)
-    keep = np.flatnonzero(reach <= limit)
-    if BFS_ORDER:
-        sub, label = _subgraph(problem.csr, keep)
-        # relabel in breadth-first order from the chunk's first origin (rings around it),
-        # so that every search of the chunk walks through memory in order
-        order = breadth_first_order(sub, int(label[nodes[0]]), return_predecessors=False)
-        if order.size < keep.size:
-            seen = np.zeros(keep.size, dtype=bool)
-            seen[order] = True
-            order = np.concatenate([order, np.flatnonzero(~seen)])
-        keep = keep[order]
-    sub, label = _subgraph(problem.csr, keep)
-    columns = np.flatnonzero(problem.dest_of_node[keep] >= 0)
-    if columns.size == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0)
-    dist = dijkstra(sub, indices=label[nodes], limit=limit)[:, columns]
-    row, col = np.nonzero(dist <= limit)
-    dest = problem.dest_of_node[keep[columns[col]]].astype(np.int64)
-    return row.astype(np.int64), dest, dist[row, col]
+    csr = problem.csr
+    if problem.bucket_width is None:
+        dest_nodes = problem.dests.nodes
+        dist = dijkstra(csr, indices=nodes, limit=limit)[:, dest_nodes]
+        row, col = np.nonzero(dist <= limit)
+        return row.astype(np.int64), col.astype(np.int64), dist[row, col]
+    search = _numba_search()
+    if search is None:  # pragma: no cover - bucket_width is only set when numba loads
+        msg = "the numba search is not available"
+        raise RuntimeError(msg)
+    n_dest = problem.dests.nodes.size
+    size = max(n_dest, min(nodes.size * n_dest, _PAIR_BUFFER))
+    parts: list[tuple[IntArray, IntArray, FloatArray]] = []
+    first = 0
+    while first < nodes.size:
+        row, dest, minutes = np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size)
+        n_done, count = search(
+            csr.indptr,
+            csr.indices,
+            csr.data,
+            nodes[first:],
+            limit,
+            1.0 / problem.bucket_width,
+            problem.dest_of_node,
+            n_dest,
+            row,
+            dest,
+            minutes,
+        )
+        parts.append((row[:count] + first, dest[:count], minutes[:count]))
+        first += n_done
+    return (
+        np.concatenate([p[0] for p in parts]),
+        np.concatenate([p[1] for p in parts]),
+        np.concatenate([p[2] for p in parts]),
+    )
 
 
 def _solve_chunk(problem: _Problem, chunk: IntArray) -> _Pairs | tuple[IntArray, FloatArray]:
@@ -578,13 +674,22 @@ def _worker_chunk(chunk: IntArray) -> _Pairs | tuple[IntArray, FloatArray]:
 def _run(
     problem: _Problem, n_jobs: int, chunk_size: int
 ) -> Iterator[_Pairs | tuple[IntArray, FloatArray]]:
-    """Solve every chunk, in order, in this process or in ``n_jobs`` worker processes."""
-    chunks = _chunks(problem.csr, problem.origins.nodes, chunk_size)
-    if n_jobs == 1 or len(chunks) == 1:
+    """Solve every chunk of origins, in order, here or in ``n_jobs`` workers.
+
+    The numba kernel releases the GIL, so its workers are threads sharing the graph; the
+    scipy searches hold the GIL, so theirs are processes, each given the graph once.
+    """
+    n = problem.origins.nodes.size
+    chunks = np.array_split(np.arange(n), -(-n // chunk_size)) if n else []
+    if n_jobs == 1 or len(chunks) <= 1:
         for chunk in chunks:
             yield _solve_chunk(problem, chunk)
         return
     workers = min(n_jobs, len(chunks))
+    if problem.bucket_width is not None:
+        with ThreadPoolExecutor(workers) as threads:
+            yield from threads.map(partial(_solve_chunk, problem), chunks)
+        return
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(problem,)) as pool:
         yield from pool.map(_worker_chunk, chunks)
 
@@ -596,7 +701,19 @@ def _problem(
     dests = _Groups.of(checked.nodes[dest_name], checked.offsets["dest_offset"])
     dest_of_node = np.full(checked.csr.shape[0], -1, dtype=np.int32)
     dest_of_node[dests.nodes] = np.arange(dests.nodes.size, dtype=np.int32)
-    return _Problem(checked.csr, origins, dests, dest_of_node, weight, checked.cutoff)
+    width = None
+    if checked.engine != "scipy":
+        width = _bucket_width(checked.csr, checked.cutoff)
+        if width is not None and _numba_search() is None:
+            width = None
+        if width is None and checked.engine == "numba":
+            msg = (
+                "`engine='numba'` needs the numba package and a graph whose arcs all take more "
+                f"than 0 minutes, with `cutoff` at most {_MAX_BUCKETS:.0e} shortest arcs; "
+                "use `engine='auto'`"
+            )
+            raise ValidationError(msg)
+    return _Problem(checked.csr, origins, dests, dest_of_node, weight, checked.cutoff, width)
 
 
 def bounded_matrix(
@@ -609,6 +726,7 @@ def bounded_matrix(
     dest_offset: npt.ArrayLike | None = None,
     n_jobs: int = 1,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    engine: Engine = "auto",
 ) -> pd.DataFrame:
     """Long table of the origin-destination pairs within ``cutoff`` minutes.
 
@@ -624,11 +742,17 @@ def bounded_matrix(
         Access legs in minutes, one per origin and one per destination, added to the network
         time (``origin_offset + network + dest_offset``) before the cutoff applies.
     n_jobs
-        Worker processes; ``1`` computes in this process.
+        Parallel workers (threads for the numba engine, processes for scipy); ``1`` computes
+        in this thread.
     chunk_size
-        Origins searched together. The working memory of a chunk is at most
-        ``chunk_size × n_nodes`` float64 values (in practice ``chunk_size`` × the nodes
-        within the cutoff of the chunk), per worker.
+        Origins per task. Working memory per worker: with numba, a few arrays over the nodes
+        and arcs plus the chunk's pairs (at most ``chunk_size × len(destinations)``, buffered
+        by 2M); with scipy, a ``chunk_size × n_nodes`` float64 block (256 MB for 32 origins
+        on a million nodes).
+    engine
+        ``"auto"``: the numba bucket-queue search when numba is installed and every arc takes
+        more than 0 minutes (and ``cutoff`` is at most 10⁶ shortest arcs), else scipy.
+        ``"numba"`` insists (raises otherwise), ``"scipy"`` always uses scipy.
 
     Returns
     -------
@@ -643,12 +767,13 @@ def bounded_matrix(
     Raises
     ------
     ValidationError
-        If an input is malformed (see the message).
+        If an input is malformed (see the message), or ``engine="numba"`` cannot be used.
 
     Notes
     -----
-    Results do not depend on ``n_jobs``; the minutes equal those of one
-    ``scipy.sparse.csgraph.dijkstra`` search per origin, bit for bit (without offsets).
+    Results depend neither on ``n_jobs``, ``chunk_size`` nor ``engine``; without offsets the
+    minutes equal those of one ``scipy.sparse.csgraph.dijkstra`` search per origin, bit for
+    bit. With offsets they are ``(origin_offset + network) + dest_offset`` in float64.
     """
     checked = _validate(
         csr,
@@ -660,6 +785,7 @@ def bounded_matrix(
         cutoff=cutoff,
         n_jobs=n_jobs,
         chunk_size=chunk_size,
+        engine=engine,
     )
     problem = _problem(checked)
     parts = list(_run(problem, checked.n_jobs, checked.chunk_size))
@@ -720,6 +846,7 @@ def reachable_population(
     origin_offset: npt.ArrayLike | None = None,
     n_jobs: int = 1,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    engine: Engine = "auto",
 ) -> FloatArray:
     """Weight (population) within ``cutoff`` minutes of each origin.
 
@@ -736,8 +863,8 @@ def reachable_population(
         Largest travel time counted, minutes, inclusive.
     origin_offset
         Access leg of each origin, minutes, added to the network time.
-    n_jobs, chunk_size
-        As for :func:`bounded_matrix`.
+    n_jobs, chunk_size, engine
+        As for :func:`bounded_matrix`; the pairs of one chunk are held at once.
 
     Returns
     -------
@@ -759,6 +886,7 @@ def reachable_population(
         n_jobs=n_jobs,
         chunk_size=chunk_size,
         weights=weights,
+        engine=engine,
     )
     values = checked.weights if checked.weights is not None else np.zeros(0)
     positive = values > 0

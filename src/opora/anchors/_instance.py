@@ -446,20 +446,21 @@ def build_instance(
             f"site {site_ids[c_all[i]]!r} costs {v_all[i]}"
         )
         raise _err(msg)
+    if len(r_all) > 1:
+        key = np.sort(r_all * m + c_all)
+        same = np.flatnonzero(key[1:] == key[:-1])
+        if len(same):
+            r_dup, c_dup = divmod(int(key[same[0]]), m)
+            msg = (
+                f"the pair (demand {demand_ids[r_dup]!r}, site {site_ids[c_dup]!r}) "
+                "appears more than once in `costs`; keep one cost per pair"
+            )
+            raise _err(msg)
     if max_cost is not None:
         keep = v_all <= max_cost
         r_all, c_all, v_all = r_all[keep], c_all[keep], v_all[keep]
     order = np.lexsort((c_all, v_all, r_all))
     r_all, c_all, v_all = r_all[order], c_all[order], v_all[order]
-    if len(r_all) > 1:
-        same = (r_all[1:] == r_all[:-1]) & (c_all[1:] == c_all[:-1])
-        if same.any():
-            i = int(np.flatnonzero(same)[0])
-            msg = (
-                f"the pair (demand {demand_ids[r_all[i]]!r}, site {site_ids[c_all[i]]!r}) "
-                "appears more than once in `costs`; keep one cost per pair"
-            )
-            raise _err(msg)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(r_all, minlength=n), out=indptr[1:])
 

@@ -36,6 +36,7 @@ from opora.anchors._select import select_cheapest
 
 __all__ = [
     "HeuristicResult",
+    "LagrangianResult",
     "SumOfNearest",
     "cover_lower_bound",
     "first_open",
@@ -216,21 +217,23 @@ class SumOfNearest:
         self,
         p: int,
         upper: float,
-        d1: FloatArray,
+        lam0: FloatArray,
         *,
         k_nearest: int | None,
         deadline: float,
         target_gap: float,
-        max_iter: int = 3000,
-    ) -> tuple[float, int, BoolArray | None]:
-        """Return a valid lower bound, the iterations run and the best relaxed open set.
+        max_iter: int = 2000,
+        pool_size: int = 4,
+    ) -> LagrangianResult:
+        """Return a valid lower bound from subgradient optimisation.
 
         Relaxes the assignment constraints ``sum_j z_ij + z_i0 = 1`` with multipliers
         ``lambda_i``. The relaxed problem opens the ``p`` sites (within the fixed sites and
         quotas) with the smallest ``rho_j = sum_i min(0, d_ij - lambda_i)``. Only the first
         ``k_nearest`` pairs of each row are read and ``lambda_i`` is capped at the cost of
         the first unread pair, so unread pairs add nothing and the bound holds for the full
-        problem.
+        problem. Steps follow Polyak's rule towards ``upper`` (a feasible objective), the
+        step factor halving after 20 iterations without progress.
         """
         inst = self.inst
         lens = inst.row_len
@@ -242,12 +245,13 @@ class SumOfNearest:
         cap = np.full(self.n, np.inf)
         cut = k_len < lens
         cap[cut] = self.d[inst.indptr[:-1][cut] + k_len[cut]]
-        lam = np.minimum(d1.astype(np.float64).copy(), cap)
+        lam = np.minimum(np.asarray(lam0, dtype=np.float64), cap)
         best = -np.inf
-        best_open: BoolArray | None = None
-        theta = 2.0
+        best_lam = lam.copy()
+        pool: list[BoolArray] = []
+        seen: set[bytes] = set()
+        theta = 1.0
         stall = 0
-        patience = 30
         it = 0
         scale = max(abs(upper), 1e-9)
         for it in range(1, max_iter + 1):
@@ -258,18 +262,24 @@ class SumOfNearest:
             )
             chosen = select_cheapest(rho, inst, p)
             if chosen is None:
-                return -np.inf, it, None
+                return LagrangianResult(-np.inf, it, lam, [])
             value = float(lam.sum() + np.minimum(0.0, self.dummy - lam).sum() + rho[chosen].sum())
-            if value > best + 1e-12 * scale:
-                best = value
-                best_open = chosen
+            if value > best + 1e-7 * scale:
                 stall = 0
             else:
                 stall += 1
-                if stall >= patience:
+                if stall >= 20:
                     theta /= 2.0
                     stall = 0
-            if (upper - best) / scale <= target_gap or theta < 1e-4:
+            if value > best:
+                best = value
+                best_lam = lam.copy()
+                key = np.packbits(chosen).tobytes()
+                if key not in seen:
+                    seen.add(key)
+                    pool.append(chosen)
+                    pool = pool[-pool_size:]
+            if (upper - best) / scale <= target_gap or theta < 5e-3:
                 break
             if time.perf_counter() > deadline:
                 break
@@ -277,11 +287,32 @@ class SumOfNearest:
             grad = 1.0 - served - (self.dummy < lam)
             norm = float((grad * grad).sum())
             if norm == 0.0:
-                best = max(best, value)
                 break
-            step = theta * (upper - value) / norm
+            step = theta * max(upper - value, 1e-9 * scale) / norm
             lam = np.minimum(lam + step * grad, cap)
-        return best, it, best_open
+        return LagrangianResult(best, it, best_lam, pool[::-1])
+
+
+@dataclass
+class LagrangianResult:
+    """Outcome of :meth:`SumOfNearest.lagrangian`.
+
+    Attributes
+    ----------
+    bound
+        Best Lagrangian value: a valid lower bound (minimisation form).
+    iterations
+        Subgradient iterations run.
+    lam
+        Multipliers of the best bound.
+    pool
+        Distinct relaxed open sets of the last improving iterations, best first.
+    """
+
+    bound: float
+    iterations: int
+    lam: FloatArray
+    pool: list[BoolArray]
 
 
 class _SwapState:

@@ -493,52 +493,82 @@ def _final_status(gap: float, mip_gap: float, fallback: Status) -> Status:
 
 
 class _SumModel(LocationModel):
-    """Shared heuristic of p-median and MCLP."""
+    """Shared heuristic of p-median and MCLP (see :class:`SumOfNearest`)."""
 
-    def _engine(self) -> SumOfNearest:
+    def _engine(self, inst: Instance | None = None) -> SumOfNearest:
         raise NotImplementedError
 
     def _default_k(self) -> int | None:
+        """Pairs per demand point read by the bounds (``None``: all)."""
         inst = self.instance
         if inst.nnz <= PMEDIAN_FULL_PAIRS:
             return None
-        p = self.p or 1
-        return max(24, math.ceil(5 * inst.m / p))
+        return max(32, math.ceil(3 * inst.m / (self.p or 1)))
+
+    def _search_engine(self, full: SumOfNearest) -> SumOfNearest:
+        """Engine of the local search: on large instances, each row's nearest sites only.
+
+        Truncating rows only makes the searched objective worse (a restriction); every
+        solution is evaluated again on all pairs.
+        """
+        inst = self.instance
+        if inst.nnz <= PMEDIAN_FULL_PAIRS:
+            return full
+        k = max(64, math.ceil(6 * inst.m / (self.p or 1)))
+        if k >= int(inst.row_len.max(initial=0)):
+            return full
+        rank = np.arange(inst.nnz, dtype=np.int64) - inst.indptr[inst.row]
+        return self._engine(inst.with_rows(rank < k))
 
     def _local(
         self, deadline: float, share: float = 1.0
-    ) -> tuple[SumOfNearest, BoolArray | None, float]:
-        eng = self._engine()
-        start = eng.greedy(self.p or 0)
+    ) -> tuple[SumOfNearest, SumOfNearest, BoolArray | None, float]:
+        full = self._engine()
+        search = self._search_engine(full)
+        start = search.greedy(self.p or 0)
         if start is None:
-            return eng, None, math.inf
+            return full, search, None, math.inf
         now = time.perf_counter()
         stop = now + max(0.0, deadline - now) * share
-        is_open, value, _ = eng.swap(start, deadline=stop)
-        return eng, is_open, value
+        is_open, _, _ = search.swap(start, deadline=stop)
+        return full, search, is_open, full.evaluate(is_open)
 
     def _heuristic(self, deadline: float, mip_gap: float, k_nearest: int | None) -> _Solved:
-        eng, is_open, value = self._local(deadline, 0.6)
+        t0 = time.perf_counter()
+        full, search, is_open, value = self._local(deadline, 0.5)
         if is_open is None or not self._served(is_open):
             return _Solved("feasible", "heuristic", None, None, math.nan, 0.0, [])
         k = k_nearest if k_nearest is not None else self._default_k()
-        d1 = _served_cost(eng, is_open)
-        lower, _, relaxed = eng.lagrangian(
-            self.p or 0, value, d1, k_nearest=k, deadline=deadline, target_gap=mip_gap
+        rows = np.arange(full.n, dtype=np.int64)
+        d1, d2, _, _ = full.nearest_two(rows, is_open)
+        lam0 = (d1 + np.where(d2 < full.dummy, d2, d1)) / 2.0
+        lag_stop = t0 + (deadline - t0) * 0.85
+        lag = full.lagrangian(
+            self.p or 0, value, lam0, k_nearest=k, deadline=lag_stop, target_gap=mip_gap
         )
-        if (
-            relaxed is not None
-            and (value - lower) > mip_gap * abs(value)
-            and time.perf_counter() < deadline
-        ):
-            alt, alt_value, _ = eng.swap(relaxed, deadline=deadline)
+        lower = lag.bound
+        improved = False
+        for cand in lag.pool:
+            if (value - lower) <= mip_gap * abs(value) or time.perf_counter() > deadline:
+                break
+            alt, _, _ = search.swap(cand, deadline=deadline)
+            alt_value = full.evaluate(alt)
             if alt_value < value - 1e-9 * abs(value) and self._served(alt):
-                is_open, value = alt, alt_value
-        bound = self._from_min(lower)
-        solved = _Solved("feasible", "heuristic", is_open, None, bound, 0.0, [])
+                is_open, value, improved = alt, alt_value, True
+        if improved and (value - lower) > mip_gap * abs(value):
+            again = full.lagrangian(
+                self.p or 0,
+                value,
+                lag.lam,
+                k_nearest=k,
+                deadline=deadline,
+                target_gap=mip_gap,
+                max_iter=300,
+            )
+            lower = max(lower, again.bound)
+        solved = _Solved("feasible", "heuristic", is_open, None, self._from_min(lower), 0.0, [])
         self._solved = solved
-        gap = self.gap
-        solved.status = _final_status(gap, mip_gap, "feasible")
+        solved.status = _final_status(self.gap, mip_gap, "feasible")
         return solved
 
     def _served(self, is_open: BoolArray) -> bool:
@@ -546,11 +576,6 @@ class _SumModel(LocationModel):
 
     def _from_min(self, value: float) -> float:
         return value
-
-
-def _served_cost(eng: SumOfNearest, is_open: BoolArray) -> FloatArray:
-    d1, _, _, _ = eng.nearest_two(np.arange(eng.n, dtype=np.int64), is_open)
-    return d1
 
 
 class PMedian(_SumModel):
@@ -603,8 +628,8 @@ class PMedian(_SumModel):
         )
         return model
 
-    def _engine(self) -> SumOfNearest:
-        inst = self.instance
+    def _engine(self, inst: Instance | None = None) -> SumOfNearest:
+        inst = inst if inst is not None else self.instance
         d = inst.weight[inst.row] * inst.cost
         row_max = np.zeros(inst.n)
         has = inst.row_len > 0
@@ -631,7 +656,7 @@ class PMedian(_SumModel):
         p = self.p or 0
         start = warm.is_open if warm is not None else None
         if start is None and not inst.capacitated:
-            _, start, _ = self._local(deadline, 0.2)
+            _, _, start, _ = self._local(deadline, 0.2)
             if start is not None and not self._served(start):
                 start = None
         k = None
@@ -718,8 +743,8 @@ class MCLP(_SumModel):
         )
         return model
 
-    def _engine(self) -> SumOfNearest:
-        inst = self.instance
+    def _engine(self, inst: Instance | None = None) -> SumOfNearest:
+        inst = inst if inst is not None else self.instance
         return SumOfNearest(inst, -inst.weight[inst.row], np.zeros(inst.n))
 
     def _from_min(self, value: float) -> float:
@@ -739,7 +764,7 @@ class MCLP(_SumModel):
         inst = self.instance
         start = warm.is_open if warm is not None else None
         if start is None:
-            _, start, _ = self._local(deadline, 0.2)
+            _, _, start, _ = self._local(deadline, 0.2)
         remaining = max(0.05, deadline - time.perf_counter())
         out, share = mclp_mip(inst, self.p or 0, time_limit=remaining, mip_gap=mip_gap, start=start)
         status = _status_from(out)

@@ -34,6 +34,7 @@ from opora.economy.complexity import (
 from opora.economy.life_support import (
     BUDGET_SECTIONS,
     LIFE_SUPPORT_FIELDS,
+    SECTION_NAMES,
     WAGE_SECTIONS,
     life_support_indicators,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "EVIDENCE",
     "LIFE_SUPPORT_FIELDS",
     "MEASURES",
+    "SECTION_NAMES",
     "STRONG_LQ",
     "STRONG_PERCENTILE",
     "WAGE_SECTIONS",

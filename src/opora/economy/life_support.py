@@ -80,6 +80,7 @@ from opora.errors import ValidationError
 __all__ = [
     "BUDGET_SECTIONS",
     "LIFE_SUPPORT_FIELDS",
+    "SECTION_NAMES",
     "WAGE_SECTIONS",
     "life_support_indicators",
 ]
@@ -101,7 +102,8 @@ BIG_CITY_START_YEAR = 2012
 
 _ANNUAL_PERIODS = ("январь-декабрь", "год")
 _ALL_CATEGORIES = "Все категории"
-_SECTION_NAMES: dict[str, tuple[str, str]] = {
+#: OKVED 2 section letters → (Russian, English) short names.
+SECTION_NAMES: dict[str, tuple[str, str]] = {
     "A": ("сельское, лесное хозяйство", "agriculture, forestry"),
     "B": ("добыча полезных ископаемых", "mining"),
     "C": ("обрабатывающие производства", "manufacturing"),
@@ -299,7 +301,7 @@ LIFE_SUPPORT_FIELDS: list[ProfileField] = [
             "January-December of the latest year (2024) / median of section "
             f"{s} over the region's municipalities",
         )
-        for s, (ru, en) in _SECTION_NAMES.items()
+        for s, (ru, en) in SECTION_NAMES.items()
     ],
 ]
 
