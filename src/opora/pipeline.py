@@ -22,6 +22,7 @@ from opora.access.graph import RoadGraph
 from opora.access.modelled import modelled_network, settlement_rank
 from opora.access.services import ServiceAccess, municipal_shares, service_access
 from opora.access.snap import largest_component_report, snap_points
+from opora.analysis.features import municipality_features
 from opora.analysis.profile import PROFILE_FIELDS, municipality_profile
 from opora.analysis.settlements import top_municipality
 from opora.config import Settings
@@ -869,6 +870,27 @@ def run_demo(
     )
     eco = run_economy(reg, progress=progress)
     eco_paths = _write_economy(out, eco)
+    progress("municipality features")
+    feats = municipality_features(
+        reg.municipalities,
+        reg.settlements,
+        prof,
+        access=acc,
+        access_shares=shares,
+        facilities=facilities,
+        graph=graph,
+        centres=municipal_centre_settlements(
+            reg.settlements.reset_index(drop=True), reg.municipalities
+        ),
+        life_support=eco.life_support,
+        employment=eco.employment,
+        lq=eco.lq,
+        diversity=eco.diversity,
+        complexity_locations=eco.complexity.locations,
+        candidates=eco.candidates,
+    )
+    feats.to_csv(out / "municipality_features.csv", index=False)
+    eco_paths["features"] = out / "municipality_features.csv"
     progress("write report")
     report = write_report(
         out / f"report_{lang}.html",

@@ -104,7 +104,8 @@ class TestHandSolved:
         costs = line_costs(drop=(("a", "s1"),))
         m = PMedian.from_cost_matrix(costs, line_demand(), p=2).solve("exact")
         assert m.objective == pytest.approx(70.0)
-        assert ("a", "s1") not in set(zip(m.assignment["demand_id"], m.assignment["site_id"]))
+        pairs = zip(m.assignment["demand_id"], m.assignment["site_id"], strict=True)
+        assert ("a", "s1") not in set(pairs)
 
 
 class TestFixedSites:

@@ -39,12 +39,16 @@ class ServiceAccess:
         ``settlement_id, state, services_lost, reason``.
     modelled
         Whether the network or the facilities are modelled.
+    settlement_node, settlement_access_min
+        Graph node and access leg of each settlement, as used.
     """
 
     nearest: pd.DataFrame
     region: pd.DataFrame
     isolated: pd.DataFrame
     modelled: bool
+    settlement_node: npt.NDArray[np.int64] | None = None
+    settlement_access_min: npt.NDArray[np.float64] | None = None
 
 
 def service_access(
@@ -171,7 +175,12 @@ def service_access(
             )
     isolated = pd.DataFrame(iso, columns=["settlement_id", "state", "services_lost", "reason"])
     return ServiceAccess(
-        nearest, pd.DataFrame(region_rows), isolated, graph.modelled or facilities_modelled
+        nearest,
+        pd.DataFrame(region_rows),
+        isolated,
+        graph.modelled or facilities_modelled,
+        s_node,
+        s_leg,
     )
 
 
