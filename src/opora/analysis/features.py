@@ -14,6 +14,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from opora.access.graph import RoadGraph
+from opora.access.modelled import local_utm
 from opora.access.routing import nearest_times
 from opora.access.services import ServiceAccess
 from opora.analysis.settlements import top_municipality
@@ -95,6 +96,38 @@ def _largest_city_minutes(
     return out
 
 
+def _centre_rows(
+    oktmo: npt.NDArray[np.object_],
+    upper: pd.DataFrame,
+    settlements: pd.DataFrame,
+    top: npt.NDArray[np.object_],
+    max_km: float = 5.0,
+) -> npt.NDArray[np.int64]:
+    """Row of each municipality's centre settlement: nearest to its centre point.
+
+    Settlements of the municipality itself come first (a district whose centre is the
+    neighbouring city, such as Ufimsky district and Ufa, does not take the city).
+    """
+    out = np.full(len(oktmo), -1, dtype=np.int64)
+    if settlements.empty:
+        return out
+    crs = local_utm(settlements.geometry.x, settlements.geometry.y)
+    pts = settlements.geometry.to_crs(crs)
+    sx, sy = pts.x.to_numpy(), pts.y.to_numpy()
+    cp = upper.geometry.to_crs(crs)
+    for i, code in enumerate(oktmo):
+        cx, cy = cp.x.iloc[i], cp.y.iloc[i]
+        if not np.isfinite(cx):
+            continue
+        d = np.hypot(sx - cx, sy - cy)
+        own = np.flatnonzero(top == code)
+        for pool in (own, np.arange(len(d))):
+            if len(pool) and d[pool].min() <= max_km * 1000:
+                out[i] = int(pool[np.argmin(d[pool])])
+                break
+    return out
+
+
 def municipality_features(
     municipalities: pd.DataFrame,
     settlements: pd.DataFrame,
@@ -125,8 +158,8 @@ def municipality_features(
         :func:`~opora.access.services.municipal_shares`), the facilities (with
         ``settlement_id``) and the road graph.
     centres
-        Municipality OKTMO of the centre settlements, aligned with ``settlements``
-        (:func:`~opora.access.facilities.municipal_centre_settlements`).
+        Unused; kept for compatibility (centres are found from the centre points,
+        preferring the municipality's own settlements).
     life_support, employment, lq, diversity, complexity_locations, candidates
         Economy results (see :class:`opora.pipeline.EconomyResult`).
 
@@ -150,13 +183,7 @@ def municipality_features(
     urban = s["type"].astype(str).isin({"г", "пгт", "рп", "кп", "дп", "гп"})
     largest = pop[urban].groupby(top[urban.to_numpy()]).max()
     f["largest_town_population"] = f["oktmo"].map(largest)
-    centre_rows = np.full(len(f), -1, dtype=np.int64)
-    if centres is not None:
-        c = pd.Series(np.arange(len(s)), index=centres.reset_index(drop=True).to_numpy())
-        c = c[c.index.notna()]
-        c = c[~c.index.duplicated()]
-        pos = f["oktmo"].map(c)
-        centre_rows = pos.fillna(-1).astype(np.int64).to_numpy()
+    centre_rows = _centre_rows(f["oktmo"].to_numpy(), up, s, top)
     ok = centre_rows >= 0
     f["centre_settlement"] = np.where(
         ok, s["settlement_id"].to_numpy()[np.maximum(centre_rows, 0)], None
@@ -166,10 +193,9 @@ def municipality_features(
     f["centre_lon"] = geom.x.to_numpy()
     f["centre_lat"] = geom.y.to_numpy()
     if graph is not None and access is not None:
-        capital_top = set(f.loc[f["is_regional_centre"], "oktmo"])
         is_capital = np.zeros(len(s), dtype=bool)
-        if centres is not None:
-            is_capital = centres.reset_index(drop=True).isin(capital_top).to_numpy()
+        capital_rows = centre_rows[f["is_regional_centre"].to_numpy() & (centre_rows >= 0)]
+        is_capital[capital_rows] = True
         f["minutes_to_large_city"] = _largest_city_minutes(
             graph, access, s, centre_rows, is_capital
         )
