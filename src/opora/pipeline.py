@@ -57,10 +57,13 @@ from opora.report.html import (
 )
 
 __all__ = [
+    "Analyses",
     "EconomyResult",
     "RunResult",
+    "analyse_region",
     "build_region",
     "init_region",
+    "region_features",
     "run_accessibility",
     "run_demo",
     "run_economy",
@@ -800,6 +803,107 @@ def _write_economy(out: Path, eco: EconomyResult) -> dict[str, Path]:
     return paths
 
 
+@dataclass
+class Analyses:
+    """Every analysis of a region, in memory (see :func:`analyse_region`)."""
+
+    profile: pd.DataFrame
+    normatives: dict[str, Normative]
+    access: ServiceAccess
+    facilities: gpd.GeoDataFrame
+    shares: pd.DataFrame
+    graph: RoadGraph
+    economy: EconomyResult
+    features: pd.DataFrame
+
+
+def analyse_region(
+    reg: Region,
+    normatives: dict[str, Normative],
+    *,
+    osm: Path | None = None,
+    facilities: Path | None = None,
+    progress: Progress = _noop,
+) -> Analyses:
+    """Run profile, accessibility, economy and the feature table on a region's model.
+
+    Parameters
+    ----------
+    reg
+        The region's model; the provenance of roads and facilities is added to it.
+    normatives
+        Service standards.
+    osm, facilities
+        Optional OSM extract and facility registry (see :func:`run_accessibility`).
+    progress
+        Called with a description before each step.
+
+    Returns
+    -------
+    Analyses
+        All results.
+    """
+    progress("municipality profile")
+    prof = municipality_profile(reg.municipalities, reg.settlements, reg.indicators)
+    acc, fac, shares, graph, prov = run_accessibility(
+        reg, normatives, osm=osm, facilities_file=facilities, progress=progress
+    )
+    reg.provenance.extend(prov)
+    eco = run_economy(reg, progress=progress)
+    progress("municipality features")
+    feats = municipality_features(
+        reg.municipalities,
+        reg.settlements,
+        prof,
+        access=acc,
+        access_shares=shares,
+        facilities=fac,
+        graph=graph,
+        life_support=eco.life_support,
+        employment=eco.employment,
+        lq=eco.lq,
+        diversity=eco.diversity,
+        complexity_locations=eco.complexity.locations,
+        candidates=eco.candidates,
+    )
+    return Analyses(prof, normatives, acc, fac, shares, graph, eco, feats)
+
+
+def region_features(
+    region: str | None = None,
+    data_dir: Path | None = None,
+    cache_dir: Path | None = None,
+    *,
+    progress: Progress = _noop,
+) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    """Build a region's model and return its feature table and settlements.
+
+    Parameters
+    ----------
+    region
+        Region name or OKTMO code; ``None`` for the embedded default.
+    data_dir
+        Folder of nationwide sources (needed for other regions).
+    cache_dir
+        Cache of the fetched register.
+    progress
+        Called with a description before each step.
+
+    Returns
+    -------
+    tuple
+        The feature table (:func:`~opora.analysis.features.municipality_features`) and
+        the settlements.
+    """
+    base = Settings()
+    settings = Settings(cache_dir=cache_dir or base.cache_dir, data_dir=data_dir or base.data_dir)
+    bundle = _bundle(region, settings, data_dir)
+    register = read_settlement_register(fetch_register(settings.cache_dir))
+    reg = build_region(bundle, register, progress=progress)
+    an = analyse_region(reg, read_normatives(None), progress=progress)
+    return an.features, reg.settlements
+
+
 def run_demo(
     out_dir: str | Path,
     settings: Settings,
@@ -849,47 +953,26 @@ def run_demo(
     )
     reg = res.region
     t0 = time.perf_counter()
-    progress("municipality profile")
-    prof = municipality_profile(reg.municipalities, reg.settlements, reg.indicators)
     out = Path(out_dir)
-    prof.to_csv(out / "municipality_profile.csv", index=False)
-    norms = read_normatives(normatives)
-    acc, facilities, shares, graph, prov = run_accessibility(
-        reg, norms, osm=osm, facilities_file=facilities, progress=progress
+    an = analyse_region(
+        reg, read_normatives(normatives), osm=osm, facilities=facilities, progress=progress
     )
-    reg.provenance.extend(prov)
-    progress("write accessibility tables")
-    _write_access(out, reg, acc, facilities, shares)
+    prof, acc, shares, graph, eco = an.profile, an.access, an.shares, an.graph, an.economy
+    prof.to_csv(out / "municipality_profile.csv", index=False)
+    progress("write accessibility and economy tables")
+    _write_access(out, reg, acc, an.facilities, shares)
     section = _access_section(
         reg,
         acc,
         shares,
-        norms,
+        an.normatives,
         graph,
-        facilities_modelled=any(p.table == "facilities" and p.kind == "modelled" for p in prov),
-    )
-    eco = run_economy(reg, progress=progress)
-    eco_paths = _write_economy(out, eco)
-    progress("municipality features")
-    feats = municipality_features(
-        reg.municipalities,
-        reg.settlements,
-        prof,
-        access=acc,
-        access_shares=shares,
-        facilities=facilities,
-        graph=graph,
-        centres=municipal_centre_settlements(
-            reg.settlements.reset_index(drop=True), reg.municipalities
+        facilities_modelled=any(
+            p.table == "facilities" and p.kind == "modelled" for p in reg.provenance
         ),
-        life_support=eco.life_support,
-        employment=eco.employment,
-        lq=eco.lq,
-        diversity=eco.diversity,
-        complexity_locations=eco.complexity.locations,
-        candidates=eco.candidates,
     )
-    feats.to_csv(out / "municipality_features.csv", index=False)
+    eco_paths = _write_economy(out, eco)
+    an.features.to_csv(out / "municipality_features.csv", index=False)
     eco_paths["features"] = out / "municipality_features.csv"
     progress("write report")
     report = write_report(

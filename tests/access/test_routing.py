@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import math
 
 import networkx as nx
@@ -10,6 +11,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
+from opora.access import routing
 from opora.access.graph import RoadGraph
 from opora.access.routing import (
     bounded_matrix,
@@ -19,6 +21,12 @@ from opora.access.routing import (
     unreached_origins,
 )
 from opora.errors import ValidationError
+
+HAS_NUMBA = importlib.util.find_spec("numba") is not None
+ENGINES = [
+    "scipy",
+    pytest.param("numba", marks=pytest.mark.skipif(not HAS_NUMBA, reason="numba not installed")),
+]
 
 
 def _random_graph(
@@ -124,7 +132,9 @@ def test_offsets_match_a_networkx_super_source(seed: int) -> None:
     sources = rng.choice(50, 6, replace=False)
     offsets = rng.uniform(0, 15, 6)
     result = nearest_times(csr, sources, offsets)
-    g.add_weighted_edges_from(("S", int(s), float(o)) for s, o in zip(sources, offsets))
+    g.add_weighted_edges_from(
+        ("S", int(s), float(o)) for s, o in zip(sources, offsets, strict=True)
+    )
     expected = nx.single_source_dijkstra_path_length(g, "S")
     want = np.array([expected.get(v, np.nan) for v in range(50)])
     np.testing.assert_array_equal(result.minutes, want)
@@ -172,44 +182,52 @@ def test_origin_times_adds_the_origin_leg_after() -> None:
 # --- bounded_matrix --------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("seed", range(5))
-def test_bounded_matrix_matches_networkx_with_cutoff(seed: int) -> None:
+def test_bounded_matrix_matches_networkx_with_cutoff(seed: int, engine: str) -> None:
     csr, g = _random_graph(seed, n=70, m=260)
     rng = np.random.default_rng(seed)
     origins = rng.choice(70, 12, replace=False)
     destinations = rng.choice(70, 25, replace=False)
-    ours = bounded_matrix(csr, origins, destinations, 14.0, chunk_size=5)
+    ours = bounded_matrix(csr, origins, destinations, 14.0, chunk_size=5, engine=engine)
     _assert_same_pairs(ours, _nx_pairs(g, origins, destinations, 14.0))
 
 
-def test_bounded_matrix_on_a_grid_and_chunk_sizes_agree() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_bounded_matrix_on_a_grid_and_chunk_sizes_agree(engine: str) -> None:
     csr, g = _grid_graph(3, side=12)
     rng = np.random.default_rng(3)
     origins = rng.choice(144, 30, replace=False)
     destinations = rng.choice(144, 50, replace=False)
     expected = _nx_pairs(g, origins, destinations, 12.0)
     for chunk_size in (1, 4, 7, 1000):
-        ours = bounded_matrix(csr, origins, destinations, 12.0, chunk_size=chunk_size)
+        ours = bounded_matrix(
+            csr, origins, destinations, 12.0, chunk_size=chunk_size, engine=engine
+        )
         _assert_same_pairs(ours, expected)
 
 
-def test_pair_at_exactly_the_cutoff_is_kept_and_unreachable_is_absent() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_pair_at_exactly_the_cutoff_is_kept_and_unreachable_is_absent(engine: str) -> None:
     # 0 -> 1 -> 2 -> 3 costs 10, 20, 30 minutes; node 4 is cut off from everything
     csr = sp.csr_matrix(([10.0, 10.0, 10.0], ([0, 1, 2], [1, 2, 3])), shape=(5, 5))
-    pairs = bounded_matrix(csr, [0, 4], [2, 3, 4], 20.0)
+    pairs = bounded_matrix(csr, [0, 4], [2, 3, 4], 20.0, engine=engine)
     assert pairs.to_dict("list") == {"origin": [0, 1], "destination": [0, 2], "minutes": [20.0, 0]}
     assert pairs.attrs["n_unreached_origins"] == 0
-    pairs = bounded_matrix(csr, [0, 4], [2, 3], 20.0)
+    pairs = bounded_matrix(csr, [0, 4], [2, 3], 20.0, engine=engine)
     assert pairs.to_dict("list") == {"origin": [0], "destination": [0], "minutes": [20.0]}
     assert pairs.attrs["n_unreached_origins"] == 1
     np.testing.assert_array_equal(unreached_origins(pairs, 2), [1])
     # offsets push a pair over the cutoff, or keep it exactly on it
-    pairs = bounded_matrix(csr, [0], [2, 1], 20.0, origin_offset=[5.0], dest_offset=[0.0, 5.0])
+    pairs = bounded_matrix(
+        csr, [0], [2, 1], 20.0, origin_offset=[5.0], dest_offset=[0.0, 5.0], engine=engine
+    )
     assert pairs.to_dict("list") == {"origin": [0], "destination": [1], "minutes": [20.0]}
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("seed", range(3))
-def test_bounded_matrix_offsets_and_repeated_nodes(seed: int) -> None:
+def test_bounded_matrix_offsets_and_repeated_nodes(seed: int, engine: str) -> None:
     csr, g = _random_graph(seed, n=40, m=150, dyadic=True)
     rng = np.random.default_rng(seed)
     origins = np.concatenate([rng.choice(40, 8, replace=False), [3, 3]])
@@ -217,21 +235,70 @@ def test_bounded_matrix_offsets_and_repeated_nodes(seed: int) -> None:
     o_off = rng.integers(0, 24, origins.size) / 4
     d_off = rng.integers(0, 24, destinations.size) / 4
     ours = bounded_matrix(
-        csr, origins, destinations, 16.0, origin_offset=o_off, dest_offset=d_off, chunk_size=3
+        csr,
+        origins,
+        destinations,
+        16.0,
+        origin_offset=o_off,
+        dest_offset=d_off,
+        chunk_size=3,
+        engine=engine,
     )
     _assert_same_pairs(ours, _nx_pairs(g, origins, destinations, 16.0, o_off, d_off))
 
 
-def test_bounded_matrix_two_processes_equal_one() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_bounded_matrix_two_workers_equal_one(engine: str) -> None:
+    # scipy: two worker processes; numba: two threads
     csr, _ = _grid_graph(5, side=30)
     rng = np.random.default_rng(5)
     origins = rng.choice(900, 120, replace=False)
     destinations = rng.choice(900, 300, replace=False)
-    one = bounded_matrix(csr, origins, destinations, 25.0, chunk_size=16)
-    two = bounded_matrix(csr, origins, destinations, 25.0, chunk_size=16, n_jobs=2)
+    one = bounded_matrix(csr, origins, destinations, 25.0, chunk_size=16, engine=engine)
+    two = bounded_matrix(csr, origins, destinations, 25.0, chunk_size=16, n_jobs=2, engine=engine)
     pd.testing.assert_frame_equal(one, two, check_exact=True)
     assert one.attrs == two.attrs
     assert len(one) > 1000
+
+
+@pytest.mark.skipif(not HAS_NUMBA, reason="numba not installed")
+def test_engines_agree_bit_for_bit_and_small_buffers_split_calls(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    csr, _ = _grid_graph(6, side=25)
+    rng = np.random.default_rng(6)
+    origins = rng.choice(625, 60, replace=False)
+    destinations = rng.choice(625, 200, replace=False)
+    by_scipy = bounded_matrix(csr, origins, destinations, 20.0, engine="scipy")
+    by_numba = bounded_matrix(csr, origins, destinations, 20.0, engine="numba")
+    pd.testing.assert_frame_equal(by_scipy, by_numba, check_exact=True)
+    # a pair buffer smaller than one origin's worst case: one search per kernel call
+    monkeypatch.setattr(routing, "_PAIR_BUFFER", 1)
+    split = bounded_matrix(csr, origins, destinations, 20.0, engine="numba")
+    pd.testing.assert_frame_equal(by_scipy, split, check_exact=True)
+
+
+@pytest.mark.parametrize("engine", ["auto", "scipy"])
+def test_zero_minute_arcs_use_scipy_and_stay_exact(engine: str) -> None:
+    csr, g = _random_graph(8, n=40, m=150)
+    coo = csr.tocoo()
+    keep = ~((coo.row == 0) & (coo.col == 1))
+    # an explicitly stored zero-minute arc (a node split in two)
+    rows, cols = np.append(coo.row[keep], 0), np.append(coo.col[keep], 1)
+    csr = sp.csr_matrix((np.append(coo.data[keep], 0.0), (rows, cols)), shape=(40, 40))
+    assert csr.nnz == coo.nnz + int(keep.all())
+    g.add_edge(0, 1, weight=0.0)
+    origins = np.array([0, 5, 9])
+    destinations = np.arange(40)
+    ours = bounded_matrix(csr, origins, destinations, 12.0, engine=engine)
+    _assert_same_pairs(ours, _nx_pairs(g, origins, destinations, 12.0))
+
+
+@pytest.mark.skipif(not HAS_NUMBA, reason="numba not installed")
+def test_numba_engine_refuses_zero_minute_arcs() -> None:
+    csr = sp.csr_matrix(([0.0, 1.0], ([0, 1], [1, 2])), shape=(3, 3))
+    with pytest.raises(ValidationError, match="engine='numba'"):
+        bounded_matrix(csr, [0], [2], 5.0, engine="numba")
 
 
 def test_bounded_matrix_empty_inputs() -> None:
@@ -246,16 +313,19 @@ def test_bounded_matrix_empty_inputs() -> None:
 # --- reachable_population --------------------------------------------------------------
 
 
-def test_reachable_population_matches_brute_force() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_reachable_population_matches_brute_force(engine: str) -> None:
     csr, g = _grid_graph(4, side=10)
     rng = np.random.default_rng(4)
     population = rng.integers(0, 500, 100).astype(float)
     population[rng.choice(100, 30, replace=False)] = 0
     origins = rng.choice(100, 15, replace=False)
     offsets = rng.integers(0, 8, 15) / 2
-    ours = reachable_population(csr, origins, population, 9.0, origin_offset=offsets, chunk_size=4)
+    ours = reachable_population(
+        csr, origins, population, 9.0, origin_offset=offsets, chunk_size=4, engine=engine
+    )
     want = []
-    for o, off in zip(origins, offsets):
+    for o, off in zip(origins, offsets, strict=True):
         lengths = nx.single_source_dijkstra_path_length(g, int(o))
         want.append(sum(population[v] for v, t in lengths.items() if off + t <= 9.0))
     np.testing.assert_allclose(ours, want, rtol=0, atol=1e-9)
@@ -263,7 +333,14 @@ def test_reachable_population_matches_brute_force() -> None:
     nodes = np.concatenate([np.arange(100), [7]])
     weights = np.concatenate([population, [0.0]])
     pairs_form = reachable_population(
-        csr, origins, (nodes, weights), 9.0, origin_offset=offsets, chunk_size=4, n_jobs=2
+        csr,
+        origins,
+        (nodes, weights),
+        9.0,
+        origin_offset=offsets,
+        chunk_size=4,
+        n_jobs=2,
+        engine=engine,
     )
     np.testing.assert_allclose(pairs_form, ours, rtol=0, atol=1e-9)
 
@@ -324,6 +401,7 @@ def test_ice_road_changes_reach_between_seasons() -> None:
         ({"origin_offset": [1.0, 2.0]}, "origin_offset"),
         ({"dest_offset": [-1.0]}, "dest_offset"),
         ({"dest_offset": [np.nan]}, "dest_offset"),
+        ({"engine": "fast"}, "engine"),
     ],
 )
 def test_bounded_matrix_rejects_bad_input(kwargs: dict[str, object], fragment: str) -> None:

@@ -467,8 +467,8 @@ def _bucket_search(
     inv_delta: float,
     dest_of_node: Int32Array,
     n_dest: int,
-    out_row: IntArray,
-    out_dest: IntArray,
+    out_row: Int32Array,
+    out_dest: Int32Array,
     out_minutes: FloatArray,
 ) -> tuple[int, int]:
     """Bounded one-to-all searches with a bucket queue; compiled with numba.
@@ -476,9 +476,9 @@ def _bucket_search(
     Dijkstra with a bucket queue of width ``1 / inv_delta``, slightly less than the shortest
     arc (Dial's algorithm): a node taken from the lowest non-empty bucket can no longer be
     improved by a node of the same bucket, so it is final; there is no heap and no reset of
-    whole-graph arrays between sources. The relaxation is the same as scipy's
-    (``d(v) = d(u) + w`` when strictly shorter and ``<= limit``), so the minutes are equal
-    bit for bit. Settled destination nodes are written to the ``out_*`` buffers.
+    whole-graph arrays between sources. The relaxation is scipy's (``d(v) = d(u) + w`` when
+    strictly shorter and ``<= limit``), so the minutes are equal bit for bit. Settled
+    destination nodes are written to the ``out_*`` buffers.
 
     Returns
     -------
@@ -488,11 +488,11 @@ def _bucket_search(
     """
     n = indptr.size - 1
     dist = np.full(n, np.inf)
-    done = np.zeros(n, dtype=np.bool_)
-    touched = np.empty(n, dtype=np.int64)
-    head = np.full(int(limit * inv_delta) + 2, -1, dtype=np.int64)
-    pool_next = np.empty(data.size + 1, dtype=np.int64)
-    pool_node = np.empty(data.size + 1, dtype=np.int64)
+    touched = np.empty(n, dtype=np.int32)
+    head = np.full(int(limit * inv_delta) + 2, -1, dtype=np.int32)
+    # bucket entries: (node, next entry) pairs and the minutes the node had when pushed
+    pool = np.empty(2 * (data.size + 1), dtype=np.int32)
+    pool_minutes = np.empty(data.size + 1)
     count = 0
     for i in range(sources.size):
         if out_row.size - count < n_dest:
@@ -501,8 +501,9 @@ def _bucket_search(
         dist[source] = 0.0
         touched[0] = source
         n_touched = 1
-        pool_node[0] = source
-        pool_next[0] = -1
+        pool[0] = source
+        pool[1] = -1
+        pool_minutes[0] = 0.0
         head[0] = 0
         top = 1
         bucket = 0
@@ -512,12 +513,11 @@ def _bucket_search(
             if slot < 0:
                 bucket += 1
                 continue
-            head[bucket] = pool_next[slot]
-            u = pool_node[slot]
-            if done[u]:
+            head[bucket] = pool[2 * slot + 1]
+            u = pool[2 * slot]
+            du = pool_minutes[slot]
+            if du != dist[u]:  # stale entry: u was improved after this push
                 continue
-            done[u] = True
-            du = dist[u]
             if dest_of_node[u] >= 0:
                 out_row[count] = i
                 out_dest[count] = dest_of_node[u]
@@ -532,14 +532,14 @@ def _bucket_search(
                         n_touched += 1
                     dist[v] = dv
                     b = int(dv * inv_delta)
-                    pool_node[top] = v
-                    pool_next[top] = head[b]
+                    pool[2 * top] = v
+                    pool[2 * top + 1] = head[b]
+                    pool_minutes[top] = dv
                     head[b] = top
                     top += 1
                     last = max(last, b)
         for t in range(n_touched):
             dist[touched[t]] = np.inf
-            done[touched[t]] = False
     return sources.size, count
 
 
@@ -566,7 +566,7 @@ def _bucket_width(csr: sp.csr_matrix, cutoff: float) -> float | None:
     if csr.nnz == 0:
         return 1.0
     shortest = float(csr.data.min())
-    if shortest <= 0:
+    if shortest <= 0 or csr.nnz >= np.iinfo(np.int32).max // 2:
         return None
     width = shortest * (1 - 1e-9)
     return width if cutoff / width <= _MAX_BUCKETS else None
@@ -598,7 +598,8 @@ def _network_pairs(
     parts: list[tuple[IntArray, IntArray, FloatArray]] = []
     first = 0
     while first < nodes.size:
-        row, dest, minutes = np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size)
+        row, dest = np.empty(size, np.int32), np.empty(size, np.int32)
+        minutes = np.empty(size)
         n_done, count = search(
             csr.indptr,
             csr.indices,
@@ -612,7 +613,9 @@ def _network_pairs(
             dest,
             minutes,
         )
-        parts.append((row[:count] + first, dest[:count], minutes[:count]))
+        parts.append(
+            (row[:count] + np.int64(first), dest[:count].astype(np.int64), minutes[:count])
+        )
         first += n_done
     return (
         np.concatenate([p[0] for p in parts]),

@@ -185,9 +185,8 @@ def municipality_features(
     f["largest_town_population"] = f["oktmo"].map(largest)
     centre_rows = _centre_rows(f["oktmo"].to_numpy(), up, s, top)
     ok = centre_rows >= 0
-    f["centre_settlement"] = np.where(
-        ok, s["settlement_id"].to_numpy()[np.maximum(centre_rows, 0)], None
-    )
+    ids = s["settlement_id"].astype(str).to_numpy()[np.maximum(centre_rows, 0)]
+    f["centre_settlement"] = pd.Series(ids, index=f.index).where(ok)
     f["centre_population"] = np.where(ok, pop.to_numpy()[np.maximum(centre_rows, 0)], np.nan)
     geom = up.geometry
     f["centre_lon"] = geom.x.to_numpy()
