@@ -26,8 +26,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-_err = Console(stderr=True)
-_out = Console()
+_err = Console(stderr=True, soft_wrap=True)
+_out = Console(soft_wrap=True)
 
 
 def _version(value: bool) -> None:
@@ -245,9 +245,11 @@ def serve_cmd(
 def _register_subcommands() -> None:
     from opora.cli_access import access_app
     from opora.cli_economy import economy_app
+    from opora.cli_typology import typology_cmd
 
     app.add_typer(access_app, name="access")
     app.add_typer(economy_app, name="economy")
+    app.command("typology")(typology_cmd)
 
 
 _register_subcommands()

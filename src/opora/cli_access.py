@@ -34,7 +34,7 @@ access_app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-_err = Console(stderr=True)
+_err = Console(stderr=True, soft_wrap=True)
 
 
 class Weighting(StrEnum):
@@ -163,7 +163,7 @@ def _summary(inputs: _Inputs, out: Path, rows: int, rejects: Path | None) -> Non
         )
     _err.print(f"wrote {rows:,} rows to {out}", highlight=False)
     if rejects is not None:
-        _err.print(f"rejected rows are listed in {rejects}", highlight=False)
+        _err.print(f"rejected rows are listed in {rejects}", highlight=False, soft_wrap=True)
 
 
 def _write(frame: pd.DataFrame, out: Path, inputs: _Inputs, quiet: bool) -> None:

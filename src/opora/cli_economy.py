@@ -41,8 +41,8 @@ economy_app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-_err = Console(stderr=True)
-_out = Console()
+_err = Console(stderr=True, soft_wrap=True)
+_out = Console(soft_wrap=True)
 
 #: Markers of suppressed or absent values in Russian statistical tables.
 _NOT_NUMBERS = {"", "nan", "na", "null", "none", "…", "...", "-", "–", "—", "x", "х"}

@@ -18,8 +18,8 @@ from opora.io.locate import read_locate_inputs, write_locate_result
 
 __all__ = ["MethodChoice", "ModelChoice", "locate_cmd"]
 
-_err = Console(stderr=True)
-_out = Console()
+_err = Console(stderr=True, soft_wrap=True)
+_out = Console(soft_wrap=True)
 
 #: Exit code when the inputs are wrong (as in the rest of ``opora``).
 EXIT_BAD_INPUT = 2

@@ -9,8 +9,8 @@ indices into it. Times run along the arcs, from the first argument's nodes to th
 * :func:`origin_times` -- the same result read at origin nodes, with the origins' own access
   legs added after.
 * :func:`bounded_matrix` -- a long table ``origin, destination, minutes`` of the pairs within a
-  cutoff, computed chunk by chunk, optionally in several processes; no dense matrix of the
-  whole problem is ever built.
+  cutoff, computed chunk by chunk of origins, optionally in parallel workers; no dense matrix
+  of the whole problem is ever built.
 * :func:`reachable_population` -- the weight (population) within a cutoff of each origin.
 
 Unreachable is never a large number: it is ``NaN`` (and ``-1`` for a facility index) in
@@ -63,13 +63,10 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 Int32Array = npt.NDArray[np.int32]
 
-#: Origins searched together by :func:`bounded_matrix`; the working memory of one chunk is at
-#: most ``chunk_size × n_nodes`` float64 values (32 × 1M nodes = 256 MB; usually far less,
-#: since only the nodes within the cutoff of the chunk are kept).
+#: Origins per task of :func:`bounded_matrix`. With the scipy engine a task holds a
+#: ``chunk_size × n_nodes`` float64 block (32 × 1M nodes = 256 MB); with numba, arrays over
+#: the nodes and arcs (about 12 bytes per node and 12 per arc) and the task's pairs.
 DEFAULT_CHUNK_SIZE = 32
-
-#: scipy's marker for "no source" in the ``sources`` array of a multi-source search.
-_SCIPY_NULL = -9999
 
 #: Most buckets the bucket-queue search may use (``cutoff`` / shortest arc).
 _MAX_BUCKETS = 1_000_000
@@ -487,9 +484,9 @@ def _bucket_search(
         another source's worst case, ``n_dest`` pairs) and number of pairs written.
     """
     n = indptr.size - 1
+    n_buckets = int(limit * inv_delta) + 2
     dist = np.full(n, np.inf)
-    touched = np.empty(n, dtype=np.int32)
-    head = np.full(int(limit * inv_delta) + 2, -1, dtype=np.int32)
+    head = np.full(n_buckets, -1, dtype=np.int32)
     # bucket entries: (node, next entry) pairs and the minutes the node had when pushed
     pool = np.empty(2 * (data.size + 1), dtype=np.int32)
     pool_minutes = np.empty(data.size + 1)
@@ -499,47 +496,42 @@ def _bucket_search(
             return i, count
         source = sources[i]
         dist[source] = 0.0
-        touched[0] = source
-        n_touched = 1
         pool[0] = source
         pool[1] = -1
         pool_minutes[0] = 0.0
         head[0] = 0
         top = 1
-        bucket = 0
-        last = 0
-        while bucket <= last:
+        for bucket in range(n_buckets):
             slot = head[bucket]
-            if slot < 0:
-                bucket += 1
-                continue
-            head[bucket] = pool[2 * slot + 1]
-            u = pool[2 * slot]
-            du = pool_minutes[slot]
-            if du != dist[u]:  # stale entry: u was improved after this push
-                continue
-            if dest_of_node[u] >= 0:
-                out_row[count] = i
-                out_dest[count] = dest_of_node[u]
-                out_minutes[count] = du
-                count += 1
-            for j in range(indptr[u], indptr[u + 1]):
-                v = indices[j]
-                dv = du + data[j]
-                if dv < dist[v] and dv <= limit:
-                    if dist[v] == np.inf:
-                        touched[n_touched] = v
-                        n_touched += 1
-                    dist[v] = dv
-                    b = int(dv * inv_delta)
-                    pool[2 * top] = v
-                    pool[2 * top + 1] = head[b]
-                    pool_minutes[top] = dv
-                    head[b] = top
-                    top += 1
-                    last = max(last, b)
-        for t in range(n_touched):
-            dist[touched[t]] = np.inf
+            while slot >= 0:
+                u = pool[2 * slot]
+                du = pool_minutes[slot]
+                slot_next = pool[2 * slot + 1]
+                if du == dist[u]:  # else a stale entry: u was improved after this push
+                    if dest_of_node[u] >= 0:
+                        out_row[count] = i
+                        out_dest[count] = dest_of_node[u]
+                        out_minutes[count] = du
+                        count += 1
+                    for j in range(indptr[u], indptr[u + 1]):
+                        v = indices[j]
+                        dv = du + data[j]
+                        if dv < dist[v] and dv <= limit:
+                            dist[v] = dv
+                            b = int(dv * inv_delta)
+                            pool[2 * top] = v
+                            pool_minutes[top] = dv
+                            if b == bucket:  # never with a width below the shortest arc
+                                pool[2 * top + 1] = slot_next
+                                slot_next = top
+                            else:
+                                pool[2 * top + 1] = head[b]
+                                head[b] = top
+                            top += 1
+                slot = slot_next
+            head[bucket] = -1
+        for t in range(top):  # every node reached was pushed at least once
+            dist[pool[2 * t]] = np.inf
     return sources.size, count
 
 
@@ -682,8 +674,12 @@ def _run(
     The numba kernel releases the GIL, so its workers are threads sharing the graph; the
     scipy searches hold the GIL, so theirs are processes, each given the graph once.
     """
-    n = problem.origins.nodes.size
-    chunks = np.array_split(np.arange(n), -(-n // chunk_size)) if n else []
+    org = problem.origins
+    n = org.nodes.size
+    # distinct origin nodes in the order of their first position in the input, so that the
+    # chunks' pairs (each sorted by origin) concatenate sorted when the origins are distinct
+    by_position = np.argsort(org.pos[org.ptr[:-1]], kind="stable")
+    chunks = np.array_split(by_position, -(-n // chunk_size)) if n else []
     if n_jobs == 1 or len(chunks) <= 1:
         for chunk in chunks:
             yield _solve_chunk(problem, chunk)
@@ -793,17 +789,16 @@ def bounded_matrix(
     problem = _problem(checked)
     parts = list(_run(problem, checked.n_jobs, checked.chunk_size))
     pairs = [p for p in parts if isinstance(p, _Pairs)]
-    frame = pd.DataFrame(
-        {
-            "origin": _concat(pairs, 0, np.int32),
-            "destination": _concat(pairs, 1, np.int32),
-            "minutes": _concat(pairs, 2, np.float64),
-        }
-    )
-    if frame.shape[0]:
-        order = np.argsort(frame["origin"].to_numpy(), kind="stable")
-        if np.any(np.diff(order) != 1):
-            frame = frame.iloc[order].reset_index(drop=True)
+    columns = {
+        "origin": _concat(pairs, 0, np.int32),
+        "destination": _concat(pairs, 1, np.int32),
+        "minutes": _concat(pairs, 2, np.float64),
+    }
+    del parts, pairs
+    if np.any(np.diff(columns["origin"]) < 0):  # repeated origin nodes: restore the order
+        order = np.argsort(columns["origin"], kind="stable")
+        columns = {name: values[order] for name, values in columns.items()}
+    frame = pd.DataFrame(columns, copy=False)
     n_origins = checked.nodes["origins"].size
     frame.attrs.update(
         cutoff=checked.cutoff,

@@ -103,10 +103,12 @@ class Instance:
     def csc(self) -> tuple[IntArray, IntArray]:
         """Site-wise index: pairs of site ``j`` are ``order[site_ptr[j]:site_ptr[j + 1]]``."""
         if self._csc is None:
-            order = np.argsort(self.col, kind="stable").astype(np.int64)
-            counts = np.bincount(self.col, minlength=self.m)
-            ptr = np.zeros(self.m + 1, dtype=np.int64)
-            np.cumsum(counts, out=ptr[1:])
+            # a counting sort by site, in C: CSR -> CSC keeps the pair numbers as data
+            ids = np.arange(self.nnz, dtype=np.int64)
+            csr = sparse.csr_array((ids, self.col, self.indptr), shape=(self.n, self.m))
+            csc = csr.tocsc()
+            order = np.asarray(csc.data, dtype=np.int64)
+            ptr = np.asarray(csc.indptr, dtype=np.int64)
             self._csc = (ptr, order)
         return self._csc
 
@@ -182,6 +184,15 @@ class Instance:
         """Largest number of sites that can be open together under the group quotas."""
         _, upper = self.group_limits()
         return int(upper.sum()) + int((self.group < 0).sum())
+
+
+def _row_cost_order(rows: IntArray, cost: FloatArray) -> IntArray:
+    """Return the permutation sorting pairs by demand row, then by cost (ties: input order)."""
+    nnz = len(rows)
+    rank = np.empty(nnz, dtype=np.int64)
+    rank[np.argsort(cost, kind="stable")] = np.arange(nnz, dtype=np.int64)
+    out: IntArray = np.argsort(rows.astype(np.int64) * max(nnz, 1) + rank)
+    return out
 
 
 def _err(msg: str) -> ValidationError:
@@ -459,7 +470,7 @@ def build_instance(
     if max_cost is not None:
         keep = v_all <= max_cost
         r_all, c_all, v_all = r_all[keep], c_all[keep], v_all[keep]
-    order = np.lexsort((c_all, v_all, r_all))
+    order = _row_cost_order(r_all, v_all)
     r_all, c_all, v_all = r_all[order], c_all[order], v_all[order]
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(r_all, minlength=n), out=indptr[1:])

@@ -219,33 +219,29 @@ class SumOfNearest:
         upper: float,
         lam0: FloatArray,
         *,
-        k_nearest: int | None,
         deadline: float,
         target_gap: float,
-        max_iter: int = 2000,
+        max_iter: int = 1000,
         pool_size: int = 4,
+        patience: int = 15,
     ) -> LagrangianResult:
         """Return a valid lower bound from subgradient optimisation.
 
         Relaxes the assignment constraints ``sum_j z_ij + z_i0 = 1`` with multipliers
         ``lambda_i``. The relaxed problem opens the ``p`` sites (within the fixed sites and
-        quotas) with the smallest ``rho_j = sum_i min(0, d_ij - lambda_i)``. Only the first
-        ``k_nearest`` pairs of each row are read and ``lambda_i`` is capped at the cost of
-        the first unread pair, so unread pairs add nothing and the bound holds for the full
-        problem. Steps follow Polyak's rule towards ``upper`` (a feasible objective), the
-        step factor halving after 20 iterations without progress.
+        quotas) with the smallest ``rho_j = sum_i min(0, d_ij - lambda_i)``. Every pair is
+        accounted for, but cheaply: rows are sorted by cost, so the pairs with
+        ``d_ij < lambda_i`` form a prefix of each row, whose length is updated as the
+        multipliers move. Steps follow Polyak's rule towards ``upper`` (a feasible
+        objective), the step factor halving after ``patience`` iterations without progress.
         """
         inst = self.inst
-        lens = inst.row_len
-        k_len = lens if k_nearest is None else np.minimum(lens, k_nearest)
-        ent = _ranges(inst.indptr[:-1], k_len)
-        row_k = inst.row[ent]
-        col_k = inst.col[ent]
-        d_k = self.d[ent]
-        cap = np.full(self.n, np.inf)
-        cut = k_len < lens
-        cap[cut] = self.d[inst.indptr[:-1][cut] + k_len[cut]]
-        lam = np.minimum(np.asarray(lam0, dtype=np.float64), cap)
+        start = inst.indptr[:-1]
+        length = inst.row_len
+        lam = np.asarray(lam0, dtype=np.float64).copy()
+        below = self.d < lam[inst.row]
+        pref = np.bincount(inst.row[below], minlength=self.n).astype(np.int64)
+        rows_all = np.arange(self.n, dtype=np.int64)
         best = -np.inf
         best_lam = lam.copy()
         pool: list[BoolArray] = []
@@ -255,20 +251,20 @@ class SumOfNearest:
         it = 0
         scale = max(abs(upper), 1e-9)
         for it in range(1, max_iter + 1):
-            diff = d_k - lam[row_k]
-            neg = diff < 0
-            rho = np.asarray(
-                np.bincount(col_k[neg], weights=diff[neg], minlength=self.m), dtype=np.float64
-            )
+            ent = _ranges(start, pref)
+            r = np.repeat(rows_all, pref)
+            c = inst.col[ent]
+            diff = self.d[ent] - lam[r]
+            rho = np.asarray(np.bincount(c, weights=diff, minlength=self.m), dtype=np.float64)
             chosen = select_cheapest(rho, inst, p)
             if chosen is None:
                 return LagrangianResult(-np.inf, it, lam, [])
             value = float(lam.sum() + np.minimum(0.0, self.dummy - lam).sum() + rho[chosen].sum())
-            if value > best + 1e-7 * scale:
+            if value > best + max(1e-7 * scale, 1e-3 * (upper - best)):
                 stall = 0
             else:
                 stall += 1
-                if stall >= 20:
+                if stall >= patience:
                     theta /= 2.0
                     stall = 0
             if value > best:
@@ -283,14 +279,33 @@ class SumOfNearest:
                 break
             if time.perf_counter() > deadline:
                 break
-            served = np.bincount(row_k[neg & chosen[col_k]], minlength=self.n)
+            served = np.bincount(r[chosen[c]], minlength=self.n)
             grad = 1.0 - served - (self.dummy < lam)
             norm = float((grad * grad).sum())
             if norm == 0.0:
                 break
             step = theta * max(upper - value, 1e-9 * scale) / norm
-            lam = np.minimum(lam + step * grad, cap)
+            lam = lam + step * grad
+            _update_prefix(self.d, start, length, lam, pref)
         return LagrangianResult(best, it, best_lam, pool[::-1])
+
+
+def _update_prefix(
+    d: FloatArray, start: IntArray, length: IntArray, lam: FloatArray, pref: IntArray
+) -> None:
+    """Move each row's prefix length so that it counts the pairs with ``d < lam``."""
+    idx = np.flatnonzero(pref < length)
+    while len(idx):
+        grow = d[start[idx] + pref[idx]] < lam[idx]
+        idx = idx[grow]
+        pref[idx] += 1
+        idx = idx[pref[idx] < length[idx]]
+    idx = np.flatnonzero(pref > 0)
+    while len(idx):
+        shrink = d[start[idx] + pref[idx] - 1] >= lam[idx]
+        idx = idx[shrink]
+        pref[idx] -= 1
+        idx = idx[pref[idx] > 0]
 
 
 @dataclass
@@ -316,7 +331,13 @@ class LagrangianResult:
 
 
 class _SwapState:
-    """Gain, loss and extra tables of the fast swap local search (Resende & Werneck)."""
+    """Gain, loss and extra tables of the fast swap local search (Resende & Werneck).
+
+    ``profit(j, r) = gain[j] - loss[r] + extra[j, r]`` is the saving of opening ``j`` and
+    closing ``r``. Without group quotas, the best column of every candidate row is kept up
+    to date incrementally: after a swap only the rows of sites whose gain or extra changed,
+    and the columns of sites whose loss changed, are recomputed.
+    """
 
     def __init__(self, prob: SumOfNearest, start: BoolArray) -> None:
         self.prob = prob
@@ -327,9 +348,11 @@ class _SwapState:
         self.pos = np.full(inst.m, -1, dtype=np.int64)
         self.pos[self.sites] = np.arange(len(self.sites), dtype=np.int64)
         self.k = len(self.sites)
+        self.fixed_pos = inst.fixed[self.sites]
         lower, upper = inst.group_limits()
         self.lower = lower
         self.upper = upper
+        self.incremental = not inst.group_names
         self.rebuild()
 
     def rebuild(self) -> None:
@@ -340,8 +363,19 @@ class _SwapState:
         self.loss = np.zeros(inst.m)
         self.extra = np.zeros((inst.m, self.k))
         self._contrib(rows, 1.0, everything=True)
+        self.gain[self.is_open] = 0.0
+        self.bestval = np.full(inst.m, -np.inf)
+        self.bestpos = np.zeros(inst.m, dtype=np.int64)
+        if self.incremental:
+            self._rows(np.flatnonzero(~self.is_open))
 
-    def _contrib(self, rows: IntArray, sign: float, *, everything: bool = False) -> None:
+    def _contrib(
+        self, rows: IntArray, sign: float, *, everything: bool = False
+    ) -> tuple[IntArray, IntArray]:
+        """Add (``sign=1``) or remove the contributions of ``rows``.
+
+        Returns the sites whose gain or extra row changed and those whose loss changed.
+        """
         inst, prob = self.inst, self.prob
         if everything:
             ent = np.arange(inst.nnz, dtype=np.int64)
@@ -366,41 +400,72 @@ class _SwapState:
             ex += np.bincount(flat, weights=vals, minlength=ex.size)
         else:
             np.add.at(ex, flat, vals)
+        if everything:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        return j[m1 | m2], f1r[has]
 
-    def best_move(self) -> tuple[int, int, float] | None:
-        """Return ``(site_in, site_out, profit)`` of the best swap, or ``None``."""
-        inst = self.inst
-        scale = max(1.0, float(np.abs(self.d1).sum()))
-        tol = 1e-9 * scale
-        cand = np.flatnonzero((self.gain > tol) & ~self.is_open)
-        if len(cand) == 0:
-            return None
-        out_ok = ~inst.fixed[self.sites]
-        if not out_ok.any():
-            return None
-        profit = self.gain[cand][:, None] - self.loss[self.sites][None, :] + self.extra[cand]
-        profit[:, ~out_ok] = -np.inf
-        if inst.group_names:
-            g_out = inst.group[self.sites]
-            g_in = inst.group[cand]
+    def _profit(self, rows: IntArray, cols: IntArray | None = None) -> FloatArray:
+        """Profit of the swaps (row site in, column position out), masked where forbidden."""
+        sites = self.sites if cols is None else self.sites[cols]
+        extra = self.extra[rows] if cols is None else self.extra[np.ix_(rows, cols)]
+        profit: FloatArray = self.gain[rows][:, None] - self.loss[sites][None, :] + extra
+        fixed = self.fixed_pos if cols is None else self.fixed_pos[cols]
+        profit[:, fixed] = -np.inf
+        if self.inst.group_names:
+            inst = self.inst
+            g_out = inst.group[sites]
+            g_in = inst.group[rows]
             count = np.bincount(
                 inst.group[self.is_open & (inst.group >= 0)], minlength=len(self.lower)
             )
-            leave_ok = (g_out < 0) | (
-                count[np.maximum(g_out, 0)] - 1 >= self.lower[np.maximum(g_out, 0)]
-            )
-            enter_ok = (g_in < 0) | (
-                count[np.maximum(g_in, 0)] + 1 <= self.upper[np.maximum(g_in, 0)]
-            )
+            go = np.maximum(g_out, 0)
+            gi = np.maximum(g_in, 0)
+            leave_ok = (g_out < 0) | (count[go] - 1 >= self.lower[go])
+            enter_ok = (g_in < 0) | (count[gi] + 1 <= self.upper[gi])
             same = (g_in[:, None] == g_out[None, :]) & (g_in[:, None] >= 0)
             allowed = (enter_ok[:, None] & leave_ok[None, :]) | same
             profit[~allowed] = -np.inf
-        flat = int(np.argmax(profit))
-        a, b = divmod(flat, profit.shape[1])
-        best = float(profit[a, b])
-        if not best > tol:
-            return None
-        return int(cand[a]), int(self.sites[b]), best
+        return profit
+
+    def _rows(self, rows: IntArray) -> None:
+        """Recompute the best column of candidate ``rows``."""
+        rows = rows[~self.is_open[rows]]
+        if len(rows) == 0 or self.k == 0:
+            return
+        step = max(1, 4_000_000 // self.k)
+        for start in range(0, len(rows), step):
+            chunk = rows[start : start + step]
+            profit = self._profit(chunk)
+            best = np.argmax(profit, axis=1)
+            self.bestpos[chunk] = best
+            self.bestval[chunk] = profit[np.arange(len(chunk)), best]
+
+    def best_move(self) -> tuple[int, int, float] | None:
+        """Return ``(site_in, site_out, profit)`` of the best swap, or ``None``."""
+        scale = max(1.0, float(np.abs(self.d1).sum()))
+        tol = 1e-9 * scale
+        if not self.incremental:
+            cand = np.flatnonzero((self.gain > tol) & ~self.is_open)
+            if len(cand) == 0 or self.fixed_pos.all():
+                return None
+            profit = self._profit(cand)
+            flat = int(np.argmax(profit))
+            a, b = divmod(flat, profit.shape[1])
+            best = float(profit[a, b])
+            if not best > tol:
+                return None
+            return int(cand[a]), int(self.sites[b]), best
+        for attempt in range(2):
+            j = int(np.argmax(self.bestval))
+            best = float(self.bestval[j])
+            if best > tol:
+                return j, int(self.sites[self.bestpos[j]]), best
+            if attempt == 0:
+                # confirm a local optimum on freshly computed rows (no drift)
+                self.bestval[:] = -np.inf
+                self._rows(np.flatnonzero(~self.is_open))
+        return None
 
     def apply(self, site_in: int, site_out: int, _profit: float) -> None:
         prob = self.prob
@@ -411,7 +476,8 @@ class _SwapState:
         ri = prob.site_rows[a:b]
         hit_in = ri[prob.site_d[a:b] < self.d2[ri]]
         rows = np.unique(np.concatenate([hit_out, hit_in]))
-        self._contrib(rows, -1.0)
+        gain_before = self.gain.copy()
+        _, loss_old = self._contrib(rows, -1.0)
         c = int(self.pos[site_out])
         self.is_open[site_out] = False
         self.is_open[site_in] = True
@@ -421,8 +487,33 @@ class _SwapState:
         self.extra[:, c] = 0.0
         d1, d2, f1, f2 = prob.nearest_two(rows, self.is_open)
         self.d1[rows], self.d2[rows], self.f1[rows], self.f2[rows] = d1, d2, f1, f2
-        self._contrib(rows, 1.0)
+        _, loss_new = self._contrib(rows, 1.0)
         self.gain[self.is_open] = 0.0
+        self.bestval[site_in] = -np.inf
+        if not self.incremental:
+            return
+        # Only the gains and the columns of sites whose loss changed (or that were
+        # swapped) moved: shift every row's best by its gain change, compare with the
+        # changed columns, and recompute rows whose best column is one of them.
+        loss_sites = np.unique(np.concatenate([loss_old, loss_new]))
+        loss_sites = loss_sites[self.is_open[loss_sites]]
+        cols = np.unique(np.r_[self.pos[loss_sites], c]).astype(np.int64)
+        cand = ~self.is_open
+        cand[site_out] = False
+        stale_mask = cand & np.isin(self.bestpos, cols)
+        fresh = np.flatnonzero(cand & ~stale_mask)
+        self.bestval[fresh] += self.gain[fresh] - gain_before[fresh]
+        if len(fresh):
+            step = max(1, 4_000_000 // max(1, len(cols)))
+            for begin in range(0, len(fresh), step):
+                chunk = fresh[begin : begin + step]
+                profit = self._profit(chunk, cols)
+                best = np.argmax(profit, axis=1)
+                value = profit[np.arange(len(chunk)), best]
+                better = value > self.bestval[chunk]
+                self.bestval[chunk[better]] = value[better]
+                self.bestpos[chunk[better]] = cols[best[better]]
+        self._rows(np.r_[np.flatnonzero(stale_mask), site_out])
 
 
 # ---------------------------------------------------------------------------------------

@@ -221,8 +221,10 @@ class LocationModel:
         mip_gap
             Relative gap at which a solution counts as optimal.
         k_nearest
-            p-median only: the number of nearest sites per demand point read by the
-            bounds (and by the exact model on large instances); ``None`` chooses.
+            Exact p-median only: build the MIP on the ``k_nearest`` cheapest sites of each
+            demand point (a relaxation whose bound stays valid; its sites are evaluated
+            on every pair). ``None`` uses every pair up to 400,000 pairs, else
+            ``max(32, 3 m / p)``.
         seed
             Random seed of HiGHS.
 
@@ -538,14 +540,11 @@ class _SumModel(LocationModel):
         full, search, is_open, value = self._local(deadline, 0.5)
         if is_open is None or not self._served(is_open):
             return _Solved("feasible", "heuristic", None, None, math.nan, 0.0, [])
-        k = k_nearest if k_nearest is not None else self._default_k()
         rows = np.arange(full.n, dtype=np.int64)
         d1, d2, _, _ = full.nearest_two(rows, is_open)
         lam0 = (d1 + np.where(d2 < full.dummy, d2, d1)) / 2.0
         lag_stop = t0 + (deadline - t0) * 0.85
-        lag = full.lagrangian(
-            self.p or 0, value, lam0, k_nearest=k, deadline=lag_stop, target_gap=mip_gap
-        )
+        lag = full.lagrangian(self.p or 0, value, lam0, deadline=lag_stop, target_gap=mip_gap)
         lower = lag.bound
         improved = False
         for cand in lag.pool:
@@ -560,7 +559,6 @@ class _SumModel(LocationModel):
                 self.p or 0,
                 value,
                 lag.lam,
-                k_nearest=k,
                 deadline=deadline,
                 target_gap=mip_gap,
                 max_iter=300,

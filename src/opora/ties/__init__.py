@@ -1,0 +1,1 @@
+"""Inter-municipal economic ties from firm registries."""
