@@ -97,12 +97,13 @@ def _assert_same_pairs(ours: pd.DataFrame, theirs: pd.DataFrame) -> None:
 # --- nearest_times ---------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("seed", range(6))
-def test_nearest_times_matches_networkx_on_random_graphs(seed: int) -> None:
+def test_nearest_times_matches_networkx_on_random_graphs(seed: int, engine: str) -> None:
     csr, g = _random_graph(seed)
     rng = np.random.default_rng(100 + seed)
     sources = rng.choice(60, 5, replace=False)
-    result = nearest_times(csr, sources)
+    result = nearest_times(csr, sources, engine=engine)
     expected = nx.multi_source_dijkstra_path_length(g, {int(s) for s in sources})
     want = np.array([expected.get(v, np.nan) for v in range(60)])
     np.testing.assert_array_equal(result.minutes, want)
@@ -115,23 +116,25 @@ def test_nearest_times_matches_networkx_on_random_graphs(seed: int) -> None:
         assert nx.dijkstra_path_length(g, src, int(v)) == result.minutes[v]
 
 
-def test_nearest_times_matches_networkx_on_a_grid() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_nearest_times_matches_networkx_on_a_grid(engine: str) -> None:
     csr, g = _grid_graph(1)
     sources = np.array([0, 40, 80, 17])
-    minutes, nearest = nearest_times(csr, sources)
+    minutes, nearest = nearest_times(csr, sources, engine=engine)
     expected = nx.multi_source_dijkstra_path_length(g, {int(s) for s in sources})
     np.testing.assert_array_equal(minutes, [expected[v] for v in range(81)])
     assert np.all(nearest >= 0)
     np.testing.assert_array_equal(nearest[sources], np.arange(4))
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("seed", range(4))
-def test_offsets_match_a_networkx_super_source(seed: int) -> None:
+def test_offsets_match_a_networkx_super_source(seed: int, engine: str) -> None:
     csr, g = _random_graph(seed, n=50, m=180)
     rng = np.random.default_rng(seed)
     sources = rng.choice(50, 6, replace=False)
     offsets = rng.uniform(0, 15, 6)
-    result = nearest_times(csr, sources, offsets)
+    result = nearest_times(csr, sources, offsets, engine=engine)
     g.add_weighted_edges_from(
         ("S", int(s), float(o)) for s, o in zip(sources, offsets, strict=True)
     )
@@ -144,30 +147,53 @@ def test_offsets_match_a_networkx_super_source(seed: int) -> None:
         assert via == pytest.approx(result.minutes[v], abs=1e-9)
 
 
-def test_shared_source_node_keeps_the_smaller_offset() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_shared_source_node_keeps_the_smaller_offset(engine: str) -> None:
     csr, _ = _grid_graph(2, side=4)
-    result = nearest_times(csr, [5, 5, 10], [3.0, 1.0, 50.0])
+    result = nearest_times(csr, [5, 5, 10], [3.0, 1.0, 50.0], engine=engine)
     assert result.minutes[5] == 1.0
     assert result.nearest[5] == 1
 
 
-def test_reverse_gives_times_towards_the_sources() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_reverse_gives_times_towards_the_sources(engine: str) -> None:
     csr, g = _random_graph(7)
     sources = np.array([3, 11])
-    result = nearest_times(csr, sources, reverse=True)
+    result = nearest_times(csr, sources, reverse=True, engine=engine)
     expected = nx.multi_source_dijkstra_path_length(g.reverse(), {3, 11})
     np.testing.assert_array_equal(result.minutes, [expected.get(v, np.nan) for v in range(60)])
 
 
-def test_unreachable_nodes_are_nan_and_counted() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_unreachable_nodes_are_nan_and_counted(engine: str) -> None:
     csr = sp.csr_matrix(([2.0, 3.0], ([0, 1], [1, 2])), shape=(5, 5))
-    result = nearest_times(csr, [0])
+    result = nearest_times(csr, [0], engine=engine)
     np.testing.assert_array_equal(result.minutes[:3], [0.0, 2.0, 5.0])
     assert np.isnan(result.minutes[3:]).all()
     np.testing.assert_array_equal(result.nearest, [0, 0, 0, -1, -1])
     assert result.n_unreachable == 2
     empty = nearest_times(csr, np.array([], dtype=np.int64))
     assert empty.n_unreachable == 5
+
+
+@pytest.mark.skipif(not HAS_NUMBA, reason="numba not installed")
+def test_nearest_engines_agree_bit_for_bit_with_offsets() -> None:
+    csr, _ = _grid_graph(9, side=40)
+    rng = np.random.default_rng(9)
+    sources = rng.choice(1600, 60, replace=False)
+    offsets = rng.uniform(0, 30, 60)
+    by_scipy = nearest_times(csr, sources, offsets, engine="scipy")
+    by_numba = nearest_times(csr, sources, offsets, engine="numba")
+    np.testing.assert_array_equal(by_scipy.minutes, by_numba.minutes)
+    np.testing.assert_array_equal(by_scipy.nearest, by_numba.nearest)  # no ties here
+
+
+@pytest.mark.skipif(not HAS_NUMBA, reason="numba not installed")
+def test_nearest_zero_minute_arcs_fall_back_or_refuse() -> None:
+    csr = sp.csr_matrix(([0.0, 1.0], ([0, 1], [1, 2])), shape=(3, 3))
+    np.testing.assert_array_equal(nearest_times(csr, [0]).minutes, [0.0, 0.0, 1.0])
+    with pytest.raises(ValidationError, match="engine='numba'"):
+        nearest_times(csr, [0], engine="numba")
 
 
 def test_origin_times_adds_the_origin_leg_after() -> None:
@@ -408,7 +434,7 @@ def test_bounded_matrix_rejects_bad_input(kwargs: dict[str, object], fragment: s
     csr, _ = _grid_graph(0, side=3)
     args: dict[str, object] = {"origins": [0], "destinations": [1], "cutoff": 10.0, **kwargs}
     with pytest.raises(ValidationError, match=fragment):
-        bounded_matrix(csr, **args)  # type: ignore[arg-type]
+        bounded_matrix(csr, **args)
 
 
 def test_bad_graphs_and_weights_are_rejected() -> None:
@@ -428,3 +454,44 @@ def test_bad_graphs_and_weights_are_rejected() -> None:
         reachable_population(csr, [0], ([0, 99], [1.0, 2.0]), 5.0)
     with pytest.raises(ValidationError, match="source_offset_min"):
         nearest_times(csr, [0, 1], [1.0])
+
+
+# --- the bucket-queue kernels, run as plain Python (no numba needed) -------------------
+
+
+def test_bucket_kernels_in_plain_python_match_scipy() -> None:
+    from scipy.sparse.csgraph import dijkstra
+
+    csr, _ = _grid_graph(11, side=6)
+    width = routing._bucket_width(csr, 9.0)
+    assert width is not None
+    nodes = np.array([0, 20, 35])
+    dest_of_node = np.arange(36, dtype=np.int32)
+    row = np.empty(200, dtype=np.int32)
+    dest = np.empty(200, dtype=np.int32)
+    minutes = np.empty(200)
+    done, count = routing._bucket_search(
+        csr.indptr, csr.indices, csr.data, nodes, 9.0, 1 / width, dest_of_node, 36,
+        row, dest, minutes,
+    )  # fmt: skip
+    assert done == 3
+    want = dijkstra(csr, indices=nodes, limit=9.0)
+    got = np.full((3, 36), np.inf)
+    got[row[:count], dest[:count]] = minutes[:count]
+    np.testing.assert_array_equal(got, want)
+    # a buffer that cannot hold a second worst case (36 pairs) stops after one source
+    small = (np.empty(40, dtype=np.int32), np.empty(40, dtype=np.int32), np.empty(40))
+    done, count = routing._bucket_search(
+        csr.indptr, csr.indices, csr.data, nodes, 9.0, 1 / width, dest_of_node, 36, *small
+    )
+    assert (done, count) == (1, int(np.isfinite(want[0]).sum()))
+
+    dist = np.full(36, np.inf)
+    label = np.full(36, -1, dtype=np.int64)
+    offsets = np.array([0.0, 2.5, 1.0])
+    n_buckets = int(max(csr.data.max(), 2.5) / width) + 2
+    ok = routing._bucket_nearest(
+        csr.indptr, csr.indices, csr.data, nodes, offsets, 1 / width, n_buckets, dist, label
+    )
+    assert ok
+    np.testing.assert_array_equal(dist, nearest_times(csr, nodes, offsets, engine="scipy")[0])

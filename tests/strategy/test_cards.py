@@ -11,7 +11,13 @@ import pytest
 from opora.errors import ValidationError
 from opora.io.normatives import Normative
 from opora.io.strategy_config import default_strategy_config
-from opora.strategy.cards import cards_table, small_towns, strategy_card, strategy_cards
+from opora.strategy.cards import (
+    card_lines,
+    cards_table,
+    small_towns,
+    strategy_card,
+    strategy_cards,
+)
 
 DATA = Path(__file__).parents[1] / "data" / "strategy"
 
@@ -441,3 +447,24 @@ def test_cards_on_real_bashkortostan_features():
     assert holds == {"population_change": None, "coverage_mean": False, "transfer_dependence": None}
     assert zato["active"] is False
     assert zato["undecided"] is False
+
+
+def test_card_lines_for_reports():
+    lines = card_lines(_card(LOW, onp={LOW}))
+    assert set(lines) == {
+        "foundation",
+        "specialisation",
+        "instruments",
+        "targets",
+        "monitoring",
+        "alerts",
+    }
+    assert all(isinstance(ru, str) and isinstance(en, str) for v in lines.values() for ru, en in v)
+    assert lines["foundation"][0][1].startswith("Role: local anchor")
+    assert len(lines["foundation"]) == 3  # role + school + clinic gaps
+    assert len(lines["specialisation"]) == 3
+    assert lines["instruments"][0][1].startswith("Capacity to carry out projects: low")
+    assert len(lines["alerts"]) == 1
+    assert "80.0% → 95.0% by 2030" in lines["targets"][1][1]  # school coverage
+    quiet = card_lines(_card(HIGH, onp={LOW}))
+    assert quiet["alerts"] == []

@@ -68,8 +68,13 @@ Int32Array = npt.NDArray[np.int32]
 #: the nodes and arcs (about 12 bytes per node and 12 per arc) and the task's pairs.
 DEFAULT_CHUNK_SIZE = 32
 
-#: Most buckets the bucket-queue search may use (``cutoff`` / shortest arc).
+#: Most buckets the bucket-queue searches may hold (``cutoff`` / shortest arc).
 _MAX_BUCKETS = 1_000_000
+
+#: Bucket width = shortest arc × (1 - margin); the margin covers float rounding for minutes
+#: up to this many bucket widths.
+_MARGIN = 1e-6
+_MAX_ABSOLUTE_BUCKET = 1_000_000_000
 
 #: Pairs buffered per call of the bucket-queue search.
 _PAIR_BUFFER = 1 << 21
@@ -258,6 +263,7 @@ def nearest_times(
     source_offset_min: npt.ArrayLike | None = None,
     *,
     reverse: bool = False,
+    engine: Engine = "auto",
 ) -> NearestTimes:
     """Minutes from the nearest source (facility) to every node, in one Dijkstra pass.
 
@@ -274,6 +280,10 @@ def nearest_times(
         ``False``: minutes along the arcs from the facilities to each node. ``True``: minutes
         from each node to its nearest facility (travel towards the facilities), computed on
         the transposed graph; the access leg is then the last leg.
+    engine
+        ``"auto"``: the numba bucket-queue search when numba is installed and every arc takes
+        more than 0 minutes, else scipy; ``"numba"`` insists, ``"scipy"``: scipy's
+        ``dijkstra(min_only=True)``. Both give the same minutes, bit for bit.
 
     Returns
     -------
@@ -285,20 +295,23 @@ def nearest_times(
     Raises
     ------
     ValidationError
-        If ``csr`` is not a square matrix of finite minutes >= 0, a source is not a node, or
-        an offset is negative or not finite.
+        If ``csr`` is not a square matrix of finite minutes >= 0, a source is not a node, an
+        offset is negative or not finite, or ``engine="numba"`` cannot be used.
 
     Notes
     -----
-    Without offsets this is ``scipy.sparse.csgraph.dijkstra(min_only=True)`` from the distinct
-    source nodes. With offsets each distinct source node gets a virtual node with one arc to
-    it weighted by its smallest offset, and the search starts from the virtual nodes: exact,
-    and scipy's ``sources`` output then names the facility directly.
+    One multi-source Dijkstra pass from the distinct source nodes, each starting at its
+    smallest offset. The numba engine uses a bucket queue (see :func:`bounded_matrix`) and
+    starts each source at its offset. The scipy engine runs
+    ``scipy.sparse.csgraph.dijkstra(min_only=True)``; with offsets each distinct source node
+    gets a virtual node with one arc to it weighted by its offset, and the search starts from
+    the virtual nodes: exact, and scipy's ``sources`` output then names the facility.
     """
     checked = _validate(
         csr,
         {"sources": sources},
         {"source_offset_min": ("sources", source_offset_min)},
+        engine=engine,
     )
     graph = checked.csr.T.tocsr() if reverse else checked.csr
     src = checked.nodes["sources"]
@@ -314,7 +327,10 @@ def nearest_times(
     best = order[first]  # positions of the kept facilities, by ascending node
     nodes = src[best]
 
-    if np.any(offset[best] > 0):
+    found = _nearest_numba(graph, nodes, offset[best], checked.engine)
+    if found is not None:
+        slot, dist = found
+    elif np.any(offset[best] > 0):
         k = nodes.size
         indptr = np.concatenate([graph.indptr, graph.nnz + np.arange(1, k + 1)])
         indices = np.concatenate([graph.indices, nodes.astype(graph.indices.dtype)])
@@ -335,6 +351,46 @@ def nearest_times(
     nearest[reached] = best[slot[reached]]
     minutes = np.where(reached, dist, np.nan).astype(np.float64)
     return NearestTimes(minutes, nearest)
+
+
+def _nearest_numba(
+    graph: sp.csr_matrix, nodes: IntArray, offsets: FloatArray, engine: Engine
+) -> tuple[IntArray, FloatArray] | None:
+    """Run :func:`_bucket_nearest` when the engine and graph allow; ``None`` otherwise.
+
+    Returns
+    -------
+    tuple of numpy.ndarray or None
+        Index in ``nodes`` of each node's nearest source (``-1`` unreachable) and minutes.
+
+    Raises
+    ------
+    ValidationError
+        If ``engine="numba"`` but numba or the graph does not allow it.
+    """
+    if engine == "scipy":
+        return None
+    search = _numba_nearest()
+    width = _bucket_width(graph, 0.0)
+    n_buckets = 0
+    if width is not None:
+        longest = float(graph.data.max()) if graph.nnz else 0.0
+        window = max(longest, float(offsets.max() - offsets.min()))
+        n_buckets = int(window / width) + 2
+    if search is None or width is None or n_buckets > _MAX_BUCKETS:
+        if engine == "numba":
+            msg = (
+                "`engine='numba'` needs the numba package and a graph whose arcs all take more "
+                "than 0 minutes; use `engine='auto'`"
+            )
+            raise ValidationError(msg)
+        return None
+    dist = np.full(graph.shape[0], np.inf)
+    label = np.full(graph.shape[0], -1, dtype=np.int64)
+    args = (graph.indptr, graph.indices, graph.data, nodes, offsets, 1.0 / width)
+    if not search(*args, n_buckets, dist, label):  # pragma: no cover - 10⁹ buckets
+        return None
+    return label, dist
 
 
 def origin_times(
@@ -535,32 +591,122 @@ def _bucket_search(
     return sources.size, count
 
 
+def _bucket_nearest(
+    indptr: npt.NDArray[np.integer[Any]],
+    indices: npt.NDArray[np.integer[Any]],
+    data: FloatArray,
+    nodes: IntArray,
+    offsets: FloatArray,
+    inv_delta: float,
+    n_buckets: int,
+    dist: FloatArray,
+    label: IntArray,
+) -> bool:
+    """Multi-source search with a circular bucket queue; compiled with numba.
+
+    Every source starts at its offset; ``dist`` (all ``inf``) and ``label`` (all ``-1``)
+    receive each node's minutes and the index in ``nodes`` of its nearest source. Buckets
+    are as in :func:`_bucket_search`; the queued minutes always lie within ``n_buckets``
+    buckets of the current one, so the buckets are reused in a ring.
+
+    Returns
+    -------
+    bool
+        ``False`` if the minutes grew past 10⁹ buckets, where the width's margin no longer
+        covers float rounding (the caller then falls back to scipy).
+    """
+    head = np.full(n_buckets, -1, dtype=np.int32)
+    size = data.size + nodes.size + 1  # one entry per source, at most one per arc
+    pool = np.empty(2 * size, dtype=np.int32)
+    pool_minutes = np.empty(size)
+    top = 0
+    live = 0
+    current = np.int64(_MAX_ABSOLUTE_BUCKET)
+    for k in range(nodes.size):
+        s, minutes = nodes[k], offsets[k]
+        if minutes < dist[s]:
+            dist[s] = minutes
+            label[s] = k
+            b = np.int64(minutes * inv_delta)
+            current = min(current, b)
+            ring = b % n_buckets
+            pool[2 * top] = s
+            pool[2 * top + 1] = head[ring]
+            pool_minutes[top] = minutes
+            head[ring] = top
+            top += 1
+            live += 1
+    while live > 0:
+        if current > _MAX_ABSOLUTE_BUCKET:
+            return False
+        ring = current % n_buckets
+        slot = head[ring]
+        head[ring] = -1
+        while slot >= 0:
+            live -= 1
+            u = pool[2 * slot]
+            du = pool_minutes[slot]
+            slot_next = pool[2 * slot + 1]
+            if du == dist[u]:  # else a stale entry
+                lu = label[u]
+                for j in range(indptr[u], indptr[u + 1]):
+                    v = indices[j]
+                    dv = du + data[j]
+                    if dv < dist[v]:
+                        dist[v] = dv
+                        label[v] = lu
+                        b = np.int64(dv * inv_delta)
+                        pool[2 * top] = v
+                        pool_minutes[top] = dv
+                        if b == current:  # never with a width below the shortest arc
+                            pool[2 * top + 1] = slot_next
+                            slot_next = top
+                        else:
+                            ring = b % n_buckets
+                            pool[2 * top + 1] = head[ring]
+                            head[ring] = top
+                        top += 1
+                        live += 1
+            slot = slot_next
+        current += 1
+    return True
+
+
 _COMPILED: dict[str, Any] = {}
 
 
 def _numba_search() -> Any | None:
     """Return :func:`_bucket_search` compiled by numba, or ``None`` without numba."""
-    if "bucket" not in _COMPILED:
+    return _compiled("bucket_search", _bucket_search)
+
+
+def _numba_nearest() -> Any | None:
+    """Return :func:`_bucket_nearest` compiled by numba, or ``None`` without numba."""
+    return _compiled("bucket_nearest", _bucket_nearest)
+
+
+def _compiled(name: str, function: Any) -> Any | None:
+    if name not in _COMPILED:
         try:
             numba = importlib.import_module("numba")
         except ImportError:
             return None
-        _COMPILED["bucket"] = numba.njit(cache=True, nogil=True)(_bucket_search)
-    return _COMPILED["bucket"]
+        _COMPILED[name] = numba.njit(cache=True, nogil=True)(function)
+    return _COMPILED[name]
 
 
 def _bucket_width(csr: sp.csr_matrix, cutoff: float) -> float | None:
     """Bucket width for :func:`_bucket_search`, or ``None`` when the graph does not suit it.
 
-    The width is the shortest arc less one part in 10⁹; with at most 10⁶ buckets the
-    rounding of float sums can never reorder two nodes across that margin.
+    The width is the shortest arc less one part in 10⁶: below 10⁹ buckets the rounding of
+    float sums can never reorder two nodes across that margin.
     """
     if csr.nnz == 0:
         return 1.0
     shortest = float(csr.data.min())
     if shortest <= 0 or csr.nnz >= np.iinfo(np.int32).max // 2:
         return None
-    width = shortest * (1 - 1e-9)
+    width = shortest * (1 - _MARGIN)
     return width if cutoff / width <= _MAX_BUCKETS else None
 
 

@@ -67,8 +67,6 @@ _SECTOR_COLUMNS: Final = ("section", "label_ru", "label_en", "share", "region_sh
 _TREND_COLUMNS: Final = ("series_ru", "series_en", "unit", "year", "value", "region_median")
 
 _KM_PER_DEGREE: Final = 111.32
-_NBSP: Final = "\u00a0"
-_MINUS: Final = "\u2212"
 
 # colours (shared by the charts, the HTML and the PDF)
 _INK: Final = "#1d232b"
@@ -276,6 +274,15 @@ def _bool(value: object) -> bool | None:
     return bool(value)
 
 
+def _str(value: object) -> str:
+    """Return ``value`` as stripped text; empty when missing (``None``, ``NA``, ``NaN``)."""
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    return str(value).strip()
+
+
 def _num(value: object, fmt: str, lang: str) -> str:
     """Format a number in the style of ``lang``; ``—`` when missing."""
     text = format_number(value, fmt, lang)
@@ -343,7 +350,7 @@ class _AccessRow:
     minutes: str
     standard: str
     status: str
-    state: str  # "ok", "over", "unreachable" or "unknown"
+    state: str  # "ok", "over" or "unreachable"
     modelled: bool
     data: str
 
@@ -386,7 +393,7 @@ def _access_rows(p: TownPassport, lang: str, t: Mapping[str, str]) -> list[_Acce
         )
         rows.append(
             _AccessRow(
-                service=str(rec.get(service_col) or rec.get("service_ru") or ""),
+                service=_str(rec.get(service_col)) or _str(rec.get("service_ru")),
                 minutes=minutes_text,
                 standard=standard_text,
                 status=status,
@@ -544,7 +551,7 @@ def _neighbours_km(p: TownPassport) -> _Neighbours:
     lon = pd.to_numeric(frame["lon"], errors="coerce").to_numpy(dtype=float)
     lat = pd.to_numeric(frame["lat"], errors="coerce").to_numpy(dtype=float)
     pop = pd.to_numeric(frame["population"], errors="coerce").to_numpy(dtype=float)
-    names = [str(v) for v in frame["name"].tolist()]
+    names = [_str(v) for v in frame["name"].tolist()]
     levels = (
         [_level(v) for v in frame["anchor_level"].tolist()]
         if "anchor_level" in frame.columns
@@ -944,7 +951,7 @@ def _sectors_chart(
     region = pd.to_numeric(frame["region_share"], errors="coerce").to_numpy(dtype=float) * 100.0
     label_col = "label_ru" if lang == "ru" else "label_en"
     labels = [
-        f"{str(s).strip()} · {str(lbl).strip()}" if str(s).strip() else str(lbl).strip()
+        f"{_str(s)} · {_str(lbl)}" if _str(s) else _str(lbl)
         for s, lbl in zip(frame["section"].tolist(), frame[label_col].tolist(), strict=True)
     ]
     key = np.fmax(np.nan_to_num(share, nan=-1.0), np.nan_to_num(region, nan=-1.0))
@@ -1018,8 +1025,8 @@ def _trends_chart(p: TownPassport, lang: str, t: Mapping[str, str], dpi: int) ->
                 ax.plot(years, median, color="#6f7d8c", linestyle="--", linewidth=1.3)
             ax.plot(years, values, color=_TOWN_BAR, marker="o", markersize=3, linewidth=1.8)
             first = sub.iloc[0] if len(sub) else frame[series_key == key].iloc[0]
-            title = str(first[label_col])
-            unit = str(first["unit"]).strip() if pd.notna(first["unit"]) else ""
+            title = _str(first[label_col]) or _str(first["series_ru"])
+            unit = _str(first["unit"])
             ax.set_title(
                 _short_label(f"{title}, {unit}" if unit else title, 36),
                 loc="left",
@@ -1720,9 +1727,9 @@ def _para(
     )
 
 
-def _heading(pdf: FPDF, text: str) -> None:
-    """Write a section heading with a rule, keeping it with some of what follows."""
-    _ensure(pdf, 24.0)
+def _heading(pdf: FPDF, text: str, *, keep: float = 24.0) -> None:
+    """Write a section heading with a rule, keeping ``keep`` mm (with what follows) together."""
+    _ensure(pdf, min(keep, pdf.page_break_trigger - pdf.t_margin))
     pdf.ln(3.0)
     _para(pdf, text, size=11.5, style="B", colour=_ACCENT)
     y = pdf.get_y() + 0.4
@@ -1969,7 +1976,7 @@ def _pdf_map_and_profile(pdf: FPDF, p: TownPassport, lang: str, t: Mapping[str, 
 
 def _pdf_access(pdf: FPDF, p: TownPassport, lang: str, t: Mapping[str, str]) -> None:
     """Write the accessibility table: minutes against the standard, marked when over."""
-    _heading(pdf, t["access_heading"])
+    _heading(pdf, t["access_heading"], keep=40.0)
     rows = _access_rows(p, lang, t)
     if not rows:
         _para(pdf, t["access_empty"], size=8.5, style="I", colour=_MUTED)
@@ -2012,8 +2019,9 @@ def _pdf_access(pdf: FPDF, p: TownPassport, lang: str, t: Mapping[str, str]) -> 
 
 def _pdf_economy(pdf: FPDF, p: TownPassport, lang: str, t: Mapping[str, str]) -> None:
     """Write the sector chart and the trend charts."""
-    _heading(pdf, t["economy_heading"])
     sectors = _sectors_chart(p, lang, t, _FIG_DPI_PDF)
+    first = sectors[0].height_in * _MM_PER_IN if sectors is not None else 10.0
+    _heading(pdf, t["economy_heading"], keep=24.0 + first)
     _subheading(pdf, t["sectors_heading"], keep=40.0)
     if sectors is None:
         _para(pdf, t["sectors_empty"], size=8.5, style="I", colour=_MUTED)
@@ -2031,7 +2039,7 @@ def _pdf_economy(pdf: FPDF, p: TownPassport, lang: str, t: Mapping[str, str]) ->
 
 def _pdf_candidates(pdf: FPDF, p: TownPassport, lang: str, t: Mapping[str, str]) -> None:
     """Write the specialisation candidates with their scores and reasons."""
-    _heading(pdf, t["candidates_heading"])
+    _heading(pdf, t["candidates_heading"], keep=36.0)
     if not p.candidates:
         _para(pdf, t["candidates_empty"], size=8.5, style="I", colour=_MUTED)
         return

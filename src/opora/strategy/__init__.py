@@ -9,7 +9,13 @@ cards (service foundation, specialisation, instruments fitted to capacity, targe
 ``opora/data/strategy.toml`` (:func:`opora.io.strategy_config.read_strategy_config`).
 """
 
-from opora.strategy.cards import cards_table, small_towns, strategy_card, strategy_cards
+from opora.strategy.cards import (
+    card_lines,
+    cards_table,
+    small_towns,
+    strategy_card,
+    strategy_cards,
+)
 from opora.strategy.resilience import (
     WeightSensitivity,
     derived_indicators,
@@ -28,6 +34,7 @@ __all__ = [
     "FacilityClosure",
     "SeasonIsolation",
     "WeightSensitivity",
+    "card_lines",
     "cards_table",
     "derived_indicators",
     "employer_shock",

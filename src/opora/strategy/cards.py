@@ -71,7 +71,7 @@ from opora.io.strategy_config import (
 )
 from opora.strategy.resilience import derived_indicators, resilience_index
 
-__all__ = ["cards_table", "small_towns", "strategy_card", "strategy_cards"]
+__all__ = ["card_lines", "cards_table", "small_towns", "strategy_card", "strategy_cards"]
 
 #: Services whose catchment decides whether a municipality is served by a neighbour.
 _NEIGHBOUR_SERVICES = ("clinic", "hospital")
@@ -886,13 +886,18 @@ def _targets(ctx: _Context, row: pd.Series, services: list[dict[str, Any]]) -> d
         w = s["within_standard_pct"]
         if w is None:
             continue
+        t30, t36 = max(w, tc.coverage_2030), max(w, tc.coverage_2036)
         coverage.append(
             {
                 "service": s["service"],
                 "baseline": w,
-                "target_2030": max(w, tc.coverage_2030),
-                "target_2036": max(w, tc.coverage_2036),
+                "target_2030": t30,
+                "target_2036": t36,
                 "gap": s["gap"],
+                "text_ru": f"{s['label_ru']}: доля жителей в пределах норматива "
+                f"{_pct(w, 'ru')} → {_pct(t30, 'ru')} к 2030 г., {_pct(t36, 'ru')} к 2036 г.",
+                "text_en": f"{s['label_en']}: residents within the standard {_pct(w, 'en')} → "
+                f"{_pct(t30, 'en')} by 2030, {_pct(t36, 'en')} by 2036",
             }
         )
     pc = _value(row, "population_change")
@@ -922,17 +927,26 @@ def _targets(ctx: _Context, row: pd.Series, services: list[dict[str, Any]]) -> d
 
 
 def _monitoring(ctx: _Context, code: str, row: pd.Series) -> dict[str, Any]:
-    watch = [
-        {
-            "column": w.column,
-            "label_ru": w.label_ru,
-            "label_en": w.label_en,
-            "unit": w.unit,
-            "better": w.better,
-            "baseline": _value(row, w.column),
-        }
-        for w in ctx.config.indicators
-    ]
+    watch = []
+    for w in ctx.config.indicators:
+        base = _value(row, w.column)
+        sep = "\u00a0" if w.unit == "%" else ""
+        unit = f"{sep}{w.unit}" if w.unit else ""
+        arrow = "↑" if w.better == "up" else "↓"
+        watch.append(
+            {
+                "column": w.column,
+                "label_ru": w.label_ru,
+                "label_en": w.label_en,
+                "unit": w.unit,
+                "better": w.better,
+                "baseline": base,
+                "text_ru": f"{w.label_ru}: {_auto(base, 'ru')}{unit if base is not None else ''}"
+                f" (лучше {arrow})",
+                "text_en": f"{w.label_en}: {_auto(base, 'en')}{unit if base is not None else ''}"
+                f" (better {arrow})",
+            }
+        )
     ac = ctx.config.alert
     conds: list[dict[str, Any]] = []
     for c in ac.conditions:
@@ -1262,3 +1276,64 @@ def cards_table(cards: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     if not out.empty:
         out["resilience_rank"] = out["resilience_rank"].astype("Int64")
     return out
+
+
+def card_lines(card: Mapping[str, Any]) -> dict[str, list[tuple[str, str]]]:
+    """Flatten a card into (Russian, English) lines by section, for reports.
+
+    Parameters
+    ----------
+    card
+        What :func:`strategy_card` returned.
+
+    Returns
+    -------
+    dict
+        ``foundation`` (role, then each gap; a "no gaps" line when none),
+        ``specialisation`` (one line per candidate, or why there is none),
+        ``instruments`` (the capacity line, then each instrument with why),
+        ``targets`` (quality, coverage of the services with a gap, population),
+        ``monitoring`` (indicators to watch with their baseline) and ``alerts`` (the
+        ALERT line when it fires; empty otherwise).
+    """
+    found = card["foundation"]
+    foundation = [(found["role"]["text_ru"], found["role"]["text_en"])]
+    gaps = [s for s in found["services"] if s["gap"]]
+    foundation += [(s["text_ru"], s["text_en"]) for s in gaps] or [
+        ("Разрывов с нормативами нет", "No gaps against the standards")
+    ]
+    spec = card["specialisation"]
+    if spec["candidates"]:
+        specialisation = [
+            (
+                f"{c['label_ru']} (оценка {_fmt(c['score'], 2, 'ru')})"
+                + (f": {c['why_ru']}" if c["why_ru"] else ""),
+                f"{c['label_en']} (score {_fmt(c['score'], 2, 'en')})"
+                + (f": {c['why_en']}" if c["why_en"] else ""),
+            )
+            for c in spec["candidates"]
+        ]
+    else:
+        specialisation = [(spec["text_ru"], spec["text_en"])]
+    inst = card["instruments"]
+    head_ru, _, _ = inst["text_ru"].partition(". Инструменты: ")
+    head_en, _, _ = inst["text_en"].partition(". Instruments: ")
+    instruments = [(head_ru, head_en)] + [
+        (f"{i['ru']} ({i['why_ru']})", f"{i['en']} ({i['why_en']})") for i in inst["items"]
+    ]
+    tg = card["targets"]
+    targets = [(tg["quality"]["text_ru"], tg["quality"]["text_en"])]
+    targets += [(c["text_ru"], c["text_en"]) for c in tg["coverage"] if c["gap"]]
+    targets.append((tg["population"]["text_ru"], tg["population"]["text_en"]))
+    mon = card["monitoring"]
+    monitoring = [(w["text_ru"], w["text_en"]) for w in mon["indicators"]]
+    alert = mon["alert"]
+    alerts = [(alert["text_ru"], alert["text_en"])] if alert["active"] else []
+    return {
+        "foundation": foundation,
+        "specialisation": specialisation,
+        "instruments": instruments,
+        "targets": targets,
+        "monitoring": monitoring,
+        "alerts": alerts,
+    }

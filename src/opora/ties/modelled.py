@@ -55,7 +55,6 @@ import numpy.typing as npt
 import pandas as pd
 
 from opora.errors import ValidationError
-from opora.io.firms import BRANCH_COLUMNS, FIRM_COLUMNS, OWNERSHIP_COLUMNS
 from opora.ties.resolve import TOWN_TYPES
 
 __all__ = [
@@ -564,6 +563,9 @@ def modelled_registry(
     ValidationError
         If the indicators lack the employment statistics.
     """
+    # imported here: opora.io.firms imports opora.ties.resolve, so not at module level
+    from opora.io.firms import BRANCH_COLUMNS, FIRM_COLUMNS, OWNERSHIP_COLUMNS
+
     r = rule or ModelledRegistryRule()
     rng = np.random.default_rng(seed)
     targets = employment_targets(indicators)
