@@ -221,6 +221,38 @@ def demo_cmd(
         _print_outcome(res.region.imports, res.paths)
 
 
+@app.command("passport")
+def passport_cmd(
+    town: Annotated[str, typer.Option("--town", help="Town name or 11-digit OKTMO.")],
+    out: Annotated[Path, typer.Option("--out", help="PDF file to write.")],
+    lang: Annotated[str, typer.Option("--lang", help="ru or en.")] = "ru",
+    region: Annotated[
+        str | None, typer.Option("--region", help="Region (default: embedded Bashkortostan).")
+    ] = None,
+    data_dir: DataDir = None,
+    cache_dir: CacheDir = None,
+    quiet: Quiet = False,
+) -> None:
+    """Write a small town's printable passport (PDF): types, access, economy, strategy."""
+    from opora.pipeline import town_passport_pdf
+
+    try:
+        with _steps(quiet, 12) as step:
+            path = town_passport_pdf(
+                town,
+                out,
+                lang=lang,
+                region=region,
+                data_dir=data_dir,
+                cache_dir=cache_dir,
+                progress=step,
+            )
+    except OporaError as exc:
+        _fail(exc)
+    if not quiet:
+        _out.print(f"passport written: {path}", highlight=False)
+
+
 @app.command("serve")
 def serve_cmd(
     workspace: Annotated[Path, typer.Option("--workspace", help="Workspace folder.")],

@@ -157,8 +157,8 @@ def _read_registries(
         elif suffix in _EXPORT_SUFFIXES:
             res = inputs.add(read_firm_export(path, index, mapping=mapping))
             inputs.firms.append(res.table)
-            inputs.ownership.append(inputs.add(export_ownership(res.table)).table)
-            inputs.branches.append(inputs.add(export_branches(res.table, index)).table)
+            inputs.ownership.append(inputs.add(export_ownership(res.table, path)).table)
+            inputs.branches.append(inputs.add(export_branches(res.table, index, path)).table)
         else:
             msg = (
                 f"unknown registry format {path.suffix!r}: give the FNS SME register "
@@ -472,7 +472,10 @@ def report_cmd(
         "detachment": "detachment",
     }
     for col, head in shown.items():
-        table.add_column(head, justify="left" if col == "town" else "right", overflow="fold")
+        if col == "town":
+            table.add_column(head, justify="left", no_wrap=True)
+        else:
+            table.add_column(head, justify="right", overflow="fold")
     for rec in card.to_dict("records"):
         table.add_row(*(_fmt(col, rec[col]) for col in shown))
     _out.print(table)

@@ -47,14 +47,25 @@ from opora.io.sources import DEFAULT_REGION, SourceBundle, read_embedded, read_s
 from opora.io.workspace import append_layers, write_workspace
 from opora.model.provenance import Provenance
 from opora.model.region import Region, build_municipalities, supplement_settlements
+from opora.passports import (
+    StrategyResult,
+    build_passports,
+    find_town,
+    render_passports_html,
+    run_strategy,
+    write_strategy,
+)
 from opora.report.html import (
     ECONOMY_REGION_KEY,
     AccessSection,
     EconomySection,
     ProfileColumn,
     ServiceInfo,
+    StrategySection,
     write_report,
 )
+from opora.report.passport import TownPassport, write_passport_pdf
+from opora.typology.rules import TYPES
 
 __all__ = [
     "Analyses",
@@ -67,6 +78,7 @@ __all__ = [
     "run_accessibility",
     "run_demo",
     "run_economy",
+    "town_passport_pdf",
 ]
 
 logger = logging.getLogger(__name__)
@@ -904,6 +916,145 @@ def region_features(
     return an.features, reg.settlements
 
 
+def _strategy_section(
+    reg: Region, strat: StrategyResult, passports: list[TownPassport], fragments: list[str]
+) -> StrategySection:
+    f = strat.features
+    t = strat.types.merge(
+        f[["oktmo", "population", "centre_lon", "centre_lat"]].drop_duplicates("oktmo"),
+        on="oktmo",
+        how="left",
+    )
+    s = reg.settlements.dropna(subset=["oktmo"]).drop_duplicates("oktmo").set_index("oktmo")
+    town = t["level"] == "town"
+    t.loc[town, "centre_lon"] = t.loc[town, "oktmo"].map(s.geometry.x)
+    t.loc[town, "centre_lat"] = t.loc[town, "oktmo"].map(s.geometry.y)
+    types = t.rename(columns={"centre_lon": "lon", "centre_lat": "lat"})[
+        ["oktmo", "name", "level", "types", "reasons", "population", "lon", "lat"]
+    ]
+    res = strat.resilience.rename(columns={"resilience_index": "score"})
+    comp_cols = [c for c in res.columns if c.startswith("component_")]
+    labels = {c: _COMPONENT_LABELS.get(c, (c, c)) for c in comp_cols}
+    sens = strat.sensitivity.reset_index().rename(columns={"index": "oktmo"})
+    if "median_abs_rank_change" not in sens and "median_abs_change" in sens:
+        sens = sens.rename(columns={"median_abs_change": "median_abs_rank_change"})
+    keep_s = [
+        c
+        for c in ("oktmo", "median_abs_rank_change", "share_bottom_quintile", "share_bottom")
+        if c in sens
+    ]
+    sens = sens[keep_s].rename(columns={"share_bottom": "share_bottom_quintile"})
+    alerts = []
+    for c in strat.cards:
+        a = c.get("monitoring", {}).get("alert", {})
+        # no official ONP list: report where the status would lack substance
+        if not (a.get("active") or a.get("condition_holds")):
+            continue
+        held = [x for x in a.get("conditions", []) if x.get("holds")]
+        alerts.append(
+            {
+                "oktmo": c["oktmo"],
+                "name": c.get("name", c["oktmo"]),
+                "alert_ru": a.get("text_ru") or "; ".join(str(x["label_ru"]) for x in held),
+                "alert_en": a.get("text_en") or "; ".join(str(x["label_en"]) for x in held),
+            }
+        )
+    index = pd.DataFrame(
+        {
+            "oktmo": [p.oktmo for p in passports],
+            "name": [p.name for p in passports],
+            "anchor": [f"passport-{p.oktmo}" for p in passports],
+            "pdf": "",
+        }
+    )
+    return StrategySection(
+        types=types,
+        type_labels=TYPES,
+        resilience=res[["oktmo", "name", "score", "rank", *comp_cols]],
+        component_labels=labels,
+        sensitivity=sens
+        if {"median_abs_rank_change", "share_bottom_quintile"} <= set(sens)
+        else None,
+        alerts=pd.DataFrame(alerts, columns=["oktmo", "name", "alert_ru", "alert_en"]),
+        passports_html=fragments,
+        passport_index=index,
+        note_ru=(
+            "Типы назначены правилами из файла порогов (typology.toml) с цифрами-"
+            "обоснованиями; устойчивость — составной индекс (strategy.toml) с проверкой "
+            "чувствительности весов. Официальный список ОНП не задан: сигнал «статус без "
+            "содержания» проверен для всех муниципалитетов."
+        ),
+        note_en=(
+            "Types come from the rules of the thresholds file (typology.toml) with the "
+            "figures behind them; resilience is a composite index (strategy.toml) with a "
+            "weight-sensitivity check. No official ONP list was given: the 'status "
+            "without substance' alert is checked for every municipality."
+        ),
+    )
+
+
+_COMPONENT_LABELS = {
+    "component_population": ("Население", "Population"),
+    "component_budget": ("Бюджет", "Budget"),
+    "component_employment": ("Занятость", "Employment"),
+    "component_services": ("Услуги", "Services"),
+    "component_diversity": ("Разнообразие", "Diversity"),
+    "component_ties": ("Связи", "Ties"),
+}
+
+
+def town_passport_pdf(
+    town: str,
+    out: str | Path,
+    *,
+    lang: str = "ru",
+    region: str | None = None,
+    data_dir: Path | None = None,
+    cache_dir: Path | None = None,
+    progress: Progress = _noop,
+) -> Path:
+    """Write the printable passport of one small town (``opora passport``).
+
+    Parameters
+    ----------
+    town
+        Town name or 11-digit OKTMO.
+    out
+        PDF file to write.
+    lang
+        ``ru`` or ``en``.
+    region
+        Region; the embedded default when ``None``.
+    data_dir, cache_dir
+        Folders of nationwide sources and of the register cache.
+    progress
+        Called with a description before each step.
+
+    Returns
+    -------
+    pathlib.Path
+        The PDF written.
+
+    Raises
+    ------
+    UnknownRegionError
+        If the town is not one of the region's small towns.
+    """
+    base = Settings()
+    settings = Settings(cache_dir=cache_dir or base.cache_dir, data_dir=data_dir or base.data_dir)
+    progress("read sources")
+    bundle = _bundle(region, settings, data_dir)
+    progress("settlement register")
+    register = read_settlement_register(fetch_register(settings.cache_dir))
+    reg = build_region(bundle, register, progress=progress)
+    an = analyse_region(reg, read_normatives(None), progress=progress)
+    progress("typology and strategy")
+    strat = run_strategy(reg, an)
+    passport = find_town(build_passports(reg, an, strat), town)
+    progress("write PDF")
+    return write_passport_pdf([passport], out, lang)
+
+
 def run_demo(
     out_dir: str | Path,
     settings: Settings,
@@ -974,6 +1125,12 @@ def run_demo(
     eco_paths = _write_economy(out, eco)
     an.features.to_csv(out / "municipality_features.csv", index=False)
     eco_paths["features"] = out / "municipality_features.csv"
+    progress("typology, resilience, strategy cards")
+    strat = run_strategy(reg, an)
+    eco_paths.update(write_strategy(out, strat))
+    progress("town passports")
+    passports = build_passports(reg, an, strat)
+    fragments = render_passports_html(passports, lang)
     progress("write report")
     report = write_report(
         out / f"report_{lang}.html",
@@ -987,6 +1144,7 @@ def run_demo(
         lang=lang,
         access=section,
         economy=_economy_section(reg, eco),
+        strategy=_strategy_section(reg, strat, passports, fragments),
     )
     reg.provenance_table().to_csv(out / "provenance.csv", index=False)
     res.paths["profile"] = out / "municipality_profile.csv"

@@ -49,7 +49,7 @@ def _features() -> pd.DataFrame:
             "within_standard_school": [80.0, 100.0, 96.0],
             "within_standard_clinic": [70.0, 98.0, 96.0],
             "served_outside_clinic": [0.0, 4000.0, 0.0],
-            "served_outside_hospital": [500.0, 15000.0, 0.0],
+            "served_outside_hospital": [500.0, 20000.0, 0.0],
             "served_outside_public_services": [0.0, 9000.0, 0.0],
             "minutes_to_large_city": [200.0, 150.0, 20.0],
             "hhi": [0.3, 0.12, 0.2],
@@ -177,8 +177,15 @@ def test_roles():
     assert _card(LOW)["foundation"]["role"]["key"] == "local_anchor"
     high = _card(HIGH)["foundation"]["role"]
     assert high["key"] == "inter_district_centre"
-    assert high["evidence"]["served_outside_max"] == 15000
-    assert "15,000" in high["text_en"]
+    # 20,000 people of other municipalities >= 5,000, and 25 % of 80,000 >= 20 %
+    assert high["evidence"]["served_outside_max"] == 20000
+    assert "20,000" in high["text_en"]
+    f = _features()
+    f.loc[1, "served_outside_hospital"] = 15000.0  # 18.75 % < 20 %, below 25,000 alone
+    assert strategy_card(HIGH, f, normatives=NORMS)["foundation"]["role"]["key"] == "local_anchor"
+    f.loc[1, "served_outside_hospital"] = 25000.0  # enough alone
+    card = strategy_card(HIGH, f, normatives=NORMS)
+    assert card["foundation"]["role"]["key"] == "inter_district_centre"
     sat = _card(SAT)["foundation"]["role"]
     assert sat["key"] == "served_by_neighbour"
     assert "20 min" in sat["text_en"]

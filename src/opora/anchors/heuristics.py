@@ -233,7 +233,8 @@ class SumOfNearest:
         accounted for, but cheaply: rows are sorted by cost, so the pairs with
         ``d_ij < lambda_i`` form a prefix of each row, whose length is updated as the
         multipliers move. Steps follow Polyak's rule towards ``upper`` (a feasible
-        objective), the step factor halving after ``patience`` iterations without progress.
+        objective) along a deflected subgradient, the step factor halving after
+        ``patience`` iterations without progress.
         """
         inst = self.inst
         start = inst.indptr[:-1]
@@ -246,10 +247,11 @@ class SumOfNearest:
         best_lam = lam.copy()
         pool: list[BoolArray] = []
         seen: set[bytes] = set()
-        theta = 1.0
+        theta = 1.5
         stall = 0
         it = 0
         scale = max(abs(upper), 1e-9)
+        direction = np.zeros(self.n)
         for it in range(1, max_iter + 1):
             ent = _ranges(start, pref)
             r = np.repeat(rows_all, pref)
@@ -281,11 +283,13 @@ class SumOfNearest:
                 break
             served = np.bincount(r[chosen[c]], minlength=self.n)
             grad = 1.0 - served - (self.dummy < lam)
-            norm = float((grad * grad).sum())
-            if norm == 0.0:
+            if not grad.any():
                 break
+            # deflected subgradient (Camerini, Fratta and Maffioli): less zig-zagging
+            direction = grad + 0.6 * direction
+            norm = float((direction * direction).sum())
             step = theta * max(upper - value, 1e-9 * scale) / norm
-            lam = lam + step * grad
+            lam = lam + step * direction
             _update_prefix(self.d, start, length, lam, pref)
         return LagrangianResult(best, it, best_lam, pool[::-1])
 

@@ -34,6 +34,7 @@ flagged.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import tomllib
@@ -189,9 +190,9 @@ def inn_is_valid(inn: str) -> bool:
 
     Examples
     --------
-    >>> inn_is_valid("7707083893")
+    >>> inn_is_valid("0274613182")
     True
-    >>> inn_is_valid("7707083894")
+    >>> inn_is_valid("0274613183")
     False
     """
     if len(inn) == 10 and inn.isdigit():
@@ -698,16 +699,21 @@ def iter_sme_register(path: str | Path) -> Iterator[SmeDocument]:
 
 
 def _date_iso(text: object) -> str | None:
+    """Return a ``DD.MM.YYYY`` or ``YYYY-MM-DD`` date as ISO text, ``None`` if not a date."""
     if text is None or text is pd.NA or (isinstance(text, float) and np.isnan(text)):
         return None
     t = str(text).strip()
     m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", t)
-    if m:
-        return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
-    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", t)
-    if m:
-        return m.group(0)
-    return None
+    parts = (m.group(3), m.group(2), m.group(1)) if m else None
+    if parts is None:
+        m = re.match(r"(\d{4})-(\d{2})-(\d{2})", t)
+        parts = (m.group(1), m.group(2), m.group(3)) if m else None
+    if parts is None:
+        return None
+    try:
+        return dt.date(int(parts[0]), int(parts[1]), int(parts[2])).isoformat()
+    except ValueError:
+        return None
 
 
 def _val(value: object) -> str | None:
@@ -822,7 +828,8 @@ def read_sme_register(
             counts["other_region"] += 1
             continue
         if status == "bad_checksum":
-            log.add(d.number, "ИННЮЛ", d.inn, "INN control digits do not match", "flagged", ctx)
+            column = "ИННФЛ" if d.kind == "2" else "ИННЮЛ"
+            log.add(d.number, column, d.inn, "INN control digits do not match", "flagged", ctx)
         okved = d.okved
         section = okved_section(okved)
         if section is None:
@@ -1714,7 +1721,7 @@ def _address_region(address: object) -> str | None:
     return parse_address(address).region
 
 
-def export_ownership(table: pd.DataFrame) -> ImportResult:
+def export_ownership(table: pd.DataFrame, path: str | Path | None = None) -> ImportResult:
     """Turn the head-company and founder columns of an export into ownership rows.
 
     The head company (``parent_inn``) gives a row with a missing share (control is
@@ -1726,6 +1733,8 @@ def export_ownership(table: pd.DataFrame) -> ImportResult:
     ----------
     table
         Firm table from :func:`read_firm_export`.
+    path
+        The export, named in the reject report.
 
     Returns
     -------
@@ -1733,7 +1742,7 @@ def export_ownership(table: pd.DataFrame) -> ImportResult:
         :data:`OWNERSHIP_COLUMNS`; founders without an INN are kept by name, items
         with neither are flagged.
     """
-    log = RejectLog("export founders")
+    log = RejectLog(path if path is not None else "export founders")
     cols = _Columns(OWNERSHIP_COLUMNS)
     read = 0
     for r in table.to_dict("records"):
@@ -1795,7 +1804,9 @@ def export_ownership(table: pd.DataFrame) -> ImportResult:
     return ImportResult("export_ownership", out, log.to_frame(), read)
 
 
-def export_branches(table: pd.DataFrame, index: LocationIndex | None) -> ImportResult:
+def export_branches(
+    table: pd.DataFrame, index: LocationIndex | None, path: str | Path | None = None
+) -> ImportResult:
     """Turn the branch column of an export into branch rows, resolving each address.
 
     Parameters
@@ -1804,6 +1815,8 @@ def export_branches(table: pd.DataFrame, index: LocationIndex | None) -> ImportR
         Firm table from :func:`read_firm_export`.
     index
         Places of the workspace.
+    path
+        The export, named in the reject report.
 
     Returns
     -------
@@ -1811,7 +1824,7 @@ def export_branches(table: pd.DataFrame, index: LocationIndex | None) -> ImportR
         :data:`BRANCH_COLUMNS`; a branch whose address does not resolve is rejected
         with the reason.
     """
-    log = RejectLog("export branches")
+    log = RejectLog(path if path is not None else "export branches")
     cols = _Columns(BRANCH_COLUMNS)
     read = 0
     for r in table.to_dict("records"):

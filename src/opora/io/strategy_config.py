@@ -225,9 +225,10 @@ class RoleConfig:
 
     Attributes
     ----------
-    inter_district_min_people, inter_district_min_share
-        People of other municipalities served (or share of own population, %) from
-        which a municipality is an inter-district centre.
+    inter_district_min_people, inter_district_min_share, inter_district_alone_min
+        A municipality is an inter-district centre when its district services are the
+        nearest for at least ``min_people`` people of other municipalities and
+        ``min_share`` % of its own population, or for ``alone_min`` people.
     satellite_max_minutes
         Minutes to a large city within which a municipality is served by a neighbour.
     served_elsewhere_min_share
@@ -241,6 +242,7 @@ class RoleConfig:
 
     inter_district_min_people: float
     inter_district_min_share: float
+    inter_district_alone_min: float
     satellite_max_minutes: float
     served_elsewhere_min_share: float
     inter_district_types: tuple[str, ...]
@@ -640,6 +642,9 @@ def _roles(r: _Reader, data: Mapping[str, Any]) -> RoleConfig:
         ),
         inter_district_min_share=r.number(
             sec, "inter_district_min_share", "roles.inter_district_min_share", low=0.0
+        ),
+        inter_district_alone_min=r.number(
+            sec, "inter_district_alone_min", "roles.inter_district_alone_min", low=0.0
         ),
         satellite_max_minutes=r.number(
             sec, "satellite_max_minutes", "roles.satellite_max_minutes", low=0.0

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final, Protocol
+from urllib.parse import quote
 
 import geopandas as gpd
 import jinja2
@@ -29,8 +31,10 @@ from opora.report.labels import LABELS, LANGUAGES
 
 __all__ = [
     "ECONOMY_REGION_KEY",
+    "RESILIENCE_CLASSES",
     "SHARE_CLASSES",
     "SIZE_CLASSES",
+    "TYPE_COLOURS",
     "URBAN_TYPES",
     "AccessSection",
     "EconomySection",
@@ -38,9 +42,11 @@ __all__ = [
     "ProfileColumnLike",
     "ReportInputError",
     "ServiceInfo",
+    "StrategySection",
     "UnknownLanguageError",
     "format_number",
     "render_report",
+    "resilience_class",
     "share_class",
     "size_class",
     "write_report",
@@ -1724,6 +1730,516 @@ def _build_economy(economy: EconomySection, lang: str, t: Mapping[str, str]) -> 
     }
 
 
+# --------------------------------------------------------------------------- typology and strategy
+
+
+@dataclass(frozen=True, eq=False)
+class StrategySection:
+    """Data of the report's optional typology and strategy section.
+
+    Instances compare by identity (``eq=False``): comparing data frames element by
+    element has no single truth value.
+
+    Attributes
+    ----------
+    types
+        One row per municipality or town: ``oktmo``, ``name``, ``level``
+        (``"municipality"`` or ``"town"``), ``types`` (type ids separated by ``;``,
+        empty when none; the first is the main type), ``reasons`` (free text; the
+        ``"type_id: reason | type_id: reason"`` of
+        :func:`opora.typology.rules.types_table` is shown as a list with the type
+        labels), ``population``, ``lon`` and ``lat`` (EPSG:4326; a row without them
+        is left off the map). ``reasons``, ``population``, ``lon`` and ``lat`` may be
+        absent.
+    type_labels
+        Type id → (Russian label, English label), for example
+        ``"inter_district_centre": ("межрайонный центр", "inter-district centre")``;
+        the legend follows this order. A type id without labels is shown as is.
+    resilience
+        ``oktmo``, ``name``, ``score`` (0-100), ``rank`` (1 = most resilient) and
+        the component columns named in ``component_labels`` (0-100, NaN allowed).
+        Rows are shown by ``rank``; ranks are shown as given, not recomputed.
+    component_labels
+        Component column → (Russian label, English label), in display order; a
+        column missing from ``resilience`` is left out.
+    sensitivity
+        ``oktmo``, ``median_abs_rank_change`` (places) and ``share_bottom_quintile``
+        (0-1, the share of the sensitivity runs that put the municipality in the
+        bottom fifth of the ranking); ``None`` leaves the two columns out.
+    alerts
+        ``oktmo``, ``name``, ``alert_ru`` and ``alert_en``: anchors whose status is
+        not backed by substance. May be empty.
+    passports_html
+        Passport fragments already rendered in the report's language
+        (:func:`opora.report.passport.render_passport_html`), each a
+        ``<section class="passport" id="passport-...">``. They are trusted HTML of
+        opora's own renderer and are embedded as they are, without escaping.
+    passport_index
+        ``oktmo``, ``name``, ``anchor`` (the element id of the passport, such as
+        ``"passport-80613101001"``) and ``pdf`` (a file name relative to the report,
+        or ``""`` when there is no PDF).
+    note_ru, note_en
+        What the data are and how the types and the index were obtained, in Russian
+        and English.
+    """
+
+    types: pd.DataFrame
+    type_labels: Mapping[str, tuple[str, str]]
+    resilience: pd.DataFrame
+    component_labels: Mapping[str, tuple[str, str]]
+    sensitivity: pd.DataFrame | None
+    alerts: pd.DataFrame
+    passports_html: Sequence[str]
+    passport_index: pd.DataFrame
+    note_ru: str
+    note_en: str
+
+
+#: Marker colour of each known type id (the main type of a row colours its marker).
+TYPE_COLOURS: Final[Mapping[str, str]] = {
+    "inter_district_centre": "#b2182b",
+    "single_enterprise": "#6a3d9a",
+    "arctic": "#6fb7e0",
+    "far_north": "#1f4e9c",
+    "border": "#8c564b",
+    "agglomeration_satellite": "#e377c2",
+    "life_support": "#c9a227",
+    "agro_service": "#2ca02c",
+    "tourism": "#17becf",
+    "industrial": "#ff7f0e",
+}
+
+#: Colours of type ids without a colour of their own, in order of first use.
+_EXTRA_TYPE_COLOURS: Final[tuple[str, ...]] = (
+    "#7f3b08",
+    "#4d9221",
+    "#c51b7d",
+    "#35978f",
+    "#5e3c99",
+    "#a6761d",
+)
+
+#: Colour classes of a resilience component score, from the weakest to the strongest,
+#: then missing.
+RESILIENCE_CLASSES: Final[tuple[str, ...]] = ("res-0", "res-1", "res-2", "res-3", "res-4", "res-na")
+
+_LEVELS: Final[tuple[str, ...]] = ("municipality", "town")
+_TYP_RADIUS: Final[Mapping[bool, float]] = {False: 8.0, True: 4.5}  # by "is a town"
+_TYP_DOT: Final[Mapping[bool, float]] = {False: 2.6, True: 1.8}
+_TYP_DOT_GAP: Final = 1.6
+_TYP_DOT_START_DEG: Final = -45.0
+_TYP_DOT_STEP_DEG: Final = 36.0
+_REASONS_SHORT: Final = 140
+_SUMMARY_CHARS: Final = 90
+_RES_BAR_W: Final = 44.0
+_RES_BAR_H: Final = 8.0
+
+
+def _type_ids(value: object) -> list[str]:
+    """Return the type ids of a ``types`` cell (``"a;b"`` → ``["a", "b"]``), repeats dropped."""
+    return list(dict.fromkeys(p.strip() for p in _text(value).split(";") if p.strip()))
+
+
+def _type_palette(
+    strategy: StrategySection, ids: Iterable[str], lang: str
+) -> dict[str, dict[str, str]]:
+    """Return label and colour of every type id: labelled ids first, then the others."""
+    order = list(dict.fromkeys([*(_text(k) for k in strategy.type_labels), *ids]))
+    palette: dict[str, dict[str, str]] = {}
+    extra = 0
+    for key in order:
+        labels = strategy.type_labels.get(key)
+        colour = TYPE_COLOURS.get(key)
+        if colour is None:
+            colour = _EXTRA_TYPE_COLOURS[extra % len(_EXTRA_TYPE_COLOURS)]
+            extra += 1
+        label = (labels[0] if lang == "ru" else labels[1]) if labels else ""
+        palette[key] = {"label": label or key, "colour": colour}
+    return palette
+
+
+def _reason_parts(text: str, palette: Mapping[str, Mapping[str, str]]) -> list[dict[str, str]]:
+    """Split ``"type: reason | type: reason"`` into parts, each with its type's label."""
+    parts = []
+    for piece in re.split(r"\s+\|\s+", text):
+        piece = piece.strip()
+        if not piece:
+            continue
+        match = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.*)", piece, re.S)
+        if match and match.group(1) in palette:
+            parts.append({"label": palette[match.group(1)]["label"], "text": match.group(2)})
+        else:
+            parts.append({"label": "", "text": piece})
+    return parts
+
+
+def _shorten(text: str, chars: int) -> str:
+    """Cut ``text`` to at most ``chars`` characters at a word boundary, with an ellipsis."""
+    if len(text) <= chars:
+        return text
+    cut = text[: chars - 1].rsplit(" ", 1)[0] if " " in text[: chars - 1] else text[: chars - 1]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def _strategy_type_rows(
+    strategy: StrategySection, lang: str, t: Mapping[str, str]
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, str]]]:
+    """Prepare the typology table rows and the type palette."""
+    frame = strategy.types
+    if not len(frame):
+        return [], _type_palette(strategy, [], lang)
+    _require(frame, ["oktmo", "name", "level", "types"], "typology")
+    records = frame.to_dict("records")
+    ids = [_type_ids(r.get("types")) for r in records]
+    palette = _type_palette(strategy, (i for row in ids for i in row), lang)
+    rows: list[dict[str, Any]] = []
+    for record, row_ids in zip(records, ids, strict=True):
+        level = _text(record.get("level")).lower()
+        parts = _reason_parts(_text(record.get("reasons")), palette)
+        plain = "; ".join(f"{p['label']}: {p['text']}" if p["label"] else p["text"] for p in parts)
+        collapsed = len(plain) > _REASONS_SHORT or len(parts) > 2
+        first = parts[0] if parts else {"label": "", "text": ""}
+        summary = _shorten(
+            f"{first['label']}: {first['text']}" if first["label"] else first["text"],
+            _SUMMARY_CHARS,
+        )
+        if len(parts) > 1:
+            summary += " " + t["str_reasons_more"].format(n=len(parts) - 1)
+        rows.append(
+            {
+                "oktmo": _text(record.get("oktmo")),
+                "name": _text(record.get("name")),
+                "level": level,
+                "town": level == "town",
+                "level_label": t[f"str_level_{level}"] if level in _LEVELS else level,
+                "ids": row_ids,
+                "data_types": " ".join(row_ids),
+                "chips": [{"key": k, **palette[k]} for k in row_ids],
+                "reasons": parts,
+                "reasons_plain": plain,
+                "collapsed": collapsed,
+                "summary": summary,
+                "population": _cell(record.get("population"), "int", lang),
+                "pop": _to_float(record.get("population")),
+                "lon": _to_float(record.get("lon")),
+                "lat": _to_float(record.get("lat")),
+            }
+        )
+    return rows, palette
+
+
+def _type_marker(
+    row: Mapping[str, Any],
+    x: float,
+    y: float,
+    palette: Mapping[str, Mapping[str, str]],
+    lang: str,
+    t: Mapping[str, str],
+) -> dict[str, Any]:
+    """Return one typology marker: main circle, secondary-type dots and tooltip."""
+    town = bool(row["town"])
+    radius = _TYP_RADIUS[town]
+    dot = _TYP_DOT[town]
+    ids: list[str] = row["ids"]
+    dots = []
+    for k, key in enumerate(ids[1:]):
+        angle = math.radians(_TYP_DOT_START_DEG + k * _TYP_DOT_STEP_DEG)
+        distance = radius + _TYP_DOT_GAP + dot
+        dots.append(
+            {
+                "cx": _fmt_coord(x + distance * math.cos(angle)),
+                "cy": _fmt_coord(y + distance * math.sin(angle)),
+                "r": _fmt_coord(dot),
+                "colour": palette[key]["colour"],
+            }
+        )
+    tip = [f"{row['name']} ({row['level_label']})" if row["level_label"] else row["name"]]
+    labels = [palette[k]["label"] for k in ids]
+    tip.append(t["str_tt_types"].format(types=", ".join(labels)) if ids else t["str_tt_no_types"])
+    pop_text = format_number(row["pop"], "int", lang)
+    if pop_text:
+        tip.append(t["tt_population"].format(n=pop_text))
+    tip.extend(f"{p['label']}: {p['text']}" if p["label"] else p["text"] for p in row["reasons"])
+    return {
+        "oktmo": row["oktmo"],
+        "level": row["level"],
+        "town": town,
+        "types": row["data_types"],
+        "n": len(ids),
+        "none": not ids,
+        "cx": _fmt_coord(x),
+        "cy": _fmt_coord(y),
+        "r": _fmt_coord(radius),
+        "colour": palette[ids[0]]["colour"] if ids else "#ffffff",
+        "dots": dots,
+        "title": "\n".join(tip),
+    }
+
+
+def _strategy_map(
+    rows: Sequence[Mapping[str, Any]],
+    palette: Mapping[str, Mapping[str, str]],
+    settlements: Any,
+    projection: _Projection | None,
+    lang: str,
+    t: Mapping[str, str],
+) -> dict[str, Any]:
+    """Prepare the typology map (grey settlements, type markers) and its legend."""
+    counts = {key: [0, 0] for key in palette}
+    none = [0, 0]
+    for row in rows:
+        level = int(bool(row["town"]))
+        for key in row["ids"]:
+            counts[key][level] += 1
+        if not row["ids"]:
+            none[level] += 1
+    legend = [
+        {
+            "key": key,
+            "label": entry["label"],
+            "colour": entry["colour"],
+            "muni": counts[key][0],
+            "town": counts[key][1],
+        }
+        for key, entry in palette.items()
+    ]
+    result: dict[str, Any] = {
+        "legend": legend,
+        "none": {"muni": none[0], "town": none[1]},
+        "options": [item for item in legend if item["muni"] or item["town"]],
+        "markers": [],
+        "base": "",
+        "not_shown": len(rows),
+        "r_muni": _fmt_coord(_TYP_RADIUS[False]),
+        "r_town": _fmt_coord(_TYP_RADIUS[True]),
+        "r_dot": _fmt_coord(_TYP_DOT[False]),
+    }
+    if projection is None:
+        return result
+    s_lon, s_lat = _lonlat(settlements)
+    result["base"] = _access_base_path(s_lon, s_lat, projection)
+    lon = np.array([np.nan if r["lon"] is None else r["lon"] for r in rows], dtype=float)
+    lat = np.array([np.nan if r["lat"] is None else r["lat"] for r in rows], dtype=float)
+    x, y = projection.project(lon, lat)
+    shown = [i for i in range(len(rows)) if math.isfinite(x[i]) and math.isfinite(y[i])]
+    # Municipalities under towns, and within each level the most populous first (below).
+    shown.sort(key=lambda i: (bool(rows[i]["town"]), -(rows[i]["pop"] or 0.0)))
+    result["markers"] = [
+        _type_marker(rows[i], float(x[i]), float(y[i]), palette, lang, t) for i in shown
+    ]
+    result["not_shown"] = len(rows) - len(shown)
+    return result
+
+
+def resilience_class(value: object) -> str:
+    """Return the colour class of a resilience component score (0-100).
+
+    The score is first rounded to one decimal, as shown in the report.
+
+    Parameters
+    ----------
+    value
+        Component score, 0-100 (100 is the strongest value in the region); missing
+        values (``None``, ``NA``, NaN) are allowed.
+
+    Returns
+    -------
+    str
+        ``"res-0"`` under 20, ``"res-1"`` under 40, ``"res-2"`` under 60, ``"res-3"``
+        under 80, ``"res-4"`` from 80 up and ``"res-na"`` when the value is missing.
+    """
+    number = _to_float(value)
+    if number is None:
+        return "res-na"
+    step = min(max(int(round(number, 1) // 20.0), 0), 4)
+    return RESILIENCE_CLASSES[step]
+
+
+def _sensitivity(frame: pd.DataFrame) -> dict[str, tuple[float | None, float | None]]:
+    """Return the median rank change and bottom-quintile share of each municipality."""
+    result: dict[str, tuple[float | None, float | None]] = {}
+    if not len(frame):
+        return result
+    _require(frame, ["oktmo", "median_abs_rank_change", "share_bottom_quintile"], "sensitivity")
+    for oktmo, change, share in zip(
+        frame["oktmo"].tolist(),
+        _floats(frame["median_abs_rank_change"]),
+        _floats(frame["share_bottom_quintile"]),
+        strict=True,
+    ):
+        code = _text(oktmo)
+        if code in result:
+            msg = f"sensitivity table has more than one row for {code!r}"
+            raise ReportInputError(msg)
+        if share is not None and not -1e-9 <= share <= 1.0 + 1e-9:
+            msg = (
+                f"share_bottom_quintile of {code!r} is {share:g}: "
+                "shares must lie within 0-1 (not percent)"
+            )
+            raise ReportInputError(msg)
+        result[code] = (change, share)
+    return result
+
+
+def _strategy_resilience(
+    strategy: StrategySection, lang: str, t: Mapping[str, str]
+) -> dict[str, Any]:
+    """Prepare the resilience ranking: rows by rank, component cells with colour classes."""
+    frame = strategy.resilience
+    with_sens = strategy.sensitivity is not None
+    sens = _sensitivity(strategy.sensitivity) if strategy.sensitivity is not None else {}
+    keys = [k for k in strategy.component_labels if k in frame.columns]
+    headers = [
+        {"key": k, "label": strategy.component_labels[k][0 if lang == "ru" else 1] or k}
+        for k in keys
+    ]
+    rows: list[dict[str, Any]] = []
+    if len(frame):
+        _require(frame, ["oktmo", "name", "score", "rank"], "resilience")
+        values = {k: _floats(frame[k]) for k in keys}
+        for i, (oktmo, name, score, rank) in enumerate(
+            zip(
+                frame["oktmo"].tolist(),
+                frame["name"].tolist(),
+                _floats(frame["score"]),
+                _floats(frame["rank"]),
+                strict=True,
+            )
+        ):
+            code = _text(oktmo)
+            cells = []
+            for k in keys:
+                cell = _cell(values[k][i], "float1", lang)
+                cell["cls"] = resilience_class(values[k][i])
+                cells.append(cell)
+            change, share = sens.get(code, (None, None))
+            bar = 0.0 if score is None else min(max(score, 0.0), 100.0) / 100.0 * _RES_BAR_W
+            rows.append(
+                {
+                    "oktmo": code,
+                    "name": _text(name),
+                    "rank": _cell(rank, "int", lang),
+                    "score": _cell(score, "float1", lang),
+                    "bar": _fmt_coord(bar),
+                    "cells": cells,
+                    "change": _cell(change, "float1", lang),
+                    "share": _cell(None if share is None else share * 100.0, "pct1", lang),
+                    "order": (math.inf if rank is None else rank, i),
+                }
+            )
+    rows.sort(key=lambda r: r["order"])
+    caption = t["str_res_caption"]
+    if headers:
+        caption += " " + t["str_res_components"].format(
+            components="; ".join(h["label"] for h in headers)
+        )
+    if with_sens:
+        caption += " " + t["str_res_sens_caption"]
+    scale = [
+        {"cls": cls, "label": t[f"str_res_scale_{k}"]}
+        for k, cls in enumerate(RESILIENCE_CLASSES[:-1])
+    ]
+    scale.append({"cls": "res-na", "label": t["no_data"]})
+    return {
+        "rows": rows,
+        "headers": headers,
+        "sens": with_sens,
+        "caption": caption,
+        "scale": scale,
+        "bar_w": _fmt_coord(_RES_BAR_W),
+        "bar_h": _fmt_coord(_RES_BAR_H),
+    }
+
+
+def _strategy_alerts(strategy: StrategySection, lang: str) -> list[dict[str, str]]:
+    """Return the alert rows in the report language (the other one where it is empty)."""
+    frame = strategy.alerts
+    if not len(frame):
+        return []
+    _require(frame, ["oktmo", "name", "alert_ru", "alert_en"], "alerts")
+    own, other = ("alert_ru", "alert_en") if lang == "ru" else ("alert_en", "alert_ru")
+    rows = []
+    for record in frame.to_dict("records"):
+        text = _text(record.get(own)) or _text(record.get(other))
+        if text:
+            rows.append(
+                {
+                    "oktmo": _text(record.get("oktmo")),
+                    "name": _text(record.get("name")),
+                    "text": text,
+                }
+            )
+    return rows
+
+
+_SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_ELEMENT_ID: Final = re.compile(r"""<[A-Za-z][^>]*?\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _pdf_href(value: str) -> str:
+    """Return the link of a passport PDF, which must be a relative file name."""
+    if _SCHEME.match(value) or value.startswith(("/", "\\")):
+        msg = (
+            f"passport index: PDF {value!r} must be a file name relative to the report "
+            "(the report links no other site or absolute path)"
+        )
+        raise ReportInputError(msg)
+    return quote(value.replace("\\", "/"), safe="/")
+
+
+def _strategy_passports(strategy: StrategySection) -> dict[str, Any]:
+    """Prepare the passport index (links to embedded ids and PDFs) and the fragments."""
+    fragments = [f for f in strategy.passports_html if f and f.strip()]
+    ids = {a or b for f in fragments for a, b in _ELEMENT_ID.findall(f)}
+    frame = strategy.passport_index
+    rows: list[dict[str, Any]] = []
+    if len(frame):
+        _require(frame, ["oktmo", "name", "anchor"], "passport index")
+        for record in frame.to_dict("records"):
+            anchor = _text(record.get("anchor")).lstrip("#")
+            pdf = _text(record.get("pdf"))
+            rows.append(
+                {
+                    "oktmo": _text(record.get("oktmo")),
+                    "name": _text(record.get("name")),
+                    "anchor": anchor if anchor in ids else "",
+                    "pdf": pdf,
+                    "pdf_href": _pdf_href(pdf) if pdf else "",
+                }
+            )
+    css = ""
+    if any("<style" not in f for f in fragments):
+        # Imported here: passport.py imports this module, so a top-level import would cycle.
+        from opora.report.passport import PASSPORT_CSS
+
+        css = PASSPORT_CSS
+    return {
+        "index": rows,
+        # Trusted HTML of opora's own passport renderer, embedded as it is.
+        "fragments": [markupsafe.Markup(f) for f in fragments],  # noqa: S704
+        "css": markupsafe.Markup(css),  # noqa: S704 - a constant of opora.report.passport
+    }
+
+
+def _build_strategy(
+    strategy: StrategySection,
+    settlements: Any,
+    projection: _Projection | None,
+    lang: str,
+    t: Mapping[str, str],
+) -> dict[str, Any]:
+    """Prepare every part of the typology and strategy section for the template."""
+    rows, palette = _strategy_type_rows(strategy, lang, t)
+    return {
+        "note": strategy.note_ru if lang == "ru" else strategy.note_en,
+        "type_rows": rows,
+        "map": _strategy_map(rows, palette, settlements, projection, lang, t),
+        "res": _strategy_resilience(strategy, lang, t),
+        "alerts": _strategy_alerts(strategy, lang),
+        "passports": _strategy_passports(strategy),
+    }
+
+
 # --------------------------------------------------------------------------- rendering
 
 
@@ -1762,6 +2278,7 @@ def render_report(
     generated: str | None = None,
     access: AccessSection | None = None,
     economy: EconomySection | None = None,
+    strategy: StrategySection | None = None,
 ) -> str:
     """Render the single-file offline HTML report.
 
@@ -1809,6 +2326,13 @@ def render_report(
         region and of a municipality chosen in the page, trend charts against the
         municipalities' median, specialisation candidates); ``None`` (the default)
         leaves the section out.
+    strategy
+        Data of the optional typology and strategy section (a map of the
+        municipalities' and towns' types on the main map's projection with a type
+        filter, the typology table, the resilience ranking with its components and,
+        when given, its sensitivity, the alerts "anchor status without substance",
+        and the town passports with their index); ``None`` (the default) leaves the
+        section out.
 
     Returns
     -------
@@ -1823,7 +2347,9 @@ def render_report(
         If a table lacks a column the report needs, an accessibility table names
         a service that is not among ``access.services``, or an economy table holds
         a bad value (a sector share outside 0-1, a year that is not a whole number,
-        a repeated row).
+        a repeated row), or a strategy table holds a bad value (a bottom-quintile
+        share outside 0-1, a repeated sensitivity row, a passport PDF that is not a
+        relative file name).
     """
     _check_lang(lang)
     t = LABELS[lang]
@@ -1840,6 +2366,11 @@ def render_report(
         else _build_access(access, settlements, map_data["projection"], lang, t)
     )
     economy_data = None if economy is None else _build_economy(economy, lang, t)
+    strategy_data = (
+        None
+        if strategy is None
+        else _build_strategy(strategy, settlements, map_data["projection"], lang, t)
+    )
     template = _environment().get_template("report.html.j2")
     return template.render(
         lang=lang,
@@ -1856,6 +2387,7 @@ def render_report(
         provenance=provenance_data,
         access=access_data,
         economy=economy_data,
+        strategy=strategy_data,
         missing_text=MISSING_TEXT,
     )
 
@@ -1876,6 +2408,7 @@ def write_report(
     generated: str | None = None,
     access: AccessSection | None = None,
     economy: EconomySection | None = None,
+    strategy: StrategySection | None = None,
 ) -> Path:
     """Render the report and write it as UTF-8 to ``path``.
 
@@ -1885,7 +2418,7 @@ def write_report(
         Output file; missing parent folders are created.
     settlements, municipalities, profile, columns, summary, provenance
         As for :func:`render_report`.
-    region_name, lang, title, notes, generated, access, economy
+    region_name, lang, title, notes, generated, access, economy, strategy
         As for :func:`render_report`.
 
     Returns
@@ -1914,6 +2447,7 @@ def write_report(
         generated=generated,
         access=access,
         economy=economy,
+        strategy=strategy,
     )
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)

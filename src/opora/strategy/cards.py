@@ -19,14 +19,16 @@ Service foundation
 Anchor role (``[roles]``, decided in this order)
     *regional centre* (the region's capital); *inter-district centre* (its polyclinic,
     hospital or МФЦ is the nearest one for at least ``inter_district_min_people``
-    people of other municipalities or ``inter_district_min_share`` % of its own
-    population, or a typology type says so); *served by a neighbour* (a typology type
-    says so, or ``served_elsewhere_min_share`` % of its people have the nearest
-    polyclinic or hospital in another municipality, or its centre, not itself a large
-    city, is within ``satellite_max_minutes`` of one); else *local anchor*. When a
-    typology (:func:`opora.typology.classify` or its :func:`~opora.typology.types_table`)
-    covers the municipality, its types alone decide the inter-district centre and the
-    satellite; only the nearest-times test is added.
+    people of other municipalities and ``inter_district_min_share`` % of its own
+    population, or for ``inter_district_alone_min`` people: the thresholds of the
+    typology's rule; or a typology type says so); *served by a neighbour* (a typology
+    type says so, or ``served_elsewhere_min_share`` % of its people have the nearest
+    polyclinic or hospital in another municipality, or its centre is within
+    ``satellite_max_minutes`` of a large city and it has no town of 250,000+ itself);
+    else *local anchor*. When a typology (:func:`opora.typology.classify` or its
+    :func:`~opora.typology.types_table`) covers the municipality, its types alone
+    decide the inter-district centre and the satellite; only the nearest-times test is
+    added.
 Specialisation
     The best feasible candidates of
     :func:`~opora.economy.candidates.specialisation_candidates`, with their evidence.
@@ -531,7 +533,10 @@ def _role(ctx: _Context, code: str, row: pd.Series) -> dict[str, Any]:
     }
     inter_types = _matches(types, rc.inter_district_types)
     neigh_types = _matches(types, rc.neighbour_types)
-    big = centre is not None and centre >= LARGE_CITY
+    # the municipality is itself a large city (then "near a large city" means nothing)
+    largest = _value(row, "largest_town_population")
+    own = largest if largest is not None else population
+    big = own is not None and own >= LARGE_CITY
     reasons_en: list[str] = []
     reasons_ru: list[str] = []
     if _flag(row, "is_regional_centre"):
@@ -541,8 +546,15 @@ def _role(ctx: _Context, code: str, row: pd.Series) -> dict[str, Any]:
     elif inter_types or (
         not typed
         and (
-            (served is not None and served >= rc.inter_district_min_people)
-            or (share is not None and share >= rc.inter_district_min_share and (served or 0) > 0)
+            served is not None
+            and (
+                served >= rc.inter_district_alone_min
+                or (
+                    served >= rc.inter_district_min_people
+                    and share is not None
+                    and share >= rc.inter_district_min_share
+                )
+            )
         )
     ):
         role = "inter_district_centre"

@@ -354,6 +354,10 @@ def normalise_region(text: object) -> str:
     return normalise_name(text)
 
 
+#: FNS region codes of the federal cities, which sources often name instead of a code.
+_FEDERAL_CITIES = {"москва": "77", "санкт-петербург": "78", "севастополь": "92"}
+
+
 def external_place(region_code: object = None, region_name: object = None) -> str:
     """Return the node id of a place outside the workspace region.
 
@@ -362,7 +366,8 @@ def external_place(region_code: object = None, region_name: object = None) -> st
     region_code
         FNS region code (``КодРегион``, two digits), if known.
     region_name
-        Region name, used when there is no code.
+        Region name, used when there is no code (Moscow, Saint Petersburg and
+        Sevastopol get their codes).
 
     Returns
     -------
@@ -373,6 +378,8 @@ def external_place(region_code: object = None, region_name: object = None) -> st
     if code:
         return f"ext:{code.zfill(2)}"
     name = normalise_region(region_name)
+    if name in _FEDERAL_CITIES:
+        return f"ext:{_FEDERAL_CITIES[name]}"
     return f"ext:{name}" if name else "ext:unknown"
 
 
