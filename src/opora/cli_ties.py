@@ -26,18 +26,21 @@ column), and exit code 2.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, cast
+from typing import Annotated, NoReturn, cast
 
 import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from opora.errors import FormatError, OporaError, SourceNotFoundError
+from opora.errors import FormatError, OporaError, SourceNotFoundError, ValidationError
 from opora.io._result import REJECT_COLUMNS, ImportResult
 from opora.io.firms import (
+    FirmMapping,
     export_branches,
     export_ownership,
     load_firm_mapping,
@@ -51,12 +54,12 @@ from opora.io.firms import (
 )
 from opora.io.sources import DEFAULT_REGION
 from opora.io.workspace import read_workspace_tables
-from opora.ties.graph import TiesCriteria, build_ties, combine_firms, place_table
+from opora.ties.graph import TiesCriteria, TiesNetwork, build_ties, combine_firms, place_table
 from opora.ties.metrics import town_card, town_metrics
 from opora.ties.modelled import modelled_registry
 from opora.ties.resolve import LocationIndex, normalise_region
 
-__all__ = ["TIES_FILES", "ties_app"]
+__all__ = ["TIES_FILES", "TiesBuild", "build_workspace_ties", "ties_app"]
 
 ties_app = typer.Typer(
     name="ties",
@@ -147,7 +150,7 @@ def _read_registries(
     registry: list[Path],
     index: LocationIndex,
     keep: set[str],
-    mapping: Any,
+    mapping: FirmMapping,
 ) -> None:
     for path in registry:
         suffix = path.suffix.lower()
@@ -167,11 +170,11 @@ def _read_registries(
             raise FormatError(path, msg)
 
 
-def _summary_table(inputs: _Inputs) -> Table:
+def _summary_table(results: list[ImportResult]) -> Table:
     t = Table(title="opora ties: inputs", title_justify="left")
     for col in ("source", "read", "kept", "rejected", "flagged", "other region"):
         t.add_column(col, justify="left" if col == "source" else "right", overflow="fold")
-    for r in inputs.results:
+    for r in results:
         t.add_row(
             r.name,
             f"{r.rows_read:,}",
@@ -201,6 +204,198 @@ RegistryOpt = Annotated[
         "SPARK / Kontur.Focus export (.xlsx, .csv). Repeat to combine sources.",
     ),
 ]
+
+
+@dataclass
+class TiesBuild:
+    """What :func:`build_workspace_ties` computed and wrote.
+
+    Attributes
+    ----------
+    network
+        The ties network.
+    metrics
+        Metrics of every place (``ties_metrics.csv``).
+    results
+        Import results of the files read (empty for a modelled registry).
+    summary
+        Rows read, kept and rejected per input (``ties_summary.csv``).
+    paths
+        Files written, keyed like :data:`TIES_FILES`.
+    modelled
+        Whether the firm population is modelled.
+    """
+
+    network: TiesNetwork
+    metrics: pd.DataFrame
+    results: list[ImportResult]
+    summary: pd.DataFrame
+    paths: dict[str, Path]
+    modelled: bool
+
+
+def build_workspace_ties(
+    workspace: str | Path,
+    *,
+    registry: Sequence[str | Path] = (),
+    ownership: str | Path | None = None,
+    branches: str | Path | None = None,
+    supply: str | Path | None = None,
+    headcount: str | Path | None = None,
+    revexp: str | Path | None = None,
+    mapping: str | Path | None = None,
+    modelled: bool = False,
+    seed: int = 2024,
+    level: str = "place",
+    weight: str = "employees",
+    cores: Sequence[str] | None = None,
+    core_population: float = 250_000,
+    neighbour_km: float = 70.0,
+) -> TiesBuild:
+    """Read firm registries (or model one), build the ties and write them into a workspace.
+
+    This is what ``opora ties build`` runs; a pipeline can call it directly.
+
+    Parameters
+    ----------
+    workspace
+        Workspace folder (``region.gpkg``, ``indicators.parquet``...).
+    registry
+        FNS SME registers (zip of XML files, or XML) and SPARK / Kontur.Focus exports
+        (``.xlsx``, ``.csv``); empty for a modelled registry.
+    ownership, branches, supply
+        EGRUL-style CSV tables.
+    headcount, revexp
+        FNS average headcount and revenue datasets.
+    mapping
+        Header mapping and criteria (default: ``opora/data/firm_mapping.toml``).
+    modelled
+        Model the registry (:func:`opora.ties.modelled_registry`); without a registry
+        this is also what happens on the embedded default region.
+    seed
+        Seed of the modelled registry and of the community detection.
+    level
+        ``"place"`` or ``"municipality"``.
+    weight
+        ``"employees"``, ``"revenue"`` or ``"n_links"``.
+    cores
+        OKTMO codes of agglomeration cores (default: population threshold).
+    core_population
+        Population of a large city.
+    neighbour_km
+        Largest distance between the centres of neighbouring municipalities.
+
+    Returns
+    -------
+    TiesBuild
+        The network, the metrics, the import results and the files written.
+
+    Raises
+    ------
+    OporaError
+        A file cannot be used, the workspace is missing, or there is neither a registry
+        nor a modelled one.
+    """
+    ws = Path(workspace)
+    regs = [Path(r) for r in registry]
+    if regs and modelled:
+        msg = "give either a registry or a modelled registry (`--modelled`), not both"
+        raise ValidationError(msg)
+    if level not in {"place", "municipality"}:
+        msg = f"`level` must be 'place' or 'municipality', got {level!r}"
+        raise ValidationError(msg)
+    tables = read_workspace_tables(ws)
+    settlements, municipalities = tables["settlements"], tables["municipalities"]
+    index = LocationIndex(settlements, municipalities)
+    places = place_table(settlements, municipalities)
+    fmap = load_firm_mapping(mapping)
+    criteria = TiesCriteria.from_mapping(fmap.criteria)
+    inputs = _Inputs()
+    if regs:
+        if ownership is not None:
+            inputs.ownership.append(inputs.add(read_ownership_csv(ownership, mapping=fmap)).table)
+        if branches is not None:
+            inputs.branches.append(
+                inputs.add(read_branches_csv(branches, index, mapping=fmap)).table
+            )
+        if supply is not None:
+            inputs.supply = inputs.add(read_supply_csv(supply, mapping=fmap)).table
+        keep: set[str] = set()
+        for frame in inputs.ownership:
+            keep |= set(frame["child_inn"].dropna()) | set(frame["parent_inn"].dropna())
+        for frame in inputs.branches:
+            keep |= set(frame["inn"].dropna())
+        if inputs.supply is not None:
+            keep |= set(inputs.supply["supplier_inn"].dropna())
+            keep |= set(inputs.supply["customer_inn"].dropna())
+        _read_registries(inputs, regs, index, keep, fmap)
+        inns: set[str] = set().union(*(set(f["inn"].dropna()) for f in inputs.firms))
+        if headcount is not None:
+            inputs.headcount = inputs.add(read_fns_headcount(headcount, inns)).table
+        if revexp is not None:
+            inputs.revenue = inputs.add(read_fns_revexp(revexp, inns)).table
+        if not any(not f.empty for f in inputs.firms):
+            msg = "no firm of the workspace's region was kept; see the reject report"
+            raise FormatError(regs[0], msg)
+        firms = combine_firms(inputs.firms, headcount=inputs.headcount, revenue=inputs.revenue)
+    elif modelled or _is_default_region(settlements):
+        model = modelled_registry(settlements, municipalities, tables["indicators"], seed=seed)
+        inputs.modelled = True
+        firms = model.firms
+        inputs.ownership.append(model.ownership)
+        inputs.branches.append(model.branches)
+    else:
+        msg = (
+            "no registry given and the workspace is not the default region: give the FNS "
+            "SME register or an export (`--registry`), or use `--modelled`"
+        )
+        raise SourceNotFoundError(msg)
+    net = build_ties(
+        firms,
+        _concat(inputs.ownership),
+        _concat(inputs.branches),
+        inputs.supply,
+        places,
+        criteria=criteria,
+        level="place" if level == "place" else "municipality",
+    )
+    metrics = town_metrics(
+        net,
+        cores=list(cores) if cores else None,
+        core_population=core_population,
+        neighbour_km=neighbour_km,
+        weight=weight,
+        seed=seed,
+    )
+    rows = [r.summary() for r in inputs.results]
+    if inputs.modelled:
+        rows.append(
+            {
+                "source": "modelled_registry",
+                "read": 0,
+                "kept": len(net.firms),
+                "repaired": 0,
+                "rejected": 0,
+                "flagged": 0,
+                "ownership": sum(len(f) for f in inputs.ownership),
+                "branches": sum(len(f) for f in inputs.branches),
+                "seed": seed,
+            }
+        )
+    summary = pd.DataFrame(rows)
+    paths = _write(
+        ws,
+        {
+            "links": net.links.assign(modelled=net.modelled),
+            "edges": net.edges,
+            "groups": net.groups.assign(modelled=net.modelled),
+            "metrics": metrics,
+            "rejects": inputs.rejects(),
+            "summary": summary,
+        },
+        net.firms,
+    )
+    return TiesBuild(net, metrics, inputs.results, summary, paths, inputs.modelled)
 
 
 @ties_app.command("build")
@@ -256,122 +451,37 @@ def build_cmd(
 ) -> None:
     """Build the ties network and the per-town metrics into a workspace."""
     try:
-        if registry and modelled:
-            msg = "give either `--registry` or `--modelled`, not both"
-            raise typer.BadParameter(msg, param_hint="--modelled")
-        tables = read_workspace_tables(workspace)
-        settlements, municipalities = tables["settlements"], tables["municipalities"]
-        index = LocationIndex(settlements, municipalities)
-        places = place_table(settlements, municipalities)
-        fmap = load_firm_mapping(mapping)
-        criteria = TiesCriteria.from_mapping(fmap.criteria)
-        inputs = _Inputs()
-        if registry:
-            if ownership is not None:
-                inputs.ownership.append(
-                    inputs.add(read_ownership_csv(ownership, mapping=fmap)).table
-                )
-            if branches is not None:
-                inputs.branches.append(
-                    inputs.add(read_branches_csv(branches, index, mapping=fmap)).table
-                )
-            if supply is not None:
-                inputs.supply = inputs.add(read_supply_csv(supply, mapping=fmap)).table
-            keep: set[str] = set()
-            for frame in inputs.ownership:
-                keep |= set(frame["child_inn"].dropna()) | set(frame["parent_inn"].dropna())
-            for frame in inputs.branches:
-                keep |= set(frame["inn"].dropna())
-            if inputs.supply is not None:
-                keep |= set(inputs.supply["supplier_inn"].dropna())
-                keep |= set(inputs.supply["customer_inn"].dropna())
-            _read_registries(inputs, registry, index, keep, fmap)
-            inns = set().union(*(set(f["inn"].dropna()) for f in inputs.firms))
-            if headcount is not None:
-                inputs.headcount = inputs.add(read_fns_headcount(headcount, inns)).table
-            if revexp is not None:
-                inputs.revenue = inputs.add(read_fns_revexp(revexp, inns)).table
-            firms = (
-                combine_firms(inputs.firms, headcount=inputs.headcount, revenue=inputs.revenue)
-                if any(not f.empty for f in inputs.firms)
-                else None
-            )
-            if firms is None:
-                msg = "no firm of the workspace's region was kept; see the reject report"
-                raise FormatError(registry[0], msg)
-        elif modelled or _is_default_region(settlements):
-            model = modelled_registry(settlements, municipalities, tables["indicators"], seed=seed)
-            inputs.modelled = True
-            firms = model.firms
-            inputs.ownership.append(model.ownership)
-            inputs.branches.append(model.branches)
-        else:
-            msg = (
-                "no `--registry` given and the workspace is not the default region: "
-                "give the FNS SME register or an export, or `--modelled`"
-            )
-            raise SourceNotFoundError(msg)
-        net = build_ties(
-            firms,
-            _concat(inputs.ownership),
-            _concat(inputs.branches),
-            inputs.supply,
-            places,
-            criteria=criteria,
-            level="place" if level is Level.place else "municipality",
-        )
-        core_list = [c.strip() for c in cores.split(",") if c.strip()] if cores else None
-        metrics = town_metrics(
-            net,
-            cores=core_list,
+        done = build_workspace_ties(
+            workspace,
+            registry=registry or (),
+            ownership=ownership,
+            branches=branches,
+            supply=supply,
+            headcount=headcount,
+            revexp=revexp,
+            mapping=mapping,
+            modelled=modelled,
+            seed=seed,
+            level=level.value,
+            weight=weight.value,
+            cores=[c.strip() for c in cores.split(",") if c.strip()] if cores else None,
             core_population=core_population,
             neighbour_km=neighbour_km,
-            weight=weight.value,
-            seed=seed,
         )
     except OporaError as exc:
         _fail(exc)
-    groups = net.groups.assign(modelled=net.modelled)
-    links = net.links.assign(modelled=net.modelled)
-    rows = [r.summary() for r in inputs.results]
-    if inputs.modelled:
-        rows.append(
-            {
-                "source": "modelled_registry",
-                "read": 0,
-                "kept": len(net.firms),
-                "repaired": 0,
-                "rejected": 0,
-                "flagged": 0,
-                "ownership": sum(len(f) for f in inputs.ownership),
-                "branches": sum(len(f) for f in inputs.branches),
-                "seed": seed,
-            }
-        )
-    summary = pd.DataFrame(rows)
-    paths = _write(
-        workspace,
-        {
-            "links": links,
-            "edges": net.edges,
-            "groups": groups,
-            "metrics": metrics,
-            "rejects": inputs.rejects(),
-            "summary": summary,
-        },
-        net.firms,
-    )
     if quiet:
         return
-    if inputs.modelled:
+    net = done.network
+    if done.modelled:
         _out.print(
             "[bold yellow]modelled registry[/]: the firms, ownership and branches are "
             f"modelled from the region's statistics (seed {seed}); no real firm is described.",
             highlight=False,
         )
     else:
-        _out.print(_summary_table(inputs))
-        for r in inputs.results:
+        _out.print(_summary_table(done.results))
+        for r in done.results:
             if r.name == "fns_sme_register":
                 other = int(r.extra.get("other_region", 0))
                 _out.print(
@@ -383,10 +493,10 @@ def build_cmd(
     _out.print(
         f"firms {len(net.firms):,}; groups {len(net.groups):,} (VIC {n_vic:,}); "
         f"ties between places {int((~net.edges['local']).sum()):,}; "
-        f"places with metrics {len(metrics):,}",
+        f"places with metrics {len(done.metrics):,}",
         highlight=False,
     )
-    for key, path in paths.items():
+    for key, path in done.paths.items():
         _out.print(f"{key:9s} {path}", highlight=False)
 
 

@@ -143,6 +143,14 @@ def write_strategy(out: Path, result: StrategyResult) -> dict[str, Path]:
     return paths
 
 
+def _num(value: object) -> float:
+    """Return ``value`` as a float, ``NaN`` when it is missing or not a number."""
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return float("nan")
+
+
 def _fmt(value: object, decimals: int = 0, suffix: str = "") -> str:
     try:
         v = float(value)  # type: ignore[arg-type]
@@ -279,8 +287,8 @@ def build_passports(
         mine = long[(long["oktmo"].astype(str) == code) & (long["status"] == "assigned")]
         types = [
             (
-                r.type,
-                BiText(*TYPES.get(r.type, (r.type, r.type))),
+                str(r.type),
+                BiText(*TYPES.get(str(r.type), (str(r.type), str(r.type)))),
                 BiText(str(r.reason_ru), str(r.reason_en)),
             )
             for r in mine.itertuples(index=False)
@@ -326,26 +334,26 @@ def build_passports(
         candidates = [
             (
                 BiText(str(c.label_ru), str(c.label_en)),
-                float(c.score),
+                _num(c.score),
                 BiText(str(c.why_ru), str(c.why_en)),
             )
             for c in cm.itertuples()
         ]
-        rr = res.loc[m8] if m8 in res.index else None
+        rr: dict[Any, Any] = dict(res.loc[m8].to_dict()) if m8 in res.index else {}
         resilience = None
         comps: list[tuple[BiText, float | None]] = []
-        if rr is not None and pd.notna(rr["resilience_index"]):
-            resilience = (float(rr["resilience_index"]), int(rr["rank"]), n_res)
+        if rr and pd.notna(rr["resilience_index"]):
+            resilience = (_num(rr["resilience_index"]), int(_num(rr["rank"])), n_res)
             for col, (ru, en) in _COMPONENTS.items():
-                if col in rr.index:
-                    v = rr[col]
-                    comps.append((BiText(ru, en), None if pd.isna(v) else float(v)))
+                if col in rr:
+                    score = _num(rr[col])
+                    comps.append((BiText(ru, en), None if np.isnan(score) else score))
         lines = card_lines(card) if card else {}
         card_bi: dict[str, list[BiText]] = {}
-        for k, v in lines.items():
+        for k, pairs in lines.items():
             # the passport has no own heading for monitoring: it belongs with the targets
             key = "targets" if k == "monitoring" else k
-            card_bi.setdefault(key, []).extend(BiText(ru, en) for ru, en in v)
+            card_bi.setdefault(key, []).extend(BiText(ru, en) for ru, en in pairs)
         out.append(
             TownPassport(
                 oktmo=code,
@@ -354,8 +362,8 @@ def build_passports(
                 municipality=str(names.get(m8, m8)),
                 municipality_oktmo=m8,
                 region=region.name,
-                population=None if pd.isna(t.population) else float(t.population),
-                population_year=None if pd.isna(year) else int(year),
+                population=None if np.isnan(_num(t.population)) else _num(t.population),
+                population_year=None if np.isnan(_num(year)) else int(_num(year)),
                 lon=float(lon),
                 lat=float(lat),
                 neighbours=_neighbours(s, float(lon), float(lat)),

@@ -935,15 +935,12 @@ def _strategy_section(
     res = strat.resilience.rename(columns={"resilience_index": "score"})
     comp_cols = [c for c in res.columns if c.startswith("component_")]
     labels = {c: _COMPONENT_LABELS.get(c, (c, c)) for c in comp_cols}
-    sens = strat.sensitivity.reset_index().rename(columns={"index": "oktmo"})
-    if "median_abs_rank_change" not in sens and "median_abs_change" in sens:
-        sens = sens.rename(columns={"median_abs_change": "median_abs_rank_change"})
-    keep_s = [
-        c
-        for c in ("oktmo", "median_abs_rank_change", "share_bottom_quintile", "share_bottom")
-        if c in sens
+    sens = strat.sensitivity.rename(columns={"bottom_share": "share_bottom_quintile"})
+    if "oktmo" not in sens:
+        sens = sens.reset_index().rename(columns={"index": "oktmo"})
+    sens = sens[
+        [c for c in ("oktmo", "median_abs_rank_change", "share_bottom_quintile") if c in sens]
     ]
-    sens = sens[keep_s].rename(columns={"share_bottom": "share_bottom_quintile"})
     alerts = []
     for c in strat.cards:
         a = c.get("monitoring", {}).get("alert", {})
@@ -951,13 +948,13 @@ def _strategy_section(
         if not (a.get("active") or a.get("condition_holds")):
             continue
         held = [x for x in a.get("conditions", []) if x.get("holds")]
+        ru = "; ".join(str(x["label_ru"]) for x in held)
+        en = "; ".join(str(x["label_en"]) for x in held)
+        if not a.get("active"):
+            ru = f"при статусе ОНП сработал бы сигнал «статус без содержания»: {ru}"
+            en = f"with ONP status the 'status without substance' alert would fire: {en}"
         alerts.append(
-            {
-                "oktmo": c["oktmo"],
-                "name": c.get("name", c["oktmo"]),
-                "alert_ru": a.get("text_ru") or "; ".join(str(x["label_ru"]) for x in held),
-                "alert_en": a.get("text_en") or "; ".join(str(x["label_en"]) for x in held),
-            }
+            {"oktmo": c["oktmo"], "name": c.get("name", c["oktmo"]), "alert_ru": ru, "alert_en": en}
         )
     index = pd.DataFrame(
         {

@@ -495,3 +495,14 @@ def test_bucket_kernels_in_plain_python_match_scipy() -> None:
     )
     assert ok
     np.testing.assert_array_equal(dist, nearest_times(csr, nodes, offsets, engine="scipy")[0])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_graph_without_arcs(engine: str) -> None:
+    csr = sp.csr_matrix((4, 4))
+    pairs = bounded_matrix(csr, [0, 1], [1, 2], 1e6, engine=engine)
+    assert pairs.to_dict("list") == {"origin": [1], "destination": [0], "minutes": [0.0]}
+    assert pairs.attrs["n_unreached_origins"] == 1
+    result = nearest_times(csr, [2, 3], [0.0, 5e5], engine=engine)
+    np.testing.assert_array_equal(result.minutes, [np.nan, np.nan, 0.0, 5e5])
+    assert result.n_unreachable == 2

@@ -16,17 +16,21 @@ indices into it. Times run along the arcs, from the first argument's nodes to th
 Unreachable is never a large number: it is ``NaN`` (and ``-1`` for a facility index) in
 arrays, an absent row in tables, and each result comes with a count of what was not reached.
 
-How :func:`bounded_matrix` is fast
-----------------------------------
-The peer, one ``scipy.sparse.csgraph.dijkstra(limit=cutoff)`` call per origin, pays a heap
-operation for every node it settles and, for every call, writes a row over the whole graph.
-Here the origins are cut into chunks; with ``engine="auto"`` (numba installed, every arc
-longer than 0 minutes) each chunk runs a compiled bounded search with a *bucket queue*
-(Dial's algorithm, buckets slightly narrower than the shortest arc): no heap, no whole-graph
-row, only the settled destination nodes written out. The relaxation is scipy's, so the
-minutes are equal to scipy's bit for bit. That kernel releases the GIL, so ``n_jobs`` threads
-share the graph. Otherwise (``engine="scipy"``) each chunk is one batched scipy call whose
-destination columns are kept, and ``n_jobs`` worker processes each receive the graph once.
+Engines
+-------
+``engine="auto"`` (the default) runs a compiled search with a *bucket queue* when numba is
+installed and every arc takes more than 0 minutes: Dial's algorithm, with buckets slightly
+narrower than the shortest arc, so that a node taken from the lowest bucket is final. There is
+no heap, and a bounded search touches only what it reaches (no whole-graph row per origin,
+only the settled destinations written out). Its relaxation is scipy's, so the minutes equal
+scipy's bit for bit. Otherwise, or with ``engine="scipy"``, the searches are
+``scipy.sparse.csgraph.dijkstra`` calls.
+
+The peer of :func:`bounded_matrix`, one ``dijkstra(limit=cutoff)`` call per origin, pays a
+heap operation per settled node and writes a row over the whole graph per origin; here the
+origins are cut into chunks handed to ``n_jobs`` workers: threads sharing the graph for the
+numba kernel (it releases the GIL), processes that each receive the graph once for scipy
+(which holds it).
 """
 
 from __future__ import annotations
@@ -65,7 +69,8 @@ Int32Array = npt.NDArray[np.int32]
 
 #: Origins per task of :func:`bounded_matrix`. With the scipy engine a task holds a
 #: ``chunk_size × n_nodes`` float64 block (32 × 1M nodes = 256 MB); with numba, arrays over
-#: the nodes and arcs (about 12 bytes per node and 12 per arc) and the task's pairs.
+#: the nodes and arcs (8 bytes per node and 16 per arc, of which only the part a search
+#: reaches is touched) and the task's pairs.
 DEFAULT_CHUNK_SIZE = 32
 
 #: Most buckets the bucket-queue searches may hold (``cutoff`` / shortest arc).
@@ -79,7 +84,8 @@ _MAX_ABSOLUTE_BUCKET = 1_000_000_000
 #: Pairs buffered per call of the bucket-queue search.
 _PAIR_BUFFER = 1 << 21
 
-#: Search engines of :func:`bounded_matrix` and :func:`reachable_population`.
+#: Search engines: ``"auto"`` (numba when installed and the graph suits it), ``"numba"``,
+#: ``"scipy"``.
 Engine = Literal["auto", "numba", "scipy"]
 
 
@@ -701,8 +707,8 @@ def _bucket_width(csr: sp.csr_matrix, cutoff: float) -> float | None:
     The width is the shortest arc less one part in 10⁶: below 10⁹ buckets the rounding of
     float sums can never reorder two nodes across that margin.
     """
-    if csr.nnz == 0:
-        return 1.0
+    if csr.nnz == 0:  # only the sources are ever reached: any width will do
+        return max(cutoff, 1.0)
     shortest = float(csr.data.min())
     if shortest <= 0 or csr.nnz >= np.iinfo(np.int32).max // 2:
         return None

@@ -105,6 +105,13 @@ class SumOfNearest:
         self, rows: IntArray, is_open: BoolArray
     ) -> tuple[FloatArray, FloatArray, IntArray, IntArray]:
         """Return ``d1, d2, f1, f2`` (best two open sites, ``-1`` = unserved) for ``rows``."""
+        d1, d2, f1, f2, _ = self.nearest_two_reach(rows, is_open)
+        return d1, d2, f1, f2
+
+    def nearest_two_reach(
+        self, rows: IntArray, is_open: BoolArray
+    ) -> tuple[FloatArray, FloatArray, IntArray, IntArray, IntArray]:
+        """Like :meth:`nearest_two`, plus how many leading pairs of each row cost < ``d2``."""
         inst = self.inst
         lens = inst.indptr[rows + 1] - inst.indptr[rows]
         ent = _ranges(inst.indptr[rows], lens)
@@ -133,7 +140,11 @@ class SumOfNearest:
         worse2 = worse1 | (d2 >= dummy)
         d2[worse2] = dummy[worse2]
         f2[worse2] = -1
-        return d1, d2, f1, f2
+        reach = lens.copy()
+        sel = np.flatnonzero(has2)
+        cut = ~worse2[sel]
+        reach[sel[cut]] = e2[cut] - inst.indptr[rows[sel[cut]]]
+        return d1, d2, f1, f2, reach
 
     def evaluate(self, is_open: BoolArray) -> float:
         """Return the objective of the open set ``is_open``."""
@@ -362,32 +373,24 @@ class _SwapState:
     def rebuild(self) -> None:
         prob, inst = self.prob, self.inst
         rows = np.arange(inst.n, dtype=np.int64)
-        self.d1, self.d2, self.f1, self.f2 = prob.nearest_two(rows, self.is_open)
+        self.d1, self.d2, self.f1, self.f2, self.reach = prob.nearest_two_reach(rows, self.is_open)
         self.gain = np.zeros(inst.m)
         self.loss = np.zeros(inst.m)
         self.extra = np.zeros((inst.m, self.k))
-        self._contrib(rows, 1.0, everything=True)
+        self._contrib(rows, 1.0)
         self.gain[self.is_open] = 0.0
         self.bestval = np.full(inst.m, -np.inf)
         self.bestpos = np.zeros(inst.m, dtype=np.int64)
         if self.incremental:
             self._rows(np.flatnonzero(~self.is_open))
 
-    def _contrib(
-        self, rows: IntArray, sign: float, *, everything: bool = False
-    ) -> tuple[IntArray, IntArray]:
-        """Add (``sign=1``) or remove the contributions of ``rows``.
-
-        Returns the sites whose gain or extra row changed and those whose loss changed.
-        """
+    def _contrib(self, rows: IntArray, sign: float) -> IntArray:
+        """Add (``sign=1``) or remove the contributions of ``rows``; return their ``f1``."""
         inst, prob = self.inst, self.prob
-        if everything:
-            ent = np.arange(inst.nnz, dtype=np.int64)
-            u = inst.row
-        else:
-            lens = inst.indptr[rows + 1] - inst.indptr[rows]
-            ent = _ranges(inst.indptr[rows], lens)
-            u = inst.row[ent]
+        # only the pairs cheaper than d2 contribute: a prefix of each (sorted) row
+        lens = self.reach[rows]
+        ent = _ranges(inst.indptr[rows], lens)
+        u = np.repeat(rows, lens)
         d1r, d2r, f1r = self.d1[rows], self.d2[rows], self.f1[rows]
         d1u, d2u, f1u = self.d1[u], self.d2[u], self.f1[u]
         j = inst.col[ent]
@@ -404,10 +407,8 @@ class _SwapState:
             ex += np.bincount(flat, weights=vals, minlength=ex.size)
         else:
             np.add.at(ex, flat, vals)
-        if everything:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty
-        return j[m1 | m2], f1r[has]
+        out: IntArray = f1r[has]
+        return out
 
     def _profit(self, rows: IntArray, cols: IntArray | None = None) -> FloatArray:
         """Profit of the swaps (row site in, column position out), masked where forbidden."""
@@ -481,7 +482,7 @@ class _SwapState:
         hit_in = ri[prob.site_d[a:b] < self.d2[ri]]
         rows = np.unique(np.concatenate([hit_out, hit_in]))
         gain_before = self.gain.copy()
-        _, loss_old = self._contrib(rows, -1.0)
+        loss_old = self._contrib(rows, -1.0)
         c = int(self.pos[site_out])
         self.is_open[site_out] = False
         self.is_open[site_in] = True
@@ -489,9 +490,10 @@ class _SwapState:
         self.pos[site_out] = -1
         self.sites[c] = site_in
         self.extra[:, c] = 0.0
-        d1, d2, f1, f2 = prob.nearest_two(rows, self.is_open)
+        d1, d2, f1, f2, reach = prob.nearest_two_reach(rows, self.is_open)
         self.d1[rows], self.d2[rows], self.f1[rows], self.f2[rows] = d1, d2, f1, f2
-        _, loss_new = self._contrib(rows, 1.0)
+        self.reach[rows] = reach
+        loss_new = self._contrib(rows, 1.0)
         self.gain[self.is_open] = 0.0
         self.bestval[site_in] = -np.inf
         if not self.incremental:

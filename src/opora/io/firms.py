@@ -817,15 +817,15 @@ def read_sme_register(
     for d in iter_sme_register(p):
         read += 1
         members.add(d.member)
+        inside = index is None or index.in_region(d.region_code, d.region)
+        if not inside and (d.inn is None or d.inn.strip() not in wanted):
+            counts["other_region"] += 1
+            continue
         ctx = f"{d.member} ИдДок={d.doc_id}"
         inn, status = clean_inn(d.inn)
         if inn is None:
             why = "document without an INN" if status == "missing" else "INN is not 10 or 12 digits"
             log.add(d.number, "ИННЮЛ" if d.kind != "2" else "ИННФЛ", d.inn, why, "rejected", ctx)
-            continue
-        inside = index is None or index.in_region(d.region_code, d.region)
-        if not inside and inn not in wanted:
-            counts["other_region"] += 1
             continue
         if status == "bad_checksum":
             column = "ИННФЛ" if d.kind == "2" else "ИННЮЛ"

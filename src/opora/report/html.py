@@ -1,4 +1,4 @@
-"""Single-file, offline HTML report: map, tables, accessibility, economy, provenance.
+"""Single-file, offline HTML report: map, tables, access, economy, strategy, provenance.
 
 The report is one HTML document with all CSS and JavaScript inline and the map drawn
 as inline SVG, so it opens from a USB stick or an e-mail attachment with no network.
@@ -1867,7 +1867,12 @@ def _reason_parts(text: str, palette: Mapping[str, Mapping[str, str]]) -> list[d
             continue
         match = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.*)", piece, re.S)
         if match and match.group(1) in palette:
-            parts.append({"label": palette[match.group(1)]["label"], "text": match.group(2)})
+            label, rest = palette[match.group(1)]["label"], match.group(2).strip()
+            # A reason that repeats its type's label ("Туризм: LQ I = 2,0") drops the repeat.
+            head, colon, tail = rest.partition(":")
+            if colon and tail.strip() and head.strip().casefold() == label.casefold():
+                rest = tail.strip()
+            parts.append({"label": label, "text": rest})
         else:
             parts.append({"label": "", "text": piece})
     return parts
@@ -2215,6 +2220,7 @@ def _strategy_passports(strategy: StrategySection) -> dict[str, Any]:
         css = PASSPORT_CSS
     return {
         "index": rows,
+        "has_pdf": any(r["pdf"] for r in rows),
         # Trusted HTML of opora's own passport renderer, embedded as it is.
         "fragments": [markupsafe.Markup(f) for f in fragments],  # noqa: S704
         "css": markupsafe.Markup(css),  # noqa: S704 - a constant of opora.report.passport

@@ -300,6 +300,7 @@ LABELS: dict[str, dict[str, str]] = {
             "Название ведёт к паспорту ниже на этой странице, «PDF» — к файлу паспорта "
             "рядом с отчётом (если он сформирован)."
         ),
+        "str_pp_intro_no_pdf": "Название ведёт к паспорту ниже на этой странице.",
         "str_col_passport": "Паспорт",
         "str_col_pdf": "PDF",
         "str_pdf_link": "PDF",
@@ -593,6 +594,7 @@ LABELS: dict[str, dict[str, str]] = {
             "The name leads to the passport further down this page, “PDF” to the "
             "passport's file next to the report (where one was made)."
         ),
+        "str_pp_intro_no_pdf": "The name leads to the passport further down this page.",
         "str_col_passport": "Passport",
         "str_col_pdf": "PDF",
         "str_pdf_link": "PDF",

@@ -616,6 +616,7 @@ class LocationIndex:
             normalise_region(r) for r in regions.dropna().unique() if normalise_region(r)
         )
         self._region_codes: set[str] = set()
+        self._region_memo: dict[tuple[str | None, str | None], bool] = {}
         self._cache: dict[tuple[str, str, str, str | None, str | None], Resolution] = {}
 
     # -- region -----------------------------------------------------------------------
@@ -642,11 +643,15 @@ class LocationIndex:
         code = None if _missing(region_code) else str(region_code)
         if code is not None and code in self._region_codes:
             return True
-        if normalise_region(region_name) in self.regions:
-            if code is not None:
-                self._region_codes.add(code)
-            return True
-        return False
+        name = None if _missing(region_name) else str(region_name)
+        known = self._region_memo.get((code, name))
+        if known is None:
+            known = normalise_region(name) in self.regions
+            if len(self._region_memo) < 10_000:
+                self._region_memo[(code, name)] = known
+        if known and code is not None:
+            self._region_codes.add(code)
+        return known
 
     # -- places -----------------------------------------------------------------------
 
