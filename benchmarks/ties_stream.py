@@ -19,7 +19,11 @@ measures:
 * the child's peak resident set (``ru_maxrss``) and its growth over the resident set
   just before reading (after imports and the index), which stays bounded because the
   archive is streamed: only the documents kept (the region's) are held;
-* with ``--tracemalloc``, in a second child, the peak of Python allocations.
+* with ``--tracemalloc``, the peak of Python allocations (slower).
+
+It reads the archive twice, each time in a fresh child: once keeping the region's
+documents, once with a region absent from the file, so that nothing is kept and the
+growth measures the streaming alone.
 
 It prints a Markdown table row to paste into BENCHMARKS.md.
 """
@@ -88,7 +92,7 @@ def inn(region: str, n: int, person: bool) -> str:
     return body + _check(body, W10)
 
 
-def _bashkir_places() -> list[tuple[str | None, str | None, str | None, str | None]]:
+def _places() -> list[tuple[str | None, str | None, str | None, str | None]]:
     """(district, city, settlement type, settlement) of the hand-made places."""
     s = pd.read_csv(PLACES / "places_settlements.csv", dtype="string")
     m = pd.read_csv(PLACES / "places_municipalities.csv", dtype="string")
@@ -109,57 +113,84 @@ def _bashkir_places() -> list[tuple[str | None, str | None, str | None, str | No
     return out
 
 
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+class _Parts:
+    """Pre-rendered fragments of documents (locations, OKVED codes) and random draws."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.main = [
+            f'<СвОКВЭДОсн КодОКВЭД="{c}" НаимОКВЭД="{n}" ВерсОКВЭД="2014"/>' for c, n in OKVED
+        ]
+        self.extra = [
+            f'<СвОКВЭДДоп КодОКВЭД="{c}" НаимОКВЭД="{n}" ВерсОКВЭД="2014"/>' for c, n in OKVED
+        ]
+        self.perms = [self.rng.permutation(len(OKVED)).tolist() for _ in range(256)]
+        self.inside = [self._location("02", "РЕСПУБЛИКА", "БАШКОРТОСТАН", *p) for p in _places()]
+        self.outside = [
+            (code, self._location(code, kind, name, district, city, None, None))
+            for code, kind, name, district, city in OTHER_REGIONS
+        ]
+
+    @staticmethod
+    def _location(
+        code: str,
+        kind: str,
+        name: str,
+        district: str | None,
+        city: str | None,
+        s_type: str | None,
+        settlement: str | None,
+    ) -> str:
+        loc = f'<СведМН КодРегион="{code}"><Регион Тип="{kind}" Наим="{name}"/>'
+        if district:
+            loc += f'<Район Тип="РАЙОН" Наим="{district}"/>'
+        if city:
+            loc += f'<Город Тип="ГОРОД" Наим="{city}"/>'
+        if settlement:
+            loc += f'<НаселПункт Тип="{s_type}" Наим="{settlement}"/>'
+        return loc + "</СведМН>"
 
 
-def document(rng: np.random.Generator, k: int, inside: bool, places: list[Any]) -> str:
-    person = rng.random() < 0.7
-    did = uuid.UUID(int=int(rng.integers(0, 2**63)) << 64 | k, version=4)
-    head = (
-        f'<Документ ИдДок="{did}" ДатаСост="10.06.2024" ДатаВклМСП="10.08.2016" '
-        f'ВидСубМСП="{2 if person else 1}" КатСубМСП="{1 + int(rng.random() < 0.05)}" '
-        'ПризНовМСП="2" СведСоцПред="2">'
-    )
-    region = "02" if inside else OTHER_REGIONS[k % len(OTHER_REGIONS)][0]
-    if person:
-        who = (
-            f'<ИПВклМСП ИННФЛ="{inn(region, k, True)}" ОГРНИП="3{k:014d}">'
-            '<ФИОИП Фамилия="ИВАНОВ" Имя="ИВАН" Отчество="ИВАНОВИЧ"/></ИПВклМСП>'
+def documents(parts: _Parts, start: int, n: int, share: float) -> tuple[list[str], int]:
+    """Render documents ``start + 1 ... start + n``; return them and how many are inside."""
+    rng = parts.rng
+    person = rng.random(n) < 0.7
+    small = rng.random(n) < 0.05
+    inside = rng.random(n) < share
+    n_extra = np.minimum(rng.poisson(3, n), len(OKVED) - 1)
+    perm = rng.integers(0, len(parts.perms), n)
+    out: list[str] = []
+    for i in range(n):
+        k = start + i + 1
+        if inside[i]:
+            region, loc = "02", parts.inside[k % len(parts.inside)]
+        else:
+            region, loc = parts.outside[k % len(parts.outside)]
+        if person[i]:
+            who = (
+                f'<ИПВклМСП ИННФЛ="{inn(region, k, True)}" ОГРНИП="3{k:014d}">'
+                '<ФИОИП Фамилия="ИВАНОВ" Имя="ИВАН" Отчество="ИВАНОВИЧ"/></ИПВклМСП>'
+            )
+        else:
+            who = (
+                '<ОргВклМСП НаимОрг="ОБЩЕСТВО С ОГРАНИЧЕННОЙ ОТВЕТСТВЕННОСТЬЮ &quot;ФИРМА '
+                f'{k}&quot;" НаимОргСокр="ООО &quot;ФИРМА {k}&quot;" '
+                f'ИННЮЛ="{inn(region, k, False)}"/>'
+            )
+        codes = parts.perms[int(perm[i])][: 1 + int(n_extra[i])]
+        okved = parts.main[codes[0]] + "".join(parts.extra[c] for c in codes[1:])
+        out.append(
+            f'<Документ ИдДок="{k:08x}-0c3d-4e5f-8a9b-{start:012x}" ДатаСост="10.06.2024" '
+            f'ДатаВклМСП="10.08.2016" ВидСубМСП="{2 if person[i] else 1}" '
+            f'КатСубМСП="{2 if small[i] else 1}" ПризНовМСП="2" СведСоцПред="2">'
+            f"{who}{loc}<СвОКВЭД>{okved}</СвОКВЭД></Документ>"
         )
-    else:
-        name = _esc(f'ОБЩЕСТВО С ОГРАНИЧЕННОЙ ОТВЕТСТВЕННОСТЬЮ "ФИРМА {k}"')
-        short = _esc(f'ООО "ФИРМА {k}"')
-        who = f'<ОргВклМСП НаимОрг="{name}" НаимОргСокр="{short}" ИННЮЛ="{inn(region, k, False)}"/>'
-    if inside:
-        district, city, s_type, settlement = places[k % len(places)]
-        loc = '<Регион Тип="РЕСПУБЛИКА" Наим="БАШКОРТОСТАН"/>'
-    else:
-        _, r_type, r_name, district, city = OTHER_REGIONS[k % len(OTHER_REGIONS)]
-        s_type = settlement = None
-        loc = f'<Регион Тип="{r_type}" Наим="{r_name}"/>'
-    if district:
-        loc += f'<Район Тип="РАЙОН" Наим="{district}"/>'
-    if city:
-        loc += f'<Город Тип="ГОРОД" Наим="{city}"/>'
-    if settlement:
-        loc += f'<НаселПункт Тип="{s_type}" Наим="{settlement}"/>'
-    codes = rng.choice(len(OKVED), size=1 + min(int(rng.poisson(3)), 10), replace=False)
-    main = OKVED[int(codes[0])]
-    okved = f'<СвОКВЭДОсн КодОКВЭД="{main[0]}" НаимОКВЭД="{main[1]}" ВерсОКВЭД="2014"/>'
-    for c in codes[1:]:
-        code, text = OKVED[int(c)]
-        okved += f'<СвОКВЭДДоп КодОКВЭД="{code}" НаимОКВЭД="{text}" ВерсОКВЭД="2014"/>'
-    return (
-        f'{head}{who}<СведМН КодРегион="{region}">{loc}</СведМН>'
-        f"<СвОКВЭД>{okved}</СвОКВЭД></Документ>"
-    )
+    return out, int(inside.sum())
 
 
 def generate(path: Path, records: int, per_file: int, share: float, seed: int) -> dict[str, Any]:
     """Write the archive; return its size, the XML bytes and the documents inside the region."""
-    rng = np.random.default_rng(seed)
-    places = _bashkir_places()
+    parts = _Parts(seed)
     xml_bytes = 0
     inside_total = 0
     members = 0
@@ -167,16 +198,13 @@ def generate(path: Path, records: int, per_file: int, share: float, seed: int) -
         for start in range(0, records, per_file):
             n = min(per_file, records - start)
             fid = f"VO_RRMSPSV_0000_9965_20240610_{uuid.UUID(int=start + 1, version=4)}"
-            inside = rng.random(n) < share
-            inside_total += int(inside.sum())
-            parts = [
+            docs, inside = documents(parts, start, n, share)
+            inside_total += inside
+            data = (
                 '<?xml version="1.0" encoding="UTF-8"?>'
                 f'<Файл ИдФайл="{fid}" ВерсФорм="4.04" ТипИнф="РЕЕСТРМСП" КолДок="{n}">'
-                '<ИдОтпр><ФИООтв Фамилия="-" Имя="-"/></ИдОтпр>'
-            ]
-            parts.extend(document(rng, start + i + 1, bool(inside[i]), places) for i in range(n))
-            parts.append("</Файл>")
-            data = "".join(parts).encode("utf-8")
+                '<ИдОтпр><ФИООтв Фамилия="-" Имя="-"/></ИдОтпр>' + "".join(docs) + "</Файл>"
+            ).encode("utf-8")
             xml_bytes += len(data)
             zf.writestr(f"{fid}.xml", data)
             members += 1
@@ -202,12 +230,14 @@ def _vm_rss_kib() -> int:
     return _rss_kib()
 
 
-def _child(path: str, traced: bool, conn: Connection) -> None:
+def _child(path: str, traced: bool, keep_region: bool, conn: Connection) -> None:
     from opora.io.firms import read_sme_register
     from opora.ties.resolve import LocationIndex
 
     s = pd.read_csv(PLACES / "places_settlements.csv", dtype="string")
     m = pd.read_csv(PLACES / "places_municipalities.csv", dtype="string")
+    if not keep_region:  # a region absent from the file: every document is streamed past
+        s["region"] = m["region"] = "Тестовая область"
     index = LocationIndex(s, m)
     before = _vm_rss_kib()
     if traced:
@@ -233,10 +263,10 @@ def _child(path: str, traced: bool, conn: Connection) -> None:
     conn.close()
 
 
-def measure(path: Path, traced: bool) -> dict[str, Any]:
+def measure(path: Path, *, traced: bool, keep_region: bool) -> dict[str, Any]:
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe()
-    proc = ctx.Process(target=_child, args=(str(path), traced, child))
+    proc = ctx.Process(target=_child, args=(str(path), traced, keep_region, child))
     proc.start()
     out: dict[str, Any] = parent.recv()
     proc.join()
@@ -265,26 +295,29 @@ def main() -> None:
             f"{info['inside']:,} in the region ({gen:.0f} s)",
             file=sys.stderr,
         )
-        run = measure(path, traced=False)
-        traced = measure(path, traced=True) if args.tracemalloc else None
-    assert run["read"] == args.records, run
-    growth = run["maxrss_mib"] - run["rss_before_mib"]
-    rate = run["read"] / run["wall"]
+        runs = {
+            "region kept": measure(path, traced=args.tracemalloc, keep_region=True),
+            "nothing kept": measure(path, traced=args.tracemalloc, keep_region=False),
+        }
     print(
         f"\n{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"pandas {pd.__version__}\n",
     )
     print(
-        "| documents | XML (zip) | XML files | kept / other region | wall | documents/s "
+        "| documents | run | XML (zip) | XML files | kept / other region | wall | documents/s "
         "| peak RSS (growth while reading) | tracemalloc peak |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    tm = f"{traced['traced_mib']:,.0f} MiB" if traced else "not measured"
-    print(
-        f"| {run['read']:,} | {info['xml_mb']:,.0f} MiB ({info['zip_mb']:,.0f} MiB) "
-        f"| {info['members']:,} | {run['kept']:,} / {run['other']:,} | {run['wall']:.0f} s "
-        f"| {rate:,.0f} | {run['maxrss_mib']:,.0f} MiB ({growth:+,.0f} MiB) | {tm} |"
-    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for label, run in runs.items():
+        assert run["read"] == args.records, run
+        growth = run["maxrss_mib"] - run["rss_before_mib"]
+        tm = f"{run['traced_mib']:,.1f} MiB" if args.tracemalloc else "not measured"
+        print(
+            f"| {run['read']:,} | {label} | {info['xml_mb']:,.0f} MiB ({info['zip_mb']:,.0f} MiB) "
+            f"| {info['members']:,} | {run['kept']:,} / {run['other']:,} | {run['wall']:.0f} s "
+            f"| {run['read'] / run['wall']:,.0f} | {run['maxrss_mib']:,.0f} MiB "
+            f"({growth:+,.0f} MiB) | {tm} |"
+        )
 
 
 if __name__ == "__main__":

@@ -127,6 +127,9 @@ def test_region_and_outside_places(index: LocationIndex) -> None:
     res, loc = index.resolve_address("614000, Пермский край, г. Пермь, ул. Ленина, д. 1")
     assert res.status == "unresolved"
     assert loc.city == "пермь"
+    moscow, loc = index.resolve_address("119000, г. Москва, ул. Тверская, д. 1")
+    assert loc.region == "москва"
+    assert "another region" in str(moscow.reason)
 
 
 def test_places_table(index: LocationIndex) -> None:

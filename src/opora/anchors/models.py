@@ -275,11 +275,39 @@ class LocationModel:
                 and time.perf_counter() < deadline - 0.5
             ):
                 exact = self._exact(deadline, mip_gap, seed, k_nearest, solved)
-                if exact.is_open is not None:
-                    solved = exact
+                solved = self._merge(solved, exact, mip_gap)
         solved.seconds = time.perf_counter() - t0
         self._solved = solved
         return self
+
+    def _value(self, solved: _Solved) -> float:
+        """Objective of a candidate solution (minimisation form)."""
+        keep = self._solved
+        self._solved = solved
+        try:
+            value = self._objective_value()
+        finally:
+            self._solved = keep
+        return value if self.sense == "min" else -value
+
+    def _merge(self, heuristic: _Solved, exact: _Solved, mip_gap: float) -> _Solved:
+        """Keep the better of two solutions of the same model and the tighter bound."""
+        if exact.is_open is None:
+            return heuristic
+        better = exact
+        if self._value(heuristic) < self._value(exact):
+            better = heuristic
+        bounds = [b for b in (heuristic.bound, exact.bound) if math.isfinite(b)]
+        if bounds:
+            better.bound = max(bounds) if self.sense == "min" else min(bounds)
+        keep = self._solved
+        self._solved = better
+        try:
+            fallback: Status = "time_limit" if exact.status == "time_limit" else "feasible"
+            better.status = _final_status(self.gap, mip_gap, fallback)
+        finally:
+            self._solved = keep
+        return better
 
     def _heuristic(self, deadline: float, mip_gap: float, k_nearest: int | None) -> _Solved:
         raise NotImplementedError

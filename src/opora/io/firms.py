@@ -813,6 +813,11 @@ def read_sme_register(
     cols = _Columns(FIRM_COLUMNS)
     counts: Counter[str] = Counter()
     members: set[str] = set()
+    shared: dict[str, str] = {}
+
+    def share(text: str | None) -> str | None:
+        return None if text is None else shared.setdefault(text, text)
+
     read = 0
     for d in iter_sme_register(p):
         read += 1
@@ -869,26 +874,27 @@ def read_sme_register(
             place = external_place(d.region_code, d.region)
             loc_status = "outside_region"
             counts["kept_outside_region"] += 1
+        # repeated texts (places, codes, dates) are shared, so kept rows stay small
         cols.add(
             inn=inn,
             ogrn=d.ogrn,
             name=d.name if d.kind != "2" else _ENTREPRENEUR_NAME,
             kind=_SME_KIND.get(str(d.kind), d.kind),
             category=_SME_CATEGORY.get(str(d.category), d.category),
-            okved=okved,
+            okved=share(okved),
             okved_extra=";".join(d.okved_extra) or None,
             okved_section=section,
-            region_code=d.region_code,
-            region=d.region,
-            district=d.district,
-            city=d.city,
-            settlement=d.settlement,
-            place=place,
-            settlement_oktmo=settlement_oktmo,
-            municipality_oktmo=municipality_oktmo,
+            region_code=share(d.region_code),
+            region=share(d.region),
+            district=share(d.district),
+            city=share(d.city),
+            settlement=share(d.settlement),
+            place=share(place),
+            settlement_oktmo=share(settlement_oktmo),
+            municipality_oktmo=share(municipality_oktmo),
             in_region=inside and index is not None,
             location_status=loc_status,
-            date=_date_iso(d.date),
+            date=share(_date_iso(d.date)),
             doc_id=d.doc_id,
             source="fns_sme",
             source_row=d.number,

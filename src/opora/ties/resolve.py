@@ -465,6 +465,8 @@ def _parse_parts(text: str) -> dict[str, str]:
         elif first in _CITY_WORDS or last in _CITY_WORDS:
             found.setdefault("city", name)
             found.setdefault("city_type", "г")
+            if name in _FEDERAL_CITIES:  # Moscow, Saint Petersburg, Sevastopol are regions
+                found.setdefault("region", name)
         elif first in _SETTLEMENT_WORDS or last in _SETTLEMENT_WORDS:
             if "settlement" not in found:
                 found["settlement"] = name
