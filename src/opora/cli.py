@@ -277,11 +277,13 @@ def serve_cmd(
 def _register_subcommands() -> None:
     from opora.cli_access import access_app
     from opora.cli_economy import economy_app
+    from opora.cli_ties import ties_app
     from opora.cli_typology import typology_cmd
 
     app.add_typer(access_app, name="access")
     app.add_typer(economy_app, name="economy")
     app.command("typology")(typology_cmd)
+    app.add_typer(ties_app, name="ties")
 
 
 _register_subcommands()

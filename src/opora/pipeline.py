@@ -25,6 +25,7 @@ from opora.access.snap import largest_component_report, snap_points
 from opora.analysis.features import municipality_features
 from opora.analysis.profile import PROFILE_FIELDS, municipality_profile
 from opora.analysis.settlements import top_municipality
+from opora.cli_ties import build_workspace_ties
 from opora.config import Settings
 from opora.economy import (
     CANDIDATES,
@@ -1125,6 +1126,20 @@ def run_demo(
     progress("typology, resilience, strategy cards")
     strat = run_strategy(reg, an)
     eco_paths.update(write_strategy(out, strat))
+    progress("ties between municipalities (modelled firm registry)")
+    ties = build_workspace_ties(out, modelled=True)
+    eco_paths.update({f"ties_{k}": v for k, v in ties.paths.items()})
+    reg.provenance.append(
+        Provenance(
+            "firms",
+            "Modelled firm registry consistent with real organisation counts and sector "
+            "employment (no registry given)",
+            "opora (MIT)",
+            "",
+            "modelled",
+            "opora.ties.modelled, seed 2024",
+        )
+    )
     progress("town passports")
     passports = build_passports(reg, an, strat)
     fragments = render_passports_html(passports, lang)

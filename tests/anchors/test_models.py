@@ -491,3 +491,37 @@ def test_to_dict_keys():
         assert key in d
     assert d["model"] == "pmedian"
     assert d["status"] == "optimal"
+
+
+@pytest.mark.parametrize("seed", [31, 32, 33])
+def test_swap_search_ends_in_a_local_optimum(seed):
+    """No single swap improves the heuristic's p-median solution (checked by brute force)."""
+    cost, weight = random_instance(seed, n=80, m=20)
+    h = PMedian.from_cost_matrix(cost, weight, p=4).solve("heuristic")
+    chosen = set(h.selected_ids)
+    value = h.objective
+
+    def total(open_sites: set[int]) -> float:
+        cols = sorted(open_sites)
+        return float((weight * cost[:, cols].min(axis=1)).sum())
+
+    assert total(chosen) == pytest.approx(value)
+    for out in chosen:
+        for into in set(range(cost.shape[1])) - chosen:
+            assert total((chosen - {out}) | {into}) >= value * (1 - 1e-9)
+
+
+def test_large_instance_code_paths(monkeypatch):
+    """Row truncation of the local search and the K-nearest exact MIP keep valid bounds."""
+    import opora.anchors.models as models
+
+    cost, weight = bigger_instance(41)
+    opt = PMedian.from_cost_matrix(cost, weight, p=5).solve("exact", mip_gap=0.0).objective
+    monkeypatch.setattr(models, "PMEDIAN_FULL_PAIRS", 100)
+    h = PMedian.from_cost_matrix(cost, weight, p=5).solve("heuristic")
+    assert h.bound <= opt * (1 + 1e-9) <= h.objective * (1 + 1e-9)
+    e = PMedian.from_cost_matrix(cost, weight, p=5).solve("exact", mip_gap=0.0)
+    assert e.bound <= opt * (1 + 1e-9) <= e.objective * (1 + 1e-9)
+    assert e.status in {"optimal", "feasible"}
+    if e.status == "optimal":
+        assert e.objective == pytest.approx(opt)

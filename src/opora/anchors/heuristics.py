@@ -43,6 +43,7 @@ __all__ = [
     "greedy_cover",
     "lscp_heuristic",
     "nearest_cost",
+    "pad_open",
     "pcenter_heuristic",
 ]
 
@@ -666,8 +667,11 @@ def lscp_heuristic(inst: Instance, *, deadline: float) -> HeuristicResult:
     return HeuristicResult(is_open, count, min(bound, count))
 
 
-def _pad(inst: Instance, is_open: BoolArray, p: int) -> BoolArray | None:
-    """Open more sites up to ``p``: each time the nearest site to the worst-served point."""
+def pad_open(inst: Instance, is_open: BoolArray, p: int) -> BoolArray | None:
+    """Open more sites up to ``p``: each time the nearest site to the worst-served point.
+
+    Returns ``None`` when the quotas leave no site to open.
+    """
     is_open = is_open.copy()
     lower, upper = inst.group_limits()
     count = np.bincount(inst.group[is_open & (inst.group >= 0)], minlength=len(lower))
@@ -718,7 +722,7 @@ def pcenter_heuristic(inst: Instance, p: int, *, deadline: float) -> HeuristicRe
             best_open, b = trial, mid
         else:
             a = mid + 1
-    padded = _pad(inst, best_open, p)
+    padded = pad_open(inst, best_open, p)
     if padded is None:
         return HeuristicResult(None, np.inf, radii[lo])
     value = _max_nearest(inst, padded)

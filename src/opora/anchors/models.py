@@ -17,6 +17,18 @@ Every model supports
 * ``method="auto"``: the heuristic first; when its bound does not already prove the
   solution optimal and the instance is small enough, the MIP warm-started from it.
 
+Statuses: ``optimal`` (gap within ``mip_gap``), ``feasible`` (a solution without that
+proof, e.g. from the heuristic), ``infeasible`` (proven; :attr:`~LocationModel.message`
+says why and :attr:`~LocationModel.unreachable_demand` lists demand points no site can
+reach) and ``time_limit`` (stopped by the time limit, with the best solution found, if
+any).
+
+Heuristics: p-median and MCLP use a lazy greedy start, the fast swap (interchange)
+local search of Resende and Werneck and a Lagrangian bound (deflected subgradient); set
+covering uses a greedy cover with redundancy removal and a Lagrangian bound; p-center
+searches the sorted costs with greedy covers (solution) and Lagrangian covering bounds
+(lower bound). See :mod:`opora.anchors.heuristics`.
+
 Objectives
 ----------
 ========  =================================================  ==========================
@@ -51,11 +63,11 @@ from opora.anchors._instance import (
 from opora.anchors._select import quota_problem
 from opora.anchors.heuristics import (
     SumOfNearest,
-    _pad,
     first_open,
     greedy_cover,
     lscp_heuristic,
     nearest_cost,
+    pad_open,
     pcenter_heuristic,
 )
 from opora.errors import OporaError, ValidationError
@@ -266,12 +278,20 @@ class LocationModel:
             solved = self._exact(deadline, mip_gap, seed, k_nearest, None)
         else:
             solved = self._heuristic(deadline, mip_gap, k_nearest)
+            small = inst.nnz <= AUTO_EXACT_PAIRS[self.model]
             if solved.is_open is None and solved.status != "infeasible":
-                solved = self._exact(deadline, mip_gap, seed, k_nearest, None)
+                if small:
+                    solved = self._exact(deadline, mip_gap, seed, k_nearest, None)
+                else:
+                    solved.status = "time_limit"
+                    solved.message = (
+                        "the heuristic found no feasible solution (some demand points stayed "
+                        "unserved); try method='exact' or a longer time limit"
+                    )
             elif (
                 method == "auto"
                 and solved.status != "optimal"
-                and inst.nnz <= AUTO_EXACT_PAIRS[self.model]
+                and small
                 and time.perf_counter() < deadline - 0.5
             ):
                 exact = self._exact(deadline, mip_gap, seed, k_nearest, solved)
@@ -995,7 +1015,7 @@ class PCenter(LocationModel):
             out, share = cover_mip(sub, p_max=p, time_limit=remaining, mip_gap=0.0)
             count = float(out.x.sum()) if out.has_solution else math.inf
             if out.has_solution and count <= p + 0.5:
-                padded = _pad(sub, out.x > 0.5, p)
+                padded = pad_open(sub, out.x > 0.5, p)
                 if padded is None:
                     decided = False
                     break

@@ -122,6 +122,13 @@ def append_layers(gpkg: str | Path, layers: dict[str, gpd.GeoDataFrame]) -> None
         pyogrio.write_dataframe(_plain(frame), gpkg, layer=name, driver="GPKG", append=False)
 
 
+def _read_summary(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path)
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame(columns=["source", "read", "kept", "repaired", "rejected", "flagged"])
+
+
 def read_workspace_tables(folder: str | Path) -> dict[str, Any]:
     """Read a workspace written by :func:`write_workspace`.
 
@@ -155,5 +162,5 @@ def read_workspace_tables(folder: str | Path) -> dict[str, Any]:
         "indicators": pd.read_parquet(d / WORKSPACE_FILES["indicators"]),
         "provenance": pd.read_csv(d / WORKSPACE_FILES["provenance"], dtype="string"),
         "rejects": pd.read_csv(d / WORKSPACE_FILES["rejects"], dtype=text | {"value": "string"}),
-        "summary": pd.read_csv(d / WORKSPACE_FILES["summary"]),
+        "summary": _read_summary(d / WORKSPACE_FILES["summary"]),
     }

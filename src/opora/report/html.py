@@ -1,4 +1,4 @@
-"""Single-file, offline HTML report: map, tables, access, economy, strategy, provenance.
+"""Single-file, offline HTML report: map, tables, access, economy, strategy, ties, provenance.
 
 The report is one HTML document with all CSS and JavaScript inline and the map drawn
 as inline SVG, so it opens from a USB stick or an e-mail attachment with no network.
@@ -43,12 +43,17 @@ __all__ = [
     "ReportInputError",
     "ServiceInfo",
     "StrategySection",
+    "TIES_DETACHMENT_COLOURS",
+    "TIES_KIND_COLOURS",
+    "TIES_MAX_LINES",
+    "TiesSection",
     "UnknownLanguageError",
     "format_number",
     "render_report",
     "resilience_class",
     "share_class",
     "size_class",
+    "ties_detachment_class",
     "write_report",
 ]
 
@@ -2246,6 +2251,304 @@ def _build_strategy(
     }
 
 
+# --------------------------------------------------------------------------- inter-municipal ties
+
+
+@dataclass(frozen=True, eq=False)
+class TiesSection:
+    """Data of the report's optional inter-municipal economic ties section.
+
+    Instances compare by identity (``eq=False``): comparing data frames element by
+    element has no single truth value.
+
+    Attributes
+    ----------
+    edges
+        One row per tie: ``source`` and ``target`` (8-digit OKTMO), ``kind``
+        (``"control"``, ``"branch"`` or ``"supply"``), ``weight`` (employees, finite
+        and not negative), ``source_lon``, ``source_lat``, ``target_lon`` and
+        ``target_lat`` (EPSG:4326). A row with ``source == target`` is a local tie:
+        it is not drawn as a line (the node's circle size shows local ties). At most
+        :data:`TIES_MAX_LINES` of the heaviest inter-municipal ties are drawn.
+    nodes
+        ``oktmo``, ``name``, ``lon``, ``lat``, ``detachment`` (0-1 or NaN) and
+        ``local_weight`` (employees in local ties; NaN allowed).
+    card
+        One row per municipality or town: ``oktmo``, ``name`` and the columns named
+        in ``card_columns``.
+    card_columns
+        How each card column is labelled and formatted, in display order.
+    modelled
+        ``True`` when the firm registry behind the ties is modelled: the section then
+        carries a prominent "modelled" badge.
+    note_ru, note_en
+        What the data are and how the ties were obtained, in Russian and English.
+    """
+
+    edges: pd.DataFrame
+    nodes: pd.DataFrame
+    card: pd.DataFrame
+    card_columns: Sequence[ProfileColumnLike]
+    modelled: bool
+    note_ru: str
+    note_en: str
+
+
+#: Line colour of each tie kind (Okabe-Ito, colour-blind safe), in legend order.
+TIES_KIND_COLOURS: Final[Mapping[str, str]] = {
+    "control": "#0072b2",
+    "branch": "#e69f00",
+    "supply": "#009e73",
+}
+
+#: Node colours by detachment class, from the least to the most detached (a
+#: colour-blind-safe sequential scale, light to dark), then missing.
+TIES_DETACHMENT_COLOURS: Final[tuple[str, ...]] = (
+    "#ffffcc",
+    "#a1dab4",
+    "#41b6c4",
+    "#2c7fb8",
+    "#253494",
+    "#ffffff",
+)
+
+#: Most inter-municipal ties drawn on the map (the heaviest ones).
+TIES_MAX_LINES: Final = 300
+
+_TIES_W_MIN: Final = 0.8
+_TIES_W_MAX: Final = 9.0
+_TIES_R_MIN: Final = 2.5
+_TIES_R_MAX: Final = 14.0
+_TIES_BEND: Final = 0.12  # control-point offset of a curved line, as a share of its length
+_TIES_EDGE_COLUMNS: Final[tuple[str, ...]] = (
+    "source",
+    "target",
+    "kind",
+    "weight",
+    "source_lon",
+    "source_lat",
+    "target_lon",
+    "target_lat",
+)
+_TIES_NODE_COLUMNS: Final[tuple[str, ...]] = (
+    "oktmo",
+    "name",
+    "lon",
+    "lat",
+    "detachment",
+    "local_weight",
+)
+
+
+def ties_detachment_class(value: object) -> int:
+    """Return the colour class (index into :data:`TIES_DETACHMENT_COLOURS`) of a detachment.
+
+    Parameters
+    ----------
+    value
+        Detachment, 0-1, or a missing value.
+
+    Returns
+    -------
+    int
+        0-4 for the fifths of 0-1 (1 falls in the last), 5 when missing.
+
+    Raises
+    ------
+    ReportInputError
+        If the value lies outside 0-1.
+    """
+    number = _to_float(value)
+    if number is None:
+        return len(TIES_DETACHMENT_COLOURS) - 1
+    if not 0.0 <= number <= 1.0:
+        msg = f"ties node detachment {number!r} lies outside 0-1"
+        raise ReportInputError(msg)
+    return min(int(number * 5), 4)
+
+
+def _sqrt_scale(value: float, top: float, low: float, high: float) -> float:
+    """Scale ``value`` (0..``top``) by its square root onto ``low``..``high`` (capped)."""
+    if top <= 0 or value <= 0:
+        return low
+    return low + (high - low) * math.sqrt(min(value / top, 1.0))
+
+
+def _nan_if_none(value: float | None) -> float:
+    """Return ``value``, or NaN when it is ``None``."""
+    return math.nan if value is None else value
+
+
+def _ties_edges(edges: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return the checked tie rows: codes, kind, weight, coordinates."""
+    _require(edges, _TIES_EDGE_COLUMNS, "ties edges")
+    rows = []
+    for record in edges.to_dict("records"):
+        kind = _text(record["kind"])
+        if kind not in TIES_KIND_COLOURS:
+            msg = f"ties edge kind {kind!r} is not one of {', '.join(TIES_KIND_COLOURS)}"
+            raise ReportInputError(msg)
+        weight = _to_float(record["weight"])
+        if weight is None or weight < 0:
+            msg = f"ties edge weight {record['weight']!r} is not a finite non-negative number"
+            raise ReportInputError(msg)
+        coords = [
+            _to_float(record[c]) for c in ("source_lon", "source_lat", "target_lon", "target_lat")
+        ]
+        rows.append(
+            {
+                "source": _text(record["source"]),
+                "target": _text(record["target"]),
+                "kind": kind,
+                "weight": weight,
+                "coords": coords,
+            }
+        )
+    return rows
+
+
+def _ties_map(
+    ties: TiesSection,
+    settlements: Any,
+    projection: _Projection | None,
+    lang: str,
+    t: Mapping[str, str],
+) -> dict[str, Any]:
+    """Prepare the flow map: grey settlements, tie lines, node circles, legends."""
+    _require(ties.nodes, _TIES_NODE_COLUMNS, "ties nodes")
+    edges = _ties_edges(ties.edges)
+    names = {
+        _text(o): _text(n)
+        for o, n in zip(ties.nodes["oktmo"].tolist(), ties.nodes["name"].tolist(), strict=True)
+    }
+    inter = [e for e in edges if e["source"] != e["target"]]
+    # The heaviest first; a stable sort keeps the given order among equal weights.
+    chosen = sorted(inter, key=lambda e: -e["weight"])[:TIES_MAX_LINES]
+    kind_labels = {k: t[f"ties_kind_{k}"] for k in TIES_KIND_COLOURS}
+    counts = dict.fromkeys(TIES_KIND_COLOURS, 0)
+    for e in inter:
+        counts[e["kind"]] += 1
+    nodes = ties.nodes.to_dict("records")
+    classes = [ties_detachment_class(r["detachment"]) for r in nodes]
+    result: dict[str, Any] = {
+        "kinds": [
+            {"key": k, "label": kind_labels[k], "colour": c, "count": counts[k]}
+            for k, c in TIES_KIND_COLOURS.items()
+        ],
+        "classes": [
+            {
+                "cls": i,
+                "colour": colour,
+                "label": t["ties_det_na"]
+                if i == len(TIES_DETACHMENT_COLOURS) - 1
+                else t["ties_det_range"].format(lo=i * 20, hi=(i + 1) * 20),
+                "count": classes.count(i),
+            }
+            for i, colour in enumerate(TIES_DETACHMENT_COLOURS)
+        ],
+        "total": len(inter),
+        "local": len(edges) - len(inter),
+        "capped": len(inter) > TIES_MAX_LINES,
+        "cap_text": t["ties_cap_caption"].format(
+            shown=TIES_MAX_LINES, total=format_number(len(inter), "int", lang)
+        ),
+        "lines": [],
+        "nodes": [],
+        "base": "",
+        "not_shown": 0,
+        "not_shown_nodes": len(nodes),
+    }
+    if projection is None:
+        return result
+    s_lon, s_lat = _lonlat(settlements)
+    result["base"] = _access_base_path(s_lon, s_lat, projection)
+    top = max((e["weight"] for e in chosen), default=0.0)
+    lines = []
+    for e in reversed(chosen):  # the lightest first: thin lines on top of the heavy ones
+        c = [_nan_if_none(v) for v in e["coords"]]
+        x, y = projection.project(np.array([c[0], c[2]]), np.array([c[1], c[3]]))
+        if not (np.isfinite(x).all() and np.isfinite(y).all()):
+            result["not_shown"] += 1
+            continue
+        x1, y1, x2, y2 = float(x[0]), float(y[0]), float(x[1]), float(y[1])
+        # Bend to the right of the direction, so that opposite flows do not overlap.
+        qx = (x1 + x2) / 2 - (y2 - y1) * _TIES_BEND
+        qy = (y1 + y2) / 2 + (x2 - x1) * _TIES_BEND
+        src = names.get(e["source"]) or e["source"]
+        dst = names.get(e["target"]) or e["target"]
+        weight_text = format_number(e["weight"], "int", lang) or MISSING_TEXT
+        lines.append(
+            {
+                "d": (
+                    f"M{_fmt_coord(x1)} {_fmt_coord(y1)}Q{_fmt_coord(qx)} {_fmt_coord(qy)} "
+                    f"{_fmt_coord(x2)} {_fmt_coord(y2)}"
+                ),
+                "kind": e["kind"],
+                "colour": TIES_KIND_COLOURS[e["kind"]],
+                "width": f"{_sqrt_scale(e['weight'], top, _TIES_W_MIN, _TIES_W_MAX):.2f}",
+                "weight": repr(e["weight"]),
+                "source": e["source"],
+                "target": e["target"],
+                "title": "\n".join(
+                    [
+                        f"{src} → {dst}",
+                        kind_labels[e["kind"]],
+                        t["ties_tt_weight"].format(n=weight_text),
+                    ]
+                ),
+            }
+        )
+    result["lines"] = lines
+    lon = np.array([_nan_if_none(_to_float(r["lon"])) for r in nodes], dtype=float)
+    lat = np.array([_nan_if_none(_to_float(r["lat"])) for r in nodes], dtype=float)
+    x, y = projection.project(lon, lat)
+    local = [_to_float(r["local_weight"]) for r in nodes]
+    top_local = max((v for v in local if v is not None), default=0.0)
+    markers = []
+    for i, r in enumerate(nodes):
+        if not (math.isfinite(x[i]) and math.isfinite(y[i])):
+            continue
+        name = _text(r["name"]) or _text(r["oktmo"])
+        tip = [f"{name} ({_text(r['oktmo'])})"]
+        local_text = format_number(local[i], "int", lang)
+        tip.append(t["ties_tt_local"].format(n=local_text or MISSING_TEXT))
+        det = _to_float(r["detachment"])
+        det_text = format_number(None if det is None else det * 100, "pct1", lang)
+        tip.append(t["ties_tt_detachment"].format(v=det_text or MISSING_TEXT))
+        markers.append(
+            {
+                "oktmo": _text(r["oktmo"]),
+                "cx": _fmt_coord(float(x[i])),
+                "cy": _fmt_coord(float(y[i])),
+                "r": _fmt_coord(_sqrt_scale(local[i] or 0.0, top_local, _TIES_R_MIN, _TIES_R_MAX)),
+                "cls": classes[i],
+                "colour": TIES_DETACHMENT_COLOURS[classes[i]],
+                "title": "\n".join(tip),
+            }
+        )
+    markers.sort(key=lambda m: -float(m["r"]))  # small circles on top of large ones
+    result["nodes"] = markers
+    result["not_shown_nodes"] = len(nodes) - len(markers)
+    return result
+
+
+def _build_ties(
+    ties: TiesSection,
+    settlements: Any,
+    projection: _Projection | None,
+    lang: str,
+    t: Mapping[str, str],
+) -> dict[str, Any]:
+    """Prepare every part of the ties section for the template."""
+    _require(ties.card, ["oktmo", "name", *(c.key for c in ties.card_columns)], "ties card")
+    return {
+        "note": ties.note_ru if lang == "ru" else ties.note_en,
+        "modelled": bool(ties.modelled),
+        "map": _ties_map(ties, settlements, projection, lang, t),
+        "card": _build_profile(ties.card, ties.card_columns, lang),
+    }
+
+
 # --------------------------------------------------------------------------- rendering
 
 
@@ -2285,6 +2588,7 @@ def render_report(
     access: AccessSection | None = None,
     economy: EconomySection | None = None,
     strategy: StrategySection | None = None,
+    ties: TiesSection | None = None,
 ) -> str:
     """Render the single-file offline HTML report.
 
@@ -2339,6 +2643,12 @@ def render_report(
         when given, its sensitivity, the alerts "anchor status without substance",
         and the town passports with their index); ``None`` (the default) leaves the
         section out.
+    ties
+        Data of the optional inter-municipal economic ties section (a flow map on
+        the main map's projection: lines from source to target, width by weight,
+        colour by tie kind, at most the :data:`TIES_MAX_LINES` heaviest; node
+        circles sized by local ties and coloured by detachment; and the per-town
+        ties card); ``None`` (the default) leaves the section out.
 
     Returns
     -------
@@ -2355,7 +2665,8 @@ def render_report(
         a bad value (a sector share outside 0-1, a year that is not a whole number,
         a repeated row), or a strategy table holds a bad value (a bottom-quintile
         share outside 0-1, a repeated sensitivity row, a passport PDF that is not a
-        relative file name).
+        relative file name), or a ties table holds a bad value (an unknown tie kind,
+        a negative or missing weight, a detachment outside 0-1).
     """
     _check_lang(lang)
     t = LABELS[lang]
@@ -2377,6 +2688,9 @@ def render_report(
         if strategy is None
         else _build_strategy(strategy, settlements, map_data["projection"], lang, t)
     )
+    ties_data = (
+        None if ties is None else _build_ties(ties, settlements, map_data["projection"], lang, t)
+    )
     template = _environment().get_template("report.html.j2")
     return template.render(
         lang=lang,
@@ -2394,6 +2708,7 @@ def render_report(
         access=access_data,
         economy=economy_data,
         strategy=strategy_data,
+        ties=ties_data,
         missing_text=MISSING_TEXT,
     )
 
@@ -2415,6 +2730,7 @@ def write_report(
     access: AccessSection | None = None,
     economy: EconomySection | None = None,
     strategy: StrategySection | None = None,
+    ties: TiesSection | None = None,
 ) -> Path:
     """Render the report and write it as UTF-8 to ``path``.
 
@@ -2424,7 +2740,7 @@ def write_report(
         Output file; missing parent folders are created.
     settlements, municipalities, profile, columns, summary, provenance
         As for :func:`render_report`.
-    region_name, lang, title, notes, generated, access, economy, strategy
+    region_name, lang, title, notes, generated, access, economy, strategy, ties
         As for :func:`render_report`.
 
     Returns
@@ -2454,6 +2770,7 @@ def write_report(
         access=access,
         economy=economy,
         strategy=strategy,
+        ties=ties,
     )
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)

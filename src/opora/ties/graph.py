@@ -1,4 +1,3 @@
-# mypy: disable-error-code="import-untyped"
 """Inter-municipal ties graph: places linked by control, branches and supply.
 
 Nodes are places: settlements (11-digit OKTMO) where a firm's location resolves to a

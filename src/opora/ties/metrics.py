@@ -1,4 +1,3 @@
-# mypy: disable-error-code="import-untyped"
 """Per-town metrics of inter-municipal economic ties, and the detachment index.
 
 For each place of a :class:`~opora.ties.graph.TiesNetwork` (a settlement or a
