@@ -12,6 +12,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -63,6 +64,7 @@ from opora.report.html import (
     ProfileColumn,
     ServiceInfo,
     StrategySection,
+    TiesSection,
     write_report,
 )
 from opora.report.passport import TownPassport, write_passport_pdf
@@ -72,6 +74,7 @@ __all__ = [
     "Analyses",
     "EconomyResult",
     "RunResult",
+    "add_ties_features",
     "analyse_region",
     "build_region",
     "init_region",
@@ -1053,6 +1056,185 @@ def town_passport_pdf(
     return write_passport_pdf([passport], out, lang)
 
 
+_TIES_CARD = [
+    (
+        "population",
+        "Население",
+        "Population",
+        "чел.",
+        "people",
+        "int",
+        "settlement register / bulletin",
+    ),
+    (
+        "local_employment",
+        "Занятые в фирмах",
+        "Employment in firms",
+        "чел.",
+        "people",
+        "int",
+        "firm registry",
+    ),
+    (
+        "ext_controlled_share",
+        "Под внешним контролем",
+        "Controlled from outside",
+        "доля",
+        "share",
+        "float2",
+        "share of local employment in firms controlled from another municipality",
+    ),
+    (
+        "vic_share",
+        "В ВИК",
+        "In VIC groups",
+        "доля",
+        "share",
+        "float2",
+        "share of local employment in vertically integrated corporations",
+    ),
+    (
+        "control_exported",
+        "Контроль вовне",
+        "Control exported",
+        "чел.",
+        "people",
+        "int",
+        "employees elsewhere controlled from here",
+    ),
+    (
+        "core_links",
+        "Связи с ядрами",
+        "Ties to cores",
+        "ед.",
+        "count",
+        "int",
+        "ties to agglomeration cores and large cities",
+    ),
+    (
+        "rural_links",
+        "Связи с сёлами",
+        "Ties to villages",
+        "ед.",
+        "count",
+        "int",
+        "ties to rural settlements of its own and neighbouring municipalities",
+    ),
+    ("betweenness", "Посредничество", "Betweenness", "", "", "float2", "network position"),
+    (
+        "detachment",
+        "Оторванность",
+        "Detachment",
+        "0–1",
+        "0–1",
+        "float2",
+        "detachment index (components in ties_metrics.csv)",
+    ),
+]
+
+
+def _ties_section(reg: Region, ties: Any) -> TiesSection:
+    edges = pd.read_csv(
+        ties.paths["edges"], dtype={"source_municipality": str, "target_municipality": str}
+    )
+    metrics = ties.metrics
+    m = reg.municipalities[reg.municipalities["level"] == "upper"]
+    pos = pd.DataFrame(
+        {
+            "oktmo": m["oktmo"].astype(str),
+            "name": m["name"],
+            "lon": m.geometry.x,
+            "lat": m.geometry.y,
+        }
+    ).set_index("oktmo")
+    e = edges.groupby(["source_municipality", "target_municipality", "kind"], as_index=False)[
+        "employees"
+    ].sum()
+    e = e[e["source_municipality"].isin(pos.index) & e["target_municipality"].isin(pos.index)]
+    e = e.rename(
+        columns={
+            "source_municipality": "source",
+            "target_municipality": "target",
+            "employees": "weight",
+        }
+    )
+    e["weight"] = e["weight"].fillna(0.0)
+    for side in ("source", "target"):
+        e[f"{side}_lon"] = e[side].map(pos["lon"])
+        e[f"{side}_lat"] = e[side].map(pos["lat"])
+    local = e[e["source"] == e["target"]].groupby("source")["weight"].sum()
+    feats = add_ties_features(pd.DataFrame({"oktmo": pos.index}), metrics)
+    nodes = pos.reset_index().assign(
+        detachment=(1 - feats["ties_embeddedness"]).clip(0, 1).to_numpy(),
+        local_weight=lambda d: d["oktmo"].map(local).fillna(0.0),
+    )
+    town = metrics[metrics["is_town"].fillna(False).astype(bool)]
+    card = town.rename(columns={"place": "oktmo"})
+    cols = [ProfileColumn(*c) for c in _TIES_CARD if c[0] in card]
+    card = card[["oktmo", "name", *[c.key for c in cols]]]
+    return TiesSection(
+        edges=e.reset_index(drop=True),
+        nodes=nodes,
+        card=card.reset_index(drop=True),
+        card_columns=cols,
+        modelled=bool(ties.modelled),
+        note_ru=(
+            "Связи построены по реестру фирм: контроль (головная → дочерняя), филиалы, "
+            "поставки; вес — численность занятых. Реестр для региона по умолчанию "
+            "смоделирован (согласован с реальными числом организаций и занятостью по "
+            "разделам ОКВЭД) и не используется в оценке устойчивости."
+            if ties.modelled
+            else "Связи построены по заданному реестру фирм; вес — численность занятых."
+        ),
+        note_en=(
+            "Ties from the firm registry: control (parent → subsidiary), branches, "
+            "supply; weight = employees. The default region's registry is modelled "
+            "(consistent with the real organisation counts and sector employment) and "
+            "is not used in the resilience index."
+            if ties.modelled
+            else "Ties from the given firm registry; weight = employees."
+        ),
+    )
+
+
+def add_ties_features(features: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
+    """Add municipality-level ties facts to the feature table.
+
+    ``ties_embeddedness`` = 1 − the employment-weighted mean detachment index of the
+    municipality's places (0 = fully detached, 1 = fully embedded); ``ties_ext_controlled``
+    and ``ties_vic_share`` are the employment-weighted shares controlled from outside and
+    in vertically integrated groups. Resilience counts the ``ties_`` columns.
+
+    Parameters
+    ----------
+    features
+        Municipality feature table.
+    metrics
+        Place metrics of :func:`opora.cli_ties.build_workspace_ties`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``features`` with the three columns (``NaN`` where no firm is known).
+    """
+    m = metrics.dropna(subset=["municipality_oktmo"]).copy()
+    w = pd.to_numeric(m["local_employment"], errors="coerce").fillna(0.0)
+    m = m.assign(_w=w)
+    out = features.copy()
+
+    def wmean(col: str) -> pd.Series:
+        v = pd.to_numeric(m[col], errors="coerce")
+        ok = v.notna() & (m["_w"] > 0)
+        num = (v[ok] * m.loc[ok, "_w"]).groupby(m.loc[ok, "municipality_oktmo"]).sum()
+        den = m.loc[ok, "_w"].groupby(m.loc[ok, "municipality_oktmo"]).sum()
+        return num / den
+
+    out["ties_embeddedness"] = out["oktmo"].map(1 - wmean("detachment"))
+    out["ties_ext_controlled"] = out["oktmo"].map(wmean("ext_controlled_share"))
+    out["ties_vic_share"] = out["oktmo"].map(wmean("vic_share"))
+    return out
+
+
 def run_demo(
     out_dir: str | Path,
     settings: Settings,
@@ -1123,9 +1305,6 @@ def run_demo(
     eco_paths = _write_economy(out, eco)
     an.features.to_csv(out / "municipality_features.csv", index=False)
     eco_paths["features"] = out / "municipality_features.csv"
-    progress("typology, resilience, strategy cards")
-    strat = run_strategy(reg, an)
-    eco_paths.update(write_strategy(out, strat))
     progress("ties between municipalities (modelled firm registry)")
     ties = build_workspace_ties(out, modelled=True)
     eco_paths.update({f"ties_{k}": v for k, v in ties.paths.items()})
@@ -1140,6 +1319,12 @@ def run_demo(
             "opora.ties.modelled, seed 2024",
         )
     )
+    if not ties.modelled:
+        # a modelled firm population must not drive judgements about real towns
+        an.features = add_ties_features(an.features, ties.metrics)
+    progress("typology, resilience, strategy cards")
+    strat = run_strategy(reg, an)
+    eco_paths.update(write_strategy(out, strat))
     progress("town passports")
     passports = build_passports(reg, an, strat)
     fragments = render_passports_html(passports, lang)
@@ -1157,6 +1342,7 @@ def run_demo(
         access=section,
         economy=_economy_section(reg, eco),
         strategy=_strategy_section(reg, strat, passports, fragments),
+        ties=_ties_section(reg, ties),
     )
     reg.provenance_table().to_csv(out / "provenance.csv", index=False)
     res.paths["profile"] = out / "municipality_profile.csv"

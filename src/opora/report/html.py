@@ -34,6 +34,9 @@ __all__ = [
     "RESILIENCE_CLASSES",
     "SHARE_CLASSES",
     "SIZE_CLASSES",
+    "TIES_DETACHMENT_COLOURS",
+    "TIES_KIND_COLOURS",
+    "TIES_MAX_LINES",
     "TYPE_COLOURS",
     "URBAN_TYPES",
     "AccessSection",
@@ -43,9 +46,6 @@ __all__ = [
     "ReportInputError",
     "ServiceInfo",
     "StrategySection",
-    "TIES_DETACHMENT_COLOURS",
-    "TIES_KIND_COLOURS",
-    "TIES_MAX_LINES",
     "TiesSection",
     "UnknownLanguageError",
     "format_number",
@@ -2504,7 +2504,7 @@ def _ties_map(
     x, y = projection.project(lon, lat)
     local = [_to_float(r["local_weight"]) for r in nodes]
     top_local = max((v for v in local if v is not None), default=0.0)
-    markers = []
+    markers: list[dict[str, Any]] = []
     for i, r in enumerate(nodes):
         if not (math.isfinite(x[i]) and math.isfinite(y[i])):
             continue

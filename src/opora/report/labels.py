@@ -649,8 +649,7 @@ LABELS: dict[str, dict[str, str]] = {
         "ties_note_label": "Data:",
         "ties_modelled_badge": "modelled",
         "ties_modelled_text": (
-            "The firm registry is modelled: the ties show a plausible picture, "
-            "not recorded facts."
+            "The firm registry is modelled: the ties show a plausible picture, not recorded facts."
         ),
         "ties_map_heading": "Ties map",
         "ties_map_intro": (
