@@ -32,8 +32,8 @@ def test_health(client):
 def test_region_and_provenance(client):
     body = client.get("/region").json()
     assert body["region"] == "Республика Башкортостан"
-    # the demo adds the modelled road network and facilities; nothing else is modelled
-    assert body["modelled_tables"] == ["facilities", "roads"]
+    # the demo adds the modelled road network, facilities and firm registry; nothing else
+    assert body["modelled_tables"] == ["facilities", "firms", "roads"]
     assert any("GPL" in p["licence"] for p in body["provenance"])
 
 

@@ -82,7 +82,7 @@ def test_workspace_files(demo):
         (rej["action"] == "rejected") & rej["file"].str.contains("settlements_handmade")
     ).sum() == 2
     prov = pd.read_csv(demo.paths["provenance"])
-    assert set(prov.loc[prov["kind"] == "modelled", "table"]) == {"roads", "facilities"}
+    assert set(prov.loc[prov["kind"] == "modelled", "table"]) == {"roads", "facilities", "firms"}
     assert set(prov.loc[prov["kind"] == "real", "table"]) >= {"settlements", "indicators"}
 
 
@@ -171,3 +171,16 @@ def test_economy_outputs(demo):
             assert ((missing["oktmo"] == oktmo) & (missing["indicator"] == col)).any(), col
     html = demo.paths["report"].read_text(encoding="utf-8")
     assert 'id="economy"' in html
+
+
+def test_strategy_ties_and_passport_outputs(demo):
+    out = demo.paths["report"].parent
+    types = pd.read_csv(out / "typology.csv", dtype={"oktmo": str})
+    assert {"oktmo", "name", "types", "reasons"} <= set(types.columns)
+    res = pd.read_csv(out / "strategy_resilience.csv", dtype={"oktmo": str})
+    assert set(res["oktmo"]) == {"80601000", "80602000", "80701000"}
+    edges = pd.read_csv(out / "ties_edges.csv")
+    assert edges["modelled"].all()
+    html = demo.paths["report"].read_text(encoding="utf-8")
+    for section in ('id="strategy"', 'id="ties"', 'id="ties-modelled-badge"'):
+        assert section in html, section
