@@ -277,12 +277,14 @@ def serve_cmd(
 def _register_subcommands() -> None:
     from opora.cli_access import access_app
     from opora.cli_economy import economy_app
+    from opora.cli_locate import locate_cmd
     from opora.cli_ties import ties_app
     from opora.cli_typology import typology_cmd
 
     app.add_typer(access_app, name="access")
     app.add_typer(economy_app, name="economy")
     app.command("typology")(typology_cmd)
+    app.command("locate")(locate_cmd)
     app.add_typer(ties_app, name="ties")
 
 
