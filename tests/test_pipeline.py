@@ -184,3 +184,5 @@ def test_strategy_ties_and_passport_outputs(demo):
     html = demo.paths["report"].read_text(encoding="utf-8")
     for section in ('id="strategy"', 'id="ties"', 'id="ties-modelled-badge"'):
         assert section in html, section
+    # judgements resting on the modelled network say so
+    assert "смоделированной сети дорог" in html

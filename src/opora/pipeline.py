@@ -921,7 +921,12 @@ def region_features(
 
 
 def _strategy_section(
-    reg: Region, strat: StrategyResult, passports: list[TownPassport], fragments: list[str]
+    reg: Region,
+    strat: StrategyResult,
+    passports: list[TownPassport],
+    fragments: list[str],
+    *,
+    modelled_network: bool = False,
 ) -> StrategySection:
     f = strat.features
     t = strat.types.merge(
@@ -984,12 +989,28 @@ def _strategy_section(
             "обоснованиями; устойчивость — составной индекс (strategy.toml) с проверкой "
             "чувствительности весов. Официальный список ОНП не задан: сигнал «статус без "
             "содержания» проверен для всех муниципалитетов."
+            + (
+                " Время до крупного города, обслуживание жителей соседних районов и "
+                "доступность услуг посчитаны по смоделированной сети дорог и смоделированным "
+                "учреждениям: типы «межрайонный центр» и «спутник агломерации» и "
+                "компонента «Услуги» ориентировочны."
+                if modelled_network
+                else ""
+            )
         ),
         note_en=(
             "Types come from the rules of the thresholds file (typology.toml) with the "
             "figures behind them; resilience is a composite index (strategy.toml) with a "
             "weight-sensitivity check. No official ONP list was given: the 'status "
             "without substance' alert is checked for every municipality."
+            + (
+                " Travel time to a large city, service of neighbouring districts and access "
+                "to services come from the modelled road network and modelled facilities: "
+                "the 'inter-district centre' and 'agglomeration satellite' types and the "
+                "'Services' component are indicative."
+                if modelled_network
+                else ""
+            )
         ),
     )
 
@@ -1341,7 +1362,9 @@ def run_demo(
         lang=lang,
         access=section,
         economy=_economy_section(reg, eco),
-        strategy=_strategy_section(reg, strat, passports, fragments),
+        strategy=_strategy_section(
+            reg, strat, passports, fragments, modelled_network=an.access.modelled
+        ),
         ties=_ties_section(reg, ties),
     )
     reg.provenance_table().to_csv(out / "provenance.csv", index=False)
