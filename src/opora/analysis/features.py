@@ -17,7 +17,7 @@ from opora.access.graph import RoadGraph
 from opora.access.modelled import local_utm
 from opora.access.routing import nearest_times
 from opora.access.services import ServiceAccess
-from opora.analysis.settlements import top_municipality
+from opora.analysis.settlements import URBAN_TYPES, top_municipality
 
 __all__ = ["DISTRICT_SERVICES", "FEATURE_DOCS", "LARGE_CITY", "municipality_features"]
 
@@ -180,7 +180,7 @@ def municipality_features(
     s = settlements.reset_index(drop=True)
     top = top_municipality(s, municipalities).to_numpy()
     pop = pd.to_numeric(s["population"], errors="coerce")
-    urban = s["type"].astype(str).isin({"г", "пгт", "рп", "кп", "дп", "гп"})
+    urban = s["type"].astype(str).isin(URBAN_TYPES)
     largest = pop[urban].groupby(top[urban.to_numpy()]).max()
     f["largest_town_population"] = f["oktmo"].map(largest)
     centre_rows = _centre_rows(f["oktmo"].to_numpy(), up, s, top)

@@ -37,6 +37,8 @@ from typing import Literal, NamedTuple
 
 import pandas as pd
 
+from opora.analysis.settlements import URBAN_TYPES
+
 __all__ = [
     "TOWN_TYPES",
     "Location",
@@ -50,7 +52,8 @@ __all__ = [
 ]
 
 #: Settlement types counted as towns (town, urban-type, workers', resort, dacha settlements).
-TOWN_TYPES = frozenset({"г", "пгт", "рп", "кп", "дп", "гп"})
+#: Town types: the shared :data:`opora.analysis.settlements.URBAN_TYPES`.
+TOWN_TYPES = URBAN_TYPES
 
 #: Type words and phrases stripped from both ends of a name (normalised spelling, tokens).
 _TYPE_PHRASES: tuple[tuple[str, ...], ...] = tuple(
