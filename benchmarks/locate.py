@@ -4,13 +4,15 @@ Run from the project root after set-up (spopt is a test dependency)::
 
     python benchmarks/locate.py            # full run, about 10-15 minutes on 2 cores
     python benchmarks/locate.py --quick    # smaller instances, about 2 minutes
+    python benchmarks/locate.py --only mclp              # one part (repeatable)
 
 It measures, in one run on the same machine, on seeded synthetic regions (settlements
 clustered around towns in a plane, lognormal populations, candidate sites at the most
 populous settlements, costs = straight-line distances in minutes):
 
 1. MCLP, p = 50, 5,000 demand points x 1,000 candidate sites, 30-minute radius: opora
-   (model building from the dense matrix + HiGHS, warm-started by the heuristic) against
+   (model building from the dense matrix; exact reductions, LP relaxation, a restricted
+   MIP for an incumbent, reduced-cost fixing, then HiGHS proves the optimum) against
    spopt with its default solver (PuLP + CBC), model building included. Goal: >= 10x
    faster to a proven optimum (both solved to the same optimal coverage).
 2. p-median, p = 50, on the same 5,000 x 1,000 instance (5 million pairs), where a plain
@@ -190,6 +192,36 @@ def run_plain_pmedian_mip(cost: np.ndarray, weight: np.ndarray, p: int, limit: f
     )
 
 
+def run_mclp(
+    skip_spopt: bool,
+    cost: np.ndarray,
+    weight: np.ndarray,
+    p: int,
+    radius: float,
+    rows: list[Row],
+    goals: dict[str, str],
+) -> None:
+    """MCLP: opora exact and heuristic, then spopt + CBC; appends rows and the goal."""
+    ours = run_ours_mclp(cost, weight, p, radius)
+    rows.append(ours)
+    print(f"MCLP opora exact: {ours.total_s:.2f} s, {ours.status}, {ours.objective:,.0f}")
+    heur = run_ours_mclp_heuristic(cost, weight, p, radius)
+    rows.append(heur)
+    print(f"MCLP opora heuristic: {heur.total_s:.2f} s, gap {heur.gap}", flush=True)
+    if not skip_spopt:
+        theirs = run_spopt_mclp(cost, weight, p, radius, limit=900)
+        rows.insert(0, theirs)
+        print(
+            f"MCLP spopt: {theirs.total_s:.2f} s, {theirs.status}, {theirs.objective:,.0f}",
+            flush=True,
+        )
+        same = abs(theirs.objective - ours.objective) <= 1e-4 * abs(ours.objective)
+        goals["MCLP|opora exact (HiGHS)"] = (
+            f">= 10x: {'met' if theirs.total_s >= 10 * ours.total_s else 'not met'}"
+            f"{'' if same else ' (objectives differ!)'}"
+        )
+
+
 def fmt(v: float | None, digits: int = 1) -> str:
     if v is None or not np.isfinite(v):
         return "-"
@@ -228,7 +260,16 @@ def main() -> None:
     parser.add_argument(
         "--plain-mip", type=float, default=0.0, help="also run the plain p-median MIP (s)"
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=["mclp", "pmedian", "large"],
+        help="run only these parts (repeatable; default: all)",
+    )
     args = parser.parse_args()
+    parts = set(args.only or ["mclp", "pmedian", "large"])
+    if args.skip_large:
+        parts.discard("large")
 
     if args.quick:
         n, m, big_n, big_m, big_p = 2_000, 400, 30_000, 4_000, 200
@@ -250,31 +291,16 @@ def main() -> None:
     cost = dense_costs(points, sites)
     print(f"instance: {n:,} x {m:,}, total weight {weight.sum():,.0f}", flush=True)
 
-    ours = run_ours_mclp(cost, weight, p, radius)
-    rows.append(ours)
-    print(f"MCLP opora exact: {ours.total_s:.2f} s, {ours.status}, {ours.objective:,.0f}")
-    heur = run_ours_mclp_heuristic(cost, weight, p, radius)
-    rows.append(heur)
-    print(f"MCLP opora heuristic: {heur.total_s:.2f} s, gap {heur.gap}", flush=True)
-    if not args.skip_spopt:
-        theirs = run_spopt_mclp(cost, weight, p, radius, limit=900)
-        rows.insert(0, theirs)
-        print(
-            f"MCLP spopt: {theirs.total_s:.2f} s, {theirs.status}, {theirs.objective:,.0f}",
-            flush=True,
-        )
-        same = abs(theirs.objective - ours.objective) <= 1e-4 * abs(ours.objective)
-        goals["MCLP|opora exact (HiGHS)"] = (
-            f">= 10x: {'met' if theirs.total_s >= 10 * ours.total_s else 'not met'}"
-            f"{'' if same else ' (objectives differ!)'}"
-        )
+    if "mclp" in parts:
+        run_mclp(args.skip_spopt, cost, weight, p, radius, rows, goals)
     gc.collect()
 
-    pm = run_ours_pmedian(cost, weight, p, "p-median", limit=120)
-    rows.append(pm)
-    ok = pm.total_s <= 30 and pm.gap is not None and pm.gap <= 0.01
-    goals["p-median|opora heuristic"] = f"<= 30 s, gap <= 1 %: {'met' if ok else 'not met'}"
-    print(f"p-median heuristic: {pm.total_s:.2f} s, gap {pm.gap}", flush=True)
+    if "pmedian" in parts:
+        pm = run_ours_pmedian(cost, weight, p, "p-median", limit=120)
+        rows.append(pm)
+        ok = pm.total_s <= 30 and pm.gap is not None and pm.gap <= 0.01
+        goals["p-median|opora heuristic"] = f"<= 30 s, gap <= 1 %: {'met' if ok else 'not met'}"
+        print(f"p-median heuristic: {pm.total_s:.2f} s, gap {pm.gap}", flush=True)
     if args.plain_mip > 0:
         plain = run_plain_pmedian_mip(cost, weight, p, args.plain_mip)
         rows.insert(len(rows) - 1, plain)
@@ -282,7 +308,7 @@ def main() -> None:
     del cost
     gc.collect()
 
-    if not args.skip_large:
+    if "large" in parts:
         t0 = time.perf_counter()
         points, weight, sites = region(big_n, big_m, seed=2, side=big_side)
         big = sparse_costs(points, sites, cutoff=120.0)

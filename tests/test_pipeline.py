@@ -67,6 +67,9 @@ def test_workspace_files(demo):
         "provenance",
         "facilities",
         "settlement_access",
+        "anchors",
+        "anchor_catchments",
+        "anchor_uncovered",
     }
     info = pyogrio.read_info(gpkg, layer="settlements")
     assert info["crs"] == "EPSG:4326"
@@ -186,3 +189,25 @@ def test_strategy_ties_and_passport_outputs(demo):
         assert section in html, section
     # judgements resting on the modelled network say so
     assert "смоделированной сети дорог" in html
+
+
+def test_anchor_framework_outputs(demo):
+    out = demo.paths["report"].parent
+    anchors = pd.read_csv(out / "anchors.csv", dtype={"settlement_id": str})
+    assert set(anchors["level"]) <= {"district", "local"}
+    assert anchors["settlement_id"].is_unique
+    layer = pyogrio.read_dataframe(demo.paths["gpkg"], layer="anchors")
+    assert sorted(layer["settlement_id"]) == sorted(anchors["settlement_id"])
+    cov = pd.read_csv(out / "anchor_coverage.csv")
+    total = pd.to_numeric(demo.region.settlements["population"], errors="coerce").fillna(0).sum()
+    assert (cov["population"] == total).all()
+    outside = cov[[c for c in cov.columns if c.startswith("outside_") and c != "outside_season"]]
+    # every person is either covered or outside for one reason (base season)
+    assert (cov["covered_population"] + outside.sum(axis=1)).to_numpy() == pytest.approx(total)
+    scen = pd.read_csv(out / "anchor_scenarios.csv")
+    assert set(scen["scenario"]) == {"winter"}
+    # the winter network is slower: coverage of the proposal cannot rise
+    assert (scen["delta_pp"] <= 1e-9).all()
+    assert (out / "anchor_evaluation_coverage.csv").exists()
+    html = demo.paths["report"].read_text(encoding="utf-8")
+    assert 'id="anchors"' in html

@@ -276,6 +276,7 @@ def serve_cmd(
 
 def _register_subcommands() -> None:
     from opora.cli_access import access_app
+    from opora.cli_anchors import anchors_app
     from opora.cli_economy import economy_app
     from opora.cli_locate import locate_cmd
     from opora.cli_ties import ties_app
@@ -286,6 +287,7 @@ def _register_subcommands() -> None:
     app.command("typology")(typology_cmd)
     app.command("locate")(locate_cmd)
     app.add_typer(ties_app, name="ties")
+    app.add_typer(anchors_app, name="anchors")
 
 
 _register_subcommands()

@@ -42,7 +42,7 @@ from opora.economy import (
     specialisation_candidates,
 )
 from opora.io._result import REJECT_COLUMNS, ImportResult, RejectLog
-from opora.io.normatives import Normative, read_normatives
+from opora.io.normatives import Normative, read_anchor_levels, read_normatives
 from opora.io.osm import read_facility_registry, read_osm_facilities, read_osm_roads
 from opora.io.register import fetch_register, read_settlement_register, register_region
 from opora.io.sources import DEFAULT_REGION, SourceBundle, read_embedded, read_sources
@@ -57,6 +57,7 @@ from opora.passports import (
     run_strategy,
     write_strategy,
 )
+from opora.pipeline_anchors import anchor_section, default_scenarios, run_anchors, write_anchors
 from opora.report.html import (
     ECONOMY_REGION_KEY,
     AccessSection,
@@ -885,6 +886,49 @@ def analyse_region(
     return Analyses(prof, normatives, acc, fac, shares, graph, eco, feats)
 
 
+def region_analyses(
+    region: str | None = None,
+    data_dir: Path | None = None,
+    cache_dir: Path | None = None,
+    *,
+    normatives: Path | None = None,
+    osm: Path | None = None,
+    facilities: Path | None = None,
+    progress: Progress = _noop,
+) -> tuple[Region, Analyses]:
+    """Build a region's model and run its analyses (profile, accessibility, economy).
+
+    Parameters
+    ----------
+    region
+        Region name or OKTMO code; ``None`` for the embedded default.
+    data_dir
+        Folder of nationwide sources (needed for other regions).
+    cache_dir
+        Cache of the fetched register.
+    normatives
+        Service standards file; the package default when ``None``.
+    osm, facilities
+        Optional OSM extract and facility registry (see :func:`run_accessibility`).
+    progress
+        Called with a description before each step.
+
+    Returns
+    -------
+    tuple
+        The region's model and its analyses.
+    """
+    base = Settings()
+    settings = Settings(cache_dir=cache_dir or base.cache_dir, data_dir=data_dir or base.data_dir)
+    bundle = _bundle(region, settings, data_dir)
+    register = read_settlement_register(fetch_register(settings.cache_dir))
+    reg = build_region(bundle, register, progress=progress)
+    an = analyse_region(
+        reg, read_normatives(normatives), osm=osm, facilities=facilities, progress=progress
+    )
+    return reg, an
+
+
 def region_features(
     region: str | None = None,
     data_dir: Path | None = None,
@@ -1346,6 +1390,17 @@ def run_demo(
     progress("typology, resilience, strategy cards")
     strat = run_strategy(reg, an)
     eco_paths.update(write_strategy(out, strat))
+    progress("anchor-settlement framework")
+    anchors = run_anchors(
+        reg,
+        an.access,
+        an.graph,
+        an.normatives,
+        read_anchor_levels(normatives),
+        scenarios=default_scenarios(),
+        progress=progress,
+    )
+    eco_paths.update(write_anchors(out, anchors))
     progress("town passports")
     passports = build_passports(reg, an, strat)
     fragments = render_passports_html(passports, lang)
@@ -1366,6 +1421,7 @@ def run_demo(
             reg, strat, passports, fragments, modelled_network=an.access.modelled
         ),
         ties=_ties_section(reg, ties),
+        anchors=anchor_section(anchors),
     )
     reg.provenance_table().to_csv(out / "provenance.csv", index=False)
     res.paths["profile"] = out / "municipality_profile.csv"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+from pyproj import Geod
 from scipy.sparse.csgraph import connected_components
 
 __all__ = ["STATES", "RoadGraph"]
@@ -45,6 +46,9 @@ class RoadGraph:
         Where the graph comes from (file name, rule).
     node_id
         Optional external node ids (OSM ids), aligned with the node arrays.
+    slowdown
+        Travel-time factor by state (``{"winter": 1.25}``: every arc takes 25 % longer in
+        winter); a state not named keeps the factor 1.
     """
 
     node_lon: npt.NDArray[np.float64]
@@ -58,6 +62,7 @@ class RoadGraph:
     modelled: bool = False
     source: str = ""
     node_id: npt.NDArray[np.int64] | None = None
+    slowdown: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n_arcs = len(self.arc_from)
@@ -97,6 +102,9 @@ class RoadGraph:
         """
         mask = self.open_in[state]
         f, t, w = self.arc_from[mask], self.arc_to[mask], self.arc_minutes[mask]
+        factor = float(self.slowdown.get(state, 1.0))
+        if factor != 1.0:
+            w = w * factor
         order = np.lexsort((w, t, f))
         f, t, w = f[order], t[order], w[order]
         keep = np.ones(len(f), dtype=bool)
@@ -155,8 +163,76 @@ class RoadGraph:
             modelled=self.modelled,
             source=self.source,
             node_id=None if self.node_id is None else self.node_id[old],
+            slowdown=dict(self.slowdown),
         )
         return sub, old
+
+    def with_links(
+        self,
+        from_node: npt.ArrayLike,
+        to_node: npt.ArrayLike,
+        minutes: npt.ArrayLike,
+        *,
+        kind: str = "scenario",
+        open_in: tuple[str, ...] = STATES,
+    ) -> RoadGraph:
+        """Return a copy of the graph with new two-way links (a scenario's new road).
+
+        Parameters
+        ----------
+        from_node, to_node
+            End nodes of each new link.
+        minutes
+            Travel time of each link (> 0), before any seasonal slowdown.
+        kind
+            ``arc_kind`` of the new arcs.
+        open_in
+            States in which the new links are open.
+
+        Returns
+        -------
+        RoadGraph
+            A new graph; ``self`` is unchanged. Lengths of the new arcs are the geodesic
+            distances between their ends.
+
+        Raises
+        ------
+        ValueError
+            If a node index is out of range or a travel time is not positive.
+        """
+        a = np.atleast_1d(np.asarray(from_node, dtype=np.int64))
+        b = np.atleast_1d(np.asarray(to_node, dtype=np.int64))
+        w = np.atleast_1d(np.asarray(minutes, dtype=float))
+        if not (len(a) == len(b) == len(w)):
+            msg = "from_node, to_node and minutes must have the same length"
+            raise ValueError(msg)
+        if len(a) and (min(a.min(), b.min()) < 0 or max(a.max(), b.max()) >= self.n_nodes):
+            msg = f"a link end is not a node of the graph (0..{self.n_nodes - 1})"
+            raise ValueError(msg)
+        if not np.all(np.isfinite(w) & (w > 0)):
+            msg = "every new link needs a travel time > 0 minutes"
+            raise ValueError(msg)
+        _, _, dist = Geod(ellps="WGS84").inv(
+            self.node_lon[a], self.node_lat[a], self.node_lon[b], self.node_lat[b]
+        )
+        d = np.asarray(dist, dtype=float)
+        return RoadGraph(
+            node_lon=self.node_lon,
+            node_lat=self.node_lat,
+            arc_from=np.concatenate([self.arc_from, a, b]),
+            arc_to=np.concatenate([self.arc_to, b, a]),
+            arc_minutes=np.concatenate([self.arc_minutes, w, w]),
+            arc_length_m=np.concatenate([self.arc_length_m, d, d]),
+            arc_kind=np.concatenate([self.arc_kind, np.array([kind] * (2 * len(a)), dtype=object)]),
+            open_in={
+                k: np.concatenate([v, np.full(2 * len(a), k in open_in)])
+                for k, v in self.open_in.items()
+            },
+            modelled=self.modelled,
+            source=self.source,
+            node_id=self.node_id,
+            slowdown=dict(self.slowdown),
+        )
 
     def largest_component(self, state: str = "summer") -> npt.NDArray[np.bool_]:
         """Mask of nodes in the largest strongly connected component in ``state``.

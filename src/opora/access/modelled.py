@@ -13,7 +13,10 @@ network as a proximity graph over the settlements:
 4. speed by the settlement hierarchy of the two ends: the lower-ranked end decides
    (a trunk road needs important places at both ends): rank 3 (towns, urban-type
    settlements, municipal centres) 80 km/h, rank 2 (villages of 1,000+) 60 km/h, rank 1
-   (others) 40 km/h.
+   (others) 40 km/h;
+5. seasons: every road is open all year (no winter roads or ferries are modelled), but
+   in **winter** travel takes 25 % longer (speeds × 0.8 on snow and ice, a planning
+   assumption, ``winter_slowdown``); the thaw keeps summer speeds.
 
 Every table computed on such a graph must be labelled *modelled network*; the
 returned :class:`~opora.access.graph.RoadGraph` has ``modelled=True``.
@@ -50,11 +53,14 @@ class ModelledNetworkRule:
         Speed by the lower rank of the two ends: ``{3: 80, 2: 60, 1: 40}``.
     village_threshold
         Population from which a village has rank 2.
+    winter_slowdown
+        Travel-time factor in winter (1.25 = speeds × 0.8).
     """
 
     detour: float = 1.3
     speeds_kmh: tuple[tuple[int, float], ...] = ((3, 80.0), (2, 60.0), (1, 40.0))
     village_threshold: int = 1000
+    winter_slowdown: float = 1.25
 
 
 def local_utm(lon: npt.ArrayLike, lat: npt.ArrayLike) -> CRS:
@@ -141,7 +147,7 @@ def modelled_network(
     Returns
     -------
     RoadGraph
-        Two arcs per edge, all states open, ``modelled=True``.
+        Two arcs per edge, all states open, winter slowed down, ``modelled=True``.
 
     Raises
     ------
@@ -192,6 +198,8 @@ def modelled_network(
         modelled=True,
         source=(
             f"modelled network: Gabriel graph + MST over settlements, detour {r.detour}, "
-            f"speeds {speeds} km/h by settlement rank"
+            f"speeds {speeds} km/h by settlement rank, winter travel times "
+            f"x {r.winter_slowdown}"
         ),
+        slowdown={"winter": r.winter_slowdown},
     )

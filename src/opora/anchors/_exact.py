@@ -5,6 +5,13 @@ model, ``y`` (one coverage share per demand point, MCLP), ``z`` (one assignment 
 reachable pair, capacitated models and p-median) and ``u`` (p-median on a K-nearest
 restriction: one fallback share per truncated demand row, priced at the first dropped
 cost, which keeps the restricted MIP a relaxation of the full one).
+
+The uncapacitated maximal covering model is first reduced exactly (see
+:func:`mclp_reduced`): demand points covered by a fixed site become a constant, demand
+points with the same set of covering sites are merged (weights summed), sites whose
+covered set is contained in another site's are dropped (no quotas), then the LP
+relaxation, a restricted MIP on its support (an incumbent) and reduced-cost fixing shrink
+the MIP that proves the optimum.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from scipy import sparse
 
 from opora.anchors._instance import BoolArray, FloatArray, Instance, IntArray, _ranges
 
-__all__ = ["MipOutcome", "cover_mip", "mclp_mip", "pmedian_mip"]
+__all__ = ["McLpReduction", "MipOutcome", "cover_mip", "mclp_mip", "mclp_reduced", "pmedian_mip"]
 
 _BANNER_LOCK = threading.Lock()
 _BANNER_DONE = [False]
@@ -127,9 +134,18 @@ class _Builder:
         cutoff: float | None = None,
         seed: int = 0,
         relax: bool = False,
+        presolve: bool = True,
+        abs_gap: float | None = None,
+        keep: list[highspy.Highs] | None = None,
     ) -> MipOutcome:
         t0 = time.perf_counter()
         h = new_highs(time_limit, mip_gap, seed)
+        if not presolve:
+            h.setOptionValue("presolve", "off")
+        if abs_gap is not None:
+            h.setOptionValue("mip_abs_gap", float(max(abs_gap, 1e-6)))
+        if keep is not None:
+            keep.append(h)
         cost = np.concatenate(self.cost)
         lower = np.concatenate(self.lower)
         upper = np.concatenate(self.upper)
@@ -171,7 +187,38 @@ class _Builder:
         if start is not None and not relax:
             h.setSolution(n_int, np.arange(n_int, dtype=np.int32), start[:n_int].astype(np.float64))
         h.run()
+        if start is not None and not relax and not _consistent(h, cost):
+            # HiGHS 1.16 can return the warm start as the solution while reporting the
+            # objective of a better one it found (seen on set covering with fixed
+            # columns); the bound is then not trustworthy either. Solve again, cold.
+            left = time_limit - (time.perf_counter() - t0)
+            if keep is not None:
+                keep.remove(h)
+            return self.solve(
+                n_int,
+                maximize=maximize,
+                time_limit=max(left, 0.05),
+                mip_gap=mip_gap,
+                start=None,
+                cutoff=cutoff,
+                seed=seed,
+                relax=relax,
+                presolve=presolve,
+                abs_gap=abs_gap,
+                keep=keep,
+            )
         return _outcome(h, n_int, maximize=maximize, relax=relax, t0=t0)
+
+
+def _consistent(h: highspy.Highs, cost: FloatArray) -> bool:
+    """Whether the returned solution has the objective value HiGHS reports for it."""
+    info = h.getInfo()
+    if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
+        return True
+    x = np.asarray(h.getSolution().col_value, dtype=np.float64)
+    value = float(cost @ x) + float(h.getLp().offset_)
+    reported = float(info.objective_function_value)
+    return abs(value - reported) <= 1e-6 * max(1.0, abs(reported))
 
 
 def _outcome(h: highspy.Highs, n_int: int, *, maximize: bool, relax: bool, t0: float) -> MipOutcome:
@@ -331,11 +378,20 @@ def mclp_mip(
     mip_gap: float,
     start: BoolArray | None = None,
     relax: bool = False,
+    reduce: bool = True,
+    seed: int = 0,
 ) -> tuple[MipOutcome, FloatArray | None]:
     """Solve the maximal covering model (``inst`` already cut at the service radius).
 
-    Returns the outcome and, for the capacitated model, the assignment share per pair.
+    The uncapacitated model goes through :func:`mclp_reduced` unless ``reduce`` is false
+    (or ``relax`` asks for the LP relaxation of the plain model). Returns the outcome and,
+    for the capacitated model, the assignment share per pair.
     """
+    if reduce and not relax and not inst.capacitated:
+        return (
+            mclp_reduced(inst, p, time_limit=time_limit, mip_gap=mip_gap, start=start, seed=seed),
+            None,
+        )
     b = _Builder()
     x0 = _site_cols(b, inst, np.zeros(inst.m))
     rows = np.flatnonzero((inst.row_len > 0) & (inst.weight > 0))
@@ -496,3 +552,386 @@ def pmedian_mip(
     if out.has_solution and n_u:
         exact = bool(out.values[u_start : u_start + n_u].max(initial=0.0) < 1e-6)
     return out, _pair_shares(inst, out, pairs, z0), exact
+
+
+# -- exact reductions of the uncapacitated maximal covering model ---------------------------
+
+
+@dataclass
+class McLpReduction:
+    """What the maximal covering reductions did (internal; for tests and diagnostics)."""
+
+    rows: int = 0
+    merged_rows: int = 0
+    constant_weight: float = 0.0
+    dominated_sites: int = 0
+    lp_bound: float = float("nan")
+    incumbent: float = float("nan")
+    fixed_zero: int = 0
+    fixed_one: int = 0
+    final_sites: int = 0
+    final_rows: int = 0
+
+
+def _row_keys(inst: Instance, pair_mask: BoolArray) -> tuple[IntArray, IntArray]:
+    """Group the demand rows by their set of sites among the pairs in ``pair_mask``.
+
+    Returns the rows having at least one such pair and a group id per row (hashes of the
+    site sets, two independent 64-bit sums, plus the set size).
+    """
+    ent = np.flatnonzero(pair_mask)
+    if len(ent) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    r = inst.row[ent]  # CSR order: sorted by row
+    starts = np.r_[0, np.flatnonzero(r[1:] != r[:-1]) + 1].astype(np.int64)
+    rows = r[starts]
+    lens = np.diff(np.r_[starts, len(ent)]).astype(np.uint64)
+    rng = np.random.default_rng(12345)
+    keys = rng.integers(1, np.iinfo(np.int64).max, size=(2, inst.m), dtype=np.int64)
+    keys = keys.astype(np.uint64)
+    c = inst.col[ent]
+    h1 = np.add.reduceat(keys[0][c], starts)
+    h2 = np.add.reduceat(keys[1][c], starts)
+    table = np.stack([h1, h2, lens], axis=1)
+    _, inverse = np.unique(table, axis=0, return_inverse=True)
+    return rows.astype(np.int64), inverse.reshape(-1).astype(np.int64)
+
+
+def _dominated_sites(
+    inst: Instance, pair_mask: BoolArray, candidates: BoolArray, max_work: int = 30_000_000
+) -> tuple[BoolArray, IntArray]:
+    """Find the candidate sites whose covered rows lie within another candidate's.
+
+    Rows are those of the pairs in ``pair_mask``; ties between identical sets keep the
+    lowest index. Returns the dominated mask and, per site, a kept candidate covering a
+    superset (``-1`` for sites covering nothing or not dominated). Skipped (nothing
+    dominated) when the pairwise intersection count would cost more than ``max_work``.
+    """
+    m = inst.m
+    dominated = np.zeros(m, dtype=bool)
+    dominator = np.full(m, -1, dtype=np.int64)
+    use = pair_mask & candidates[inst.col]
+    size = np.bincount(inst.col[use], minlength=m)
+    per_row = np.bincount(inst.row[use], minlength=inst.n)
+    if int((per_row.astype(np.float64) ** 2).sum()) > max_work:
+        return dominated, dominator
+    empty = candidates & (size == 0)
+    dominated[empty] = True
+    a = sparse.csr_array(
+        (np.ones(int(use.sum())), (inst.row[use], inst.col[use])), shape=(inst.n, m)
+    )
+    inter = sparse.coo_array(a.T @ a)
+    j, k, v = inter.row, inter.col, inter.data
+    sub = (j != k) & (v >= size[j] - 0.5)  # set of j within set of k
+    j, k = j[sub], k[sub]
+    wins = (size[k] > size[j]) | (k < j)  # strictly larger, or identical and earlier
+    j, k = j[wins], k[wins]
+    dominated[j] = True
+    # a kept superset always exists (take a maximal one); record one per dominated site
+    ok = ~dominated[k]
+    dominator[j[ok]] = k[ok]
+    return dominated, dominator
+
+
+def _covered(inst: Instance, is_open: BoolArray) -> float:
+    """Demand weight with at least one open site among its pairs."""
+    hit = np.zeros(inst.n, dtype=bool)
+    hit[inst.row[is_open[inst.col]]] = True
+    return float(inst.weight[hit].sum())
+
+
+@dataclass
+class _CoverMip:
+    """A reduced maximal covering MIP over the sites ``sites`` (internal)."""
+
+    builder: _Builder
+    sites: IntArray
+    offset: float
+    rows: int
+
+
+def _cover_model(
+    inst: Instance,
+    p: int,
+    live_pairs: BoolArray,
+    keep: BoolArray,
+    one: BoolArray,
+    *,
+    at_most: bool,
+) -> _CoverMip:
+    """Build ``max sum w y`` over the kept sites, ``one`` forced open.
+
+    Rows covered by a forced site count as a constant; rows with the same set of kept
+    sites are merged. With ``at_most``, ``sum x <= p`` (solutions are padded afterwards),
+    else ``sum x = p`` with the group quotas.
+    """
+    forced = one & keep
+    hit = np.zeros(inst.n, dtype=bool)
+    hit[inst.row[live_pairs & forced[inst.col]]] = True
+    row_live = ~hit
+    offset = float(inst.weight[hit & (inst.weight > 0)].sum())
+    pairs = live_pairs & keep[inst.col] & row_live[inst.row]
+    rows, group = _row_keys(inst, pairs)
+    n_groups = int(group.max(initial=-1)) + 1
+    weight = np.asarray(
+        np.bincount(group, weights=inst.weight[rows], minlength=n_groups), dtype=np.float64
+    )
+    sites = np.flatnonzero(keep).astype(np.int64)
+    local_site = np.full(inst.m, -1, dtype=np.int64)
+    local_site[sites] = np.arange(len(sites), dtype=np.int64)
+    b = _Builder()
+    x0 = b.cols(np.zeros(len(sites)), forced[sites].astype(np.float64), np.ones(len(sites)))
+    y0 = b.cols(weight, np.zeros(n_groups), np.ones(n_groups))
+    # one representative row per group: its pairs
+    first = np.full(n_groups, -1, dtype=np.int64)
+    first[group[::-1]] = rows[::-1]
+    is_rep = np.zeros(inst.n, dtype=bool)
+    is_rep[first] = True
+    local_row = np.full(inst.n, -1, dtype=np.int64)
+    local_row[first] = np.arange(n_groups, dtype=np.int64)
+    ent = np.flatnonzero(pairs & is_rep[inst.row])
+    b.rows(
+        np.r_[np.arange(n_groups), local_row[inst.row[ent]]],
+        np.r_[y0 + np.arange(n_groups), x0 + local_site[inst.col[ent]]],
+        np.r_[np.ones(n_groups), -np.ones(len(ent))],
+        np.full(n_groups, -_INF),
+        np.zeros(n_groups),
+    )
+    if at_most:
+        b.rows(
+            np.zeros(len(sites), dtype=np.int64),
+            x0 + np.arange(len(sites), dtype=np.int64),
+            np.ones(len(sites)),
+            np.array([-_INF]),
+            np.array([float(p)]),
+        )
+    else:
+        _site_subset_rows(b, inst, p, sites, x0)
+    return _CoverMip(b, sites, offset, n_groups)
+
+
+def _site_subset_rows(b: _Builder, inst: Instance, p: int, sites: IntArray, x0: int) -> None:
+    """Count row ``sum x = p`` and group quota rows over a subset of the sites."""
+    k = len(sites)
+    b.rows(
+        np.zeros(k, dtype=np.int64),
+        x0 + np.arange(k, dtype=np.int64),
+        np.ones(k),
+        np.array([float(p)]),
+        np.array([float(p)]),
+    )
+    if inst.group_names:
+        lower, upper = inst.group_limits()
+        g = inst.group[sites]
+        member = np.flatnonzero(g >= 0)
+        b.rows(
+            g[member],
+            x0 + member,
+            np.ones(len(member)),
+            lower.astype(np.float64),
+            upper.astype(np.float64),
+        )
+
+
+def _pad(inst: Instance, is_open: BoolArray, p: int, value: FloatArray) -> BoolArray:
+    """Open more sites (largest ``value`` first) until ``p`` are open; no quotas here."""
+    need = p - int(is_open.sum())
+    if need <= 0:
+        return is_open
+    out = is_open.copy()
+    free = np.flatnonzero(~out)
+    order = free[np.argsort(-value[free], kind="stable")]
+    out[order[:need]] = True
+    return out
+
+
+def mclp_reduced(
+    inst: Instance,
+    p: int,
+    *,
+    time_limit: float,
+    mip_gap: float,
+    start: BoolArray | None = None,
+    seed: int = 0,
+    stats: McLpReduction | None = None,
+) -> MipOutcome:
+    """Solve the uncapacitated maximal covering model after exact reductions.
+
+    1. Demand points covered by a fixed site are a constant; demand points with the same
+       set of covering sites are merged (weights summed).
+    2. Without group quotas, a site whose covered set lies within another site's is
+       dropped: swapping it for that site never loses coverage, so the model keeps
+       ``sum x <= p`` over the other sites and the solution is padded to ``p`` sites
+       afterwards (extra open sites never reduce coverage).
+    3. The LP relaxation gives an upper bound ``U``; the MIP restricted to the sites of the
+       LP support gives a solution (as does ``start``); the best has value ``L``.
+    4. Reduced-cost fixing: a site whose LP reduced cost exceeds ``U - L`` in magnitude
+       cannot change value in any solution better than ``L``, so it is fixed.
+    5. The remaining MIP is solved, warm-started from the best solution.
+
+    Every step keeps an optimal solution; objective and bound are those of the original
+    model (coverage is counted on the original demand points).
+
+    Parameters
+    ----------
+    inst
+        Instance already cut at the service radius; no finite capacities.
+    p
+        Number of sites to open (fixed sites included).
+    time_limit
+        Seconds for the whole solve.
+    mip_gap
+        Relative gap at which the final MIP stops.
+    start
+        A feasible open set (``p`` sites within the quotas) to start from, or ``None``.
+    seed
+        HiGHS random seed.
+    stats
+        Filled with the sizes of each reduction when given.
+
+    Returns
+    -------
+    MipOutcome
+        ``x`` is the open set on the original sites.
+    """
+    t0 = time.perf_counter()
+    deadline = t0 + time_limit
+    st = stats if stats is not None else McLpReduction()
+    m = inst.m
+    live_row = inst.weight > 0
+    live_pairs = live_row[inst.row]
+    fixed = inst.fixed.copy()
+    hit = np.zeros(inst.n, dtype=bool)
+    hit[inst.row[live_pairs & fixed[inst.col]]] = True
+    st.constant_weight = float(inst.weight[hit & live_row].sum())
+    free_pairs = live_pairs & ~hit[inst.row]
+    st.rows = int(np.count_nonzero(np.bincount(inst.row[free_pairs], minlength=inst.n)))
+    no_quotas = not inst.group_names
+    dominator = np.full(m, -1, dtype=np.int64)
+    keep = np.ones(m, dtype=bool)
+    if no_quotas:
+        dominated, dominator = _dominated_sites(inst, free_pairs, ~fixed)
+        keep = ~dominated
+        st.dominated_sites = int(dominated.sum())
+    site_value: FloatArray = np.asarray(
+        np.bincount(inst.col[free_pairs], weights=inst.weight[inst.row[free_pairs]], minlength=m),
+        dtype=np.float64,
+    )
+
+    def finish(is_open: BoolArray) -> BoolArray:
+        return _pad(inst, is_open, p, site_value) if no_quotas else is_open
+
+    def project(is_open: BoolArray) -> BoolArray:
+        """Map an open set onto the kept sites (dominated ones to a superset)."""
+        out = is_open & keep
+        swap = is_open & ~keep & (dominator >= 0)
+        out[dominator[swap]] = True
+        return out
+
+    # incumbent from the start
+    best: BoolArray | None = None
+    best_value = -_INF
+    if start is not None:
+        cand = project(start.astype(bool))
+        best, best_value = cand, _covered(inst, finish(cand))
+
+    base = _cover_model(inst, p, live_pairs, keep, fixed, at_most=no_quotas)
+    st.merged_rows = base.rows
+    handles: list[highspy.Highs] = []
+    lp = base.builder.solve(
+        len(base.sites),
+        maximize=True,
+        time_limit=max(0.05, deadline - time.perf_counter()),
+        mip_gap=mip_gap,
+        relax=True,
+        presolve=False,
+        keep=handles,
+    )
+    final_keep = keep.copy()
+    final_one = fixed.copy()
+    upper = _INF
+    if lp.status == "optimal" and lp.has_solution:
+        upper = lp.objective + base.offset
+        st.lp_bound = upper
+        sol = handles[0].getSolution()
+        x_lp = np.zeros(m)
+        x_lp[base.sites] = np.asarray(sol.col_value, dtype=np.float64)[: len(base.sites)]
+        rc = np.zeros(m)
+        rc[base.sites] = np.asarray(sol.col_dual, dtype=np.float64)[: len(base.sites)]
+        del handles[:]
+        # restricted MIP on the LP support
+        support = keep & ((x_lp > 1e-6) | fixed)
+        if time.perf_counter() < deadline:
+            sub = _cover_model(inst, p, live_pairs, support, fixed, at_most=no_quotas)
+            out = sub.builder.solve(
+                len(sub.sites),
+                maximize=True,
+                time_limit=max(0.05, min(deadline - time.perf_counter(), 0.25 * time_limit)),
+                mip_gap=min(mip_gap, 1e-6),
+                seed=seed,
+                presolve=False,
+            )
+            if out.has_solution:
+                cand = np.zeros(m, dtype=bool)
+                cand[sub.sites] = out.x > 0.5
+                value = _covered(inst, finish(cand))
+                if value > best_value:
+                    best, best_value = cand, value
+        if best is not None:
+            st.incumbent = best_value
+            slack = upper - best_value
+            tol = 1e-7 * max(1.0, abs(upper)) + 1e-6
+            at_zero = (x_lp < 1e-9) & (rc < -(slack + tol)) & keep & ~fixed & ~best
+            at_one = (x_lp > 1.0 - 1e-9) & (rc > slack + tol) & keep & best
+            final_keep &= ~at_zero
+            final_one |= at_one
+            st.fixed_zero = int(at_zero.sum())
+            st.fixed_one = int((at_one & ~fixed).sum())
+    final = _cover_model(inst, p, live_pairs, final_keep, final_one, at_most=no_quotas)
+    st.final_sites = len(final.sites)
+    st.final_rows = final.rows
+    warm = None if best is None else best[final.sites].astype(np.float64)
+    ref = best_value if best is not None else 0.0
+    out = final.builder.solve(
+        len(final.sites),
+        maximize=True,
+        time_limit=max(0.05, deadline - time.perf_counter()),
+        mip_gap=mip_gap,
+        start=warm,
+        seed=seed,
+        presolve=False,
+        abs_gap=mip_gap * ref if ref > 0 else None,
+    )
+    if out.status == "infeasible":
+        return out
+    value = -_INF
+    is_open = np.zeros(m, dtype=bool)
+    if out.has_solution:
+        is_open[final.sites] = out.x > 0.5
+        is_open = finish(is_open)
+        value = _covered(inst, is_open)
+    if best is not None and best_value > value:
+        is_open, value = finish(best), best_value
+    has = np.isfinite(value)
+    bound = out.bound + final.offset if np.isfinite(out.bound) else upper
+    bound = min(bound, upper)
+    if has:
+        bound = max(bound, value)
+    status = out.status
+    gap = abs(bound - value) / max(abs(value), 1e-9) if has and np.isfinite(bound) else _INF
+    if has and gap <= mip_gap + 1e-12:
+        status = "optimal"
+    elif not has:
+        status = "time_limit"
+    elif status != "optimal":
+        status = "time_limit" if status == "time_limit" else "feasible"
+    return MipOutcome(
+        status=status,
+        has_solution=bool(has),
+        x=is_open.astype(np.float64) if has else np.zeros(0),
+        objective=float(value) if has else float("nan"),
+        bound=float(bound),
+        gap=float(gap) if has else float("nan"),
+        seconds=time.perf_counter() - t0,
+    )

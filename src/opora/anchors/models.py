@@ -812,7 +812,9 @@ class MCLP(_SumModel):
         if start is None:
             _, _, start, _ = self._local(deadline, 0.2)
         remaining = max(0.05, deadline - time.perf_counter())
-        out, share = mclp_mip(inst, self.p or 0, time_limit=remaining, mip_gap=mip_gap, start=start)
+        out, share = mclp_mip(
+            inst, self.p or 0, time_limit=remaining, mip_gap=mip_gap, start=start, seed=seed
+        )
         status = _status_from(out)
         if not out.has_solution:
             if warm is not None:

@@ -10,7 +10,14 @@ from pathlib import Path
 from opora.errors import FormatError
 from opora.io._checks import check_exists
 
-__all__ = ["DEFAULT_NORMATIVES", "Normative", "read_normatives"]
+__all__ = [
+    "DEFAULT_LEVELS",
+    "DEFAULT_NORMATIVES",
+    "AnchorLevel",
+    "Normative",
+    "read_anchor_levels",
+    "read_normatives",
+]
 
 DEFAULT_NORMATIVES = "normatives.toml"
 
@@ -57,6 +64,101 @@ class Normative:
     level: str
 
 
+@dataclass(frozen=True)
+class AnchorLevel:
+    """One level of the anchor-settlement hierarchy.
+
+    Attributes
+    ----------
+    key
+        Level key (``local``, ``district``); services name it in their ``level`` field.
+    label_ru, label_en
+        Names.
+    min_population
+        Smallest settlement that may become a *new* anchor of this level.
+    rank
+        Order in the hierarchy; an anchor of a higher rank also provides the services of
+        every lower level.
+    """
+
+    key: str
+    label_ru: str
+    label_en: str
+    min_population: int
+    rank: int
+
+
+#: Levels used when a normatives file has no ``[levels.NAME]`` tables.
+DEFAULT_LEVELS: dict[str, AnchorLevel] = {
+    "district": AnchorLevel("district", "межрайонный центр", "inter-district centre", 5000, 2),
+    "local": AnchorLevel("local", "опорный населённый пункт", "local anchor settlement", 500, 1),
+}
+
+
+def _load(path: str | Path | None) -> tuple[Path, dict[str, object]]:
+    if path is None:
+        p = Path(str(resources.files("opora") / "data" / DEFAULT_NORMATIVES))
+    else:
+        p = check_exists(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        msg = f"not a valid UTF-8 TOML file ({exc}); compare with the default normatives.toml"
+        raise FormatError(p, msg) from exc
+    return p, data
+
+
+def read_anchor_levels(path: str | Path | None = None) -> dict[str, AnchorLevel]:
+    """Read the levels of the anchor hierarchy from a normatives file.
+
+    Parameters
+    ----------
+    path
+        A normatives TOML file; the package default when ``None``. A file without
+        ``[levels.NAME]`` tables gets :data:`DEFAULT_LEVELS`.
+
+    Returns
+    -------
+    dict of str to AnchorLevel
+        Levels by key, the highest rank first.
+
+    Raises
+    ------
+    SourceNotFoundError
+        If the file does not exist.
+    FormatError
+        If a level lacks a field, has a negative ``min_population`` or two levels share a
+        rank; the message names the level and field.
+    """
+    p, data = _load(path)
+    levels = data.get("levels")
+    if levels is None:
+        return dict(DEFAULT_LEVELS)
+    if not isinstance(levels, dict) or not levels:
+        msg = "`levels` must hold [levels.NAME] tables; compare with the default normatives.toml"
+        raise FormatError(p, msg, column="levels")
+    out: dict[str, AnchorLevel] = {}
+    for key, spec in levels.items():
+        fields = ("label_ru", "label_en", "min_population", "rank")
+        missing = [f for f in fields if not isinstance(spec, dict) or f not in spec]
+        if missing:
+            msg = f"level `{key}` lacks {', '.join(missing)}; add it (see the default file)"
+            raise FormatError(p, msg, column=f"levels.{key}.{missing[0]}")
+        for num in ("min_population", "rank"):
+            value = spec[num]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                msg = f"level `{key}`: {num} must be a whole number >= 0, got {value!r}"
+                raise FormatError(p, msg, column=f"levels.{key}.{num}")
+        out[key] = AnchorLevel(
+            key, str(spec["label_ru"]), str(spec["label_en"]), spec["min_population"], spec["rank"]
+        )
+    ranks = [lv.rank for lv in out.values()]
+    if len(set(ranks)) != len(ranks):
+        msg = "two levels share a `rank`; give each level its own rank (higher = higher level)"
+        raise FormatError(p, msg, column="levels")
+    return dict(sorted(out.items(), key=lambda kv: -kv[1].rank))
+
+
 def read_normatives(path: str | Path | None = None) -> dict[str, Normative]:
     """Read a normatives file (TOML); the package default when ``path`` is ``None``.
 
@@ -76,18 +178,11 @@ def read_normatives(path: str | Path | None = None) -> dict[str, Normative]:
     SourceNotFoundError
         If the file does not exist.
     FormatError
-        If the file is not valid TOML, or a service lacks a field or has a non-positive
-        standard; the message names the service and field.
+        If the file is not valid TOML, or a service lacks a field, has a non-positive
+        standard or names an undefined level; the message names the service and field.
     """
-    if path is None:
-        p = Path(str(resources.files("opora") / "data" / DEFAULT_NORMATIVES))
-    else:
-        p = check_exists(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        msg = f"not a valid UTF-8 TOML file ({exc}); compare with the default normatives.toml"
-        raise FormatError(p, msg) from exc
+    p, data = _load(path)
+    level_keys = set(read_anchor_levels(path))
     services = data.get("services")
     if not isinstance(services, dict) or not services:
         msg = "no [services.NAME] tables; compare with the default normatives.toml"
@@ -103,6 +198,12 @@ def read_normatives(path: str | Path | None = None) -> dict[str, Normative]:
             if not isinstance(value, int | float) or value <= 0:
                 msg = f"service `{key}`: {num} must be a positive number, got {value!r}"
                 raise FormatError(p, msg, column=f"services.{key}.{num}")
+        if str(spec["level"]) not in level_keys:
+            msg = (
+                f"service `{key}`: level {spec['level']!r} is not one of "
+                f"{', '.join(sorted(level_keys))}; use a level defined in [levels.NAME]"
+            )
+            raise FormatError(p, msg, column=f"services.{key}.level")
         out[key] = Normative(
             key=key,
             label_ru=str(spec["label_ru"]),

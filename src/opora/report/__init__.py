@@ -8,6 +8,7 @@ sortable municipality table, the import summary, the provenance of every table
 
 from __future__ import annotations
 
+from opora.report.anchors import AnchorSection
 from opora.report.html import (
     ProfileColumn,
     ReportInputError,
@@ -20,6 +21,7 @@ from opora.report.labels import LABELS, LANGUAGES, label
 __all__ = [
     "LABELS",
     "LANGUAGES",
+    "AnchorSection",
     "ProfileColumn",
     "ReportInputError",
     "UnknownLanguageError",

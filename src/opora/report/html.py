@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 from urllib.parse import quote
 
 import geopandas as gpd
@@ -28,6 +28,9 @@ import pandas as pd
 from opora._version import __version__
 from opora.errors import OporaError
 from opora.report.labels import LABELS, LANGUAGES
+
+if TYPE_CHECKING:
+    from opora.report.anchors import AnchorSection
 
 __all__ = [
     "ECONOMY_REGION_KEY",
@@ -2589,6 +2592,7 @@ def render_report(
     economy: EconomySection | None = None,
     strategy: StrategySection | None = None,
     ties: TiesSection | None = None,
+    anchors: AnchorSection | None = None,
 ) -> str:
     """Render the single-file offline HTML report.
 
@@ -2649,6 +2653,14 @@ def render_report(
         colour by tie kind, at most the :data:`TIES_MAX_LINES` heaviest; node
         circles sized by local ties and coloured by detachment; and the per-town
         ties card); ``None`` (the default) leaves the section out.
+    anchors
+        Data of the optional anchor settlement framework section
+        (:class:`opora.report.anchors.AnchorSection`: a map on the main map's
+        projection of the inter-district centres and local anchors sized by the
+        population served, the catchment lines and the settlements outside the
+        standards coloured by reason; the anchors, coverage, uncovered-settlement
+        and scenario tables; and, when given, the comparison with a given anchor
+        list); ``None`` (the default) leaves the section out.
 
     Returns
     -------
@@ -2666,7 +2678,10 @@ def render_report(
         a repeated row), or a strategy table holds a bad value (a bottom-quintile
         share outside 0-1, a repeated sensitivity row, a passport PDF that is not a
         relative file name), or a ties table holds a bad value (an unknown tie kind,
-        a negative or missing weight, a detachment outside 0-1).
+        a negative or missing weight, a detachment outside 0-1), or an anchor table
+        holds a bad value (an unknown anchor level or uncovered reason, a catchment
+        naming an anchor that is not in the anchors table, a service that is not in
+        the coverage table).
     """
     _check_lang(lang)
     t = LABELS[lang]
@@ -2691,6 +2706,12 @@ def render_report(
     ties_data = (
         None if ties is None else _build_ties(ties, settlements, map_data["projection"], lang, t)
     )
+    anchors_data = None
+    if anchors is not None:
+        # Imported here: opora.report.anchors imports this module's helpers.
+        from opora.report.anchors import _build_anchors
+
+        anchors_data = _build_anchors(anchors, settlements, map_data["projection"], lang, t)
     template = _environment().get_template("report.html.j2")
     return template.render(
         lang=lang,
@@ -2709,6 +2730,7 @@ def render_report(
         economy=economy_data,
         strategy=strategy_data,
         ties=ties_data,
+        anchors=anchors_data,
         missing_text=MISSING_TEXT,
     )
 
@@ -2731,6 +2753,7 @@ def write_report(
     economy: EconomySection | None = None,
     strategy: StrategySection | None = None,
     ties: TiesSection | None = None,
+    anchors: AnchorSection | None = None,
 ) -> Path:
     """Render the report and write it as UTF-8 to ``path``.
 
@@ -2740,7 +2763,7 @@ def write_report(
         Output file; missing parent folders are created.
     settlements, municipalities, profile, columns, summary, provenance
         As for :func:`render_report`.
-    region_name, lang, title, notes, generated, access, economy, strategy, ties
+    region_name, lang, title, notes, generated, access, economy, strategy, ties, anchors
         As for :func:`render_report`.
 
     Returns
@@ -2771,6 +2794,7 @@ def write_report(
         economy=economy,
         strategy=strategy,
         ties=ties,
+        anchors=anchors,
     )
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)

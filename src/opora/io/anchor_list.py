@@ -1,0 +1,282 @@
+"""Read a given anchor list and a scenario file for the anchor framework.
+
+* :func:`read_anchor_list`: an official or proposed list of anchor settlements as CSV
+  (UTF-8, ``,`` or ``;``) or Excel: a column ``oktmo`` (11-digit settlement code, read as
+  text) and/or ``name``; optional ``level`` (``district`` / ``local``, or the Russian
+  «межрайонный» / «опорный»), ``municipality`` (name or code of the municipal district, to
+  tell apart settlements of the same name) and ``services`` (comma-separated service keys).
+  The list is matched to settlements by :func:`opora.anchors.lists.resolve_anchor_list`.
+* :func:`read_scenarios`: scenarios of the anchor framework declared in TOML, so that
+  they can be re-run and compared::
+
+      [[scenario]]
+      key = "winter"
+      label_ru = "Зимняя сеть"
+      label_en = "Winter network"
+      season = "winter"            # summer, winter or thaw
+
+      [[scenario]]
+      key = "no_hospital_beloretsk"
+      close = [{ settlement = "Белорецк", service = "hospital" }]   # a facility closes
+      close_anchors = ["80611448101"]                              # an anchor closes
+
+      [[scenario]]
+      key = "new_bridge"
+      add_road = [{ from = "Аскарово", to = "Магнитогорск", minutes = 25 }]
+
+  A settlement is named by its 11-digit OKTMO or its name (``"Name, Municipality"`` to
+  tell apart settlements of the same name). ``minutes`` may be left out: the link then
+  takes the straight distance × 1.3 at 60 km/h.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from opora.errors import EmptyFileError, FormatError, MissingColumnError
+from opora.io._checks import check_exists, read_text_csv
+
+__all__ = ["LEVEL_ALIASES", "Scenario", "read_anchor_list", "read_scenarios"]
+
+#: Spellings of the levels accepted in a list (lower case).
+LEVEL_ALIASES: dict[str, str] = {
+    "district": "district",
+    "inter-district": "district",
+    "interdistrict": "district",
+    "межрайонный": "district",
+    "межрайонный центр": "district",
+    "local": "local",
+    "опорный": "local",
+    "опорный населённый пункт": "local",
+    "опорный населенный пункт": "local",
+    "онп": "local",
+}
+
+
+def _read_table(p: Path) -> pd.DataFrame:
+    if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        try:
+            frame = pd.read_excel(p, dtype=str)
+        except (ValueError, OSError) as exc:
+            msg = f"cannot be read as an Excel workbook ({exc}); save it as .xlsx or CSV"
+            raise FormatError(p, msg) from exc
+        if frame.empty:
+            msg = "the first sheet has no data rows"
+            raise EmptyFileError(p, msg)
+        frame.insert(0, "_row", range(2, len(frame) + 2))
+        return frame
+    head = p.read_bytes()[:4096].decode("utf-8", errors="replace").splitlines()
+    sep = ";" if head and head[0].count(";") > head[0].count(",") else ","
+    return read_text_csv(p, [], sep=sep, text_columns=["oktmo", "name", "municipality"])
+
+
+def read_anchor_list(path: str | Path) -> pd.DataFrame:
+    """Read a list of anchor settlements (CSV or Excel).
+
+    Parameters
+    ----------
+    path
+        The list: ``oktmo`` and/or ``name`` columns, optional ``level``, ``municipality``,
+        ``services``. Column names are matched case-insensitively; Russian headers
+        «ОКТМО», «Наименование», «Уровень», «Муниципальный район» are accepted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``_row`` (line in the file), ``oktmo`` (text or missing), ``name``, ``level``
+        (``district``, ``local`` or missing), ``municipality``, ``services``.
+
+    Raises
+    ------
+    SourceNotFoundError
+        If the file does not exist.
+    MissingColumnError
+        If the file has neither ``oktmo`` nor ``name``.
+    FormatError
+        If a ``level`` value is not a known level (the message names the row).
+    """
+    p = check_exists(path)
+    frame = _read_table(p)
+    rename = {
+        "октмо": "oktmo",
+        "код октмо": "oktmo",
+        "наименование": "name",
+        "название": "name",
+        "населённый пункт": "name",
+        "населенный пункт": "name",
+        "уровень": "level",
+        "муниципальный район": "municipality",
+        "муниципальное образование": "municipality",
+        "услуги": "services",
+    }
+    frame.columns = [
+        rename.get(str(c).strip().lower(), str(c).strip().lower()) if c != "_row" else c
+        for c in frame.columns
+    ]
+    if "oktmo" not in frame and "name" not in frame:
+        msg = "needs an `oktmo` (11-digit settlement code) or a `name` column"
+        raise MissingColumnError(p, msg, column="oktmo")
+    out = pd.DataFrame({"_row": frame["_row"]})
+    for col in ("oktmo", "name", "municipality", "services"):
+        out[col] = (
+            frame[col].astype("string").str.strip().mask(lambda v: v == "")
+            if col in frame
+            else pd.Series(pd.NA, index=frame.index, dtype="string")
+        )
+    out["oktmo"] = out["oktmo"].str.replace(r"\.0$", "", regex=True)
+    levels: list[str | None] = []
+    if "level" in frame:
+        for row, value in zip(frame["_row"], frame["level"], strict=True):
+            if pd.isna(value) or not str(value).strip():
+                levels.append(None)
+                continue
+            key = LEVEL_ALIASES.get(str(value).strip().lower())
+            if key is None:
+                msg = (
+                    f"row {row}: level {value!r} is not known; use district (межрайонный) "
+                    "or local (опорный)"
+                )
+                raise FormatError(p, msg, column="level")
+            levels.append(key)
+    else:
+        levels = [None] * len(frame)
+    out["level"] = levels
+    out.attrs["path"] = str(p)
+    return out
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One scenario of the anchor framework.
+
+    Attributes
+    ----------
+    key
+        Short identifier.
+    label_ru, label_en
+        Names in reports.
+    season
+        Network state to use (``summer``, ``winter``, ``thaw``), or ``None`` for the base.
+    close
+        ``(settlement, service)`` pairs: a facility closes (``None`` service: every
+        service of that settlement).
+    close_anchors
+        Settlements that stop being anchors (and cannot be chosen again).
+    add_road
+        ``(from settlement, to settlement, minutes or None)``: new two-way road links.
+    """
+
+    key: str
+    label_ru: str
+    label_en: str
+    season: str | None = None
+    close: tuple[tuple[str, str | None], ...] = ()
+    close_anchors: tuple[str, ...] = ()
+    add_road: tuple[tuple[str, str, float | None], ...] = ()
+
+
+def read_scenarios(
+    path: str | Path, states: tuple[str, ...] = ("summer", "winter", "thaw")
+) -> list[Scenario]:
+    """Read the scenarios of the anchor framework from a TOML file.
+
+    Parameters
+    ----------
+    path
+        TOML file with ``[[scenario]]`` tables (see the module docstring).
+    states
+        Allowed seasons.
+
+    Returns
+    -------
+    list of Scenario
+        In file order. Settlements are kept as written (OKTMO or name); they are matched
+        to the region when the scenarios run.
+
+    Raises
+    ------
+    SourceNotFoundError
+        If the file does not exist.
+    FormatError
+        If the file is not TOML, a scenario lacks ``key``, repeats a key, names an unknown
+        season or has a malformed entry; the message names the scenario and field.
+    """
+    p = check_exists(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        msg = f"not a valid UTF-8 TOML file ({exc}); see `opora anchors scenarios --help`"
+        raise FormatError(p, msg) from exc
+    items = data.get("scenario")
+    if not isinstance(items, list) or not items:
+        msg = "no [[scenario]] tables; declare at least one scenario"
+        raise FormatError(p, msg, column="scenario")
+    out: list[Scenario] = []
+    seen: set[str] = set()
+    for i, spec in enumerate(items, start=1):
+        where = f"scenario {i}"
+        if not isinstance(spec, dict) or not str(spec.get("key", "")).strip():
+            msg = f"{where} has no `key`; give every scenario a short key"
+            raise FormatError(p, msg, column="scenario.key")
+        key = str(spec["key"]).strip()
+        where = f"scenario `{key}`"
+        if key in seen:
+            msg = f"{where} is declared twice; keys must be unique"
+            raise FormatError(p, msg, column="scenario.key")
+        seen.add(key)
+        known = {"key", "label_ru", "label_en", "season", "close", "close_anchors", "add_road"}
+        extra = sorted(set(spec) - known)
+        if extra:
+            msg = f"{where}: unknown field(s) {', '.join(extra)}; use {', '.join(sorted(known))}"
+            raise FormatError(p, msg, column=f"scenario.{extra[0]}")
+        season = spec.get("season")
+        if season is not None and season not in states:
+            msg = f"{where}: season {season!r} is not one of {', '.join(states)}"
+            raise FormatError(p, msg, column="scenario.season")
+        close = []
+        for entry in spec.get("close", []):
+            if not isinstance(entry, dict) or "settlement" not in entry:
+                msg = f"{where}: each `close` entry needs `settlement` (and optionally `service`)"
+                raise FormatError(p, msg, column="scenario.close")
+            service = entry.get("service")
+            close.append((str(entry["settlement"]), None if service is None else str(service)))
+        anchors = spec.get("close_anchors", [])
+        if not isinstance(anchors, list):
+            msg = f"{where}: `close_anchors` must be a list of settlements"
+            raise FormatError(p, msg, column="scenario.close_anchors")
+        roads = []
+        for entry in spec.get("add_road", []):
+            if not isinstance(entry, dict) or "from" not in entry or "to" not in entry:
+                msg = (
+                    f"{where}: each `add_road` entry needs `from` and `to` "
+                    "(and optionally `minutes`)"
+                )
+                raise FormatError(p, msg, column="scenario.add_road")
+            minutes = entry.get("minutes")
+            if minutes is not None and (
+                isinstance(minutes, bool) or not isinstance(minutes, int | float) or minutes <= 0
+            ):
+                msg = f"{where}: `minutes` of a new road must be a number > 0, got {minutes!r}"
+                raise FormatError(p, msg, column="scenario.add_road.minutes")
+            roads.append(
+                (str(entry["from"]), str(entry["to"]), None if minutes is None else float(minutes))
+            )
+        if season is None and not close and not anchors and not roads:
+            msg = f"{where} changes nothing; give a season, close, close_anchors or add_road"
+            raise FormatError(p, msg, column="scenario")
+        out.append(
+            Scenario(
+                key,
+                str(spec.get("label_ru", key)),
+                str(spec.get("label_en", key)),
+                season,
+                tuple(close),
+                tuple(str(a) for a in anchors),
+                tuple(roads),
+            )
+        )
+    return out

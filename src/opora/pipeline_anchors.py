@@ -1,0 +1,455 @@
+"""The anchor framework in the main job: selection, evaluation, scenarios, files, report.
+
+Used by ``opora demo`` and ``opora anchors``: builds the framework on the region's road
+graph (:class:`~opora.anchors.framework.AnchorFramework`), proposes anchors, evaluates a
+given list (by default the centres of the municipal districts and urban okrugs, the
+de facto framework of today), runs the scenarios, writes the tables (CSV for Excel,
+GeoPackage layers for QGIS) and prepares the report section.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from opora.access.facilities import municipal_centre_settlements
+from opora.access.graph import RoadGraph
+from opora.access.modelled import local_utm
+from opora.access.services import ServiceAccess
+from opora.analysis.settlements import top_municipality
+from opora.anchors.framework import REASONS, AnchorFramework, Evaluation
+from opora.anchors.scenarios import ScenarioRun, run_scenarios
+from opora.io.anchor_list import Scenario, read_scenarios
+from opora.io.normatives import AnchorLevel, Normative
+from opora.io.workspace import append_layers
+from opora.model.region import Region
+from opora.report.anchors import AnchorSection
+
+__all__ = [
+    "DEFAULT_SCENARIOS",
+    "AnchorsResult",
+    "anchor_section",
+    "anchor_settlements",
+    "default_scenarios",
+    "district_centres",
+    "run_anchors",
+    "write_anchors",
+]
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+#: Scenario file of the main job (the "winter network"); copy it to write your own.
+DEFAULT_SCENARIOS = "anchor_scenarios.toml"
+
+
+def _noop(_: str) -> None:
+    return None
+
+
+@dataclass(eq=False)
+class AnchorsResult:
+    """What :func:`run_anchors` returns.
+
+    Attributes
+    ----------
+    framework
+        The framework with its proposal (``framework.plan``).
+    evaluation
+        Evaluation of the given list, or ``None``.
+    given_label_ru, given_label_en
+        Name of the given list.
+    scenarios
+        Scenario results, or ``None``.
+    """
+
+    framework: AnchorFramework
+    evaluation: Evaluation | None
+    given_label_ru: str
+    given_label_en: str
+    scenarios: ScenarioRun | None
+
+
+def anchor_settlements(region: Region) -> pd.DataFrame:
+    """Settlement table of the framework: ids, names, population, municipality, points.
+
+    Parameters
+    ----------
+    region
+        The region's model.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``settlement_id, oktmo, name, population, municipality, municipality_name, lon,
+        lat``, in the order of ``region.settlements``.
+    """
+    s = region.settlements.reset_index(drop=True)
+    top = top_municipality(s, region.municipalities)
+    names = region.municipalities.set_index("oktmo")["name"]
+    return pd.DataFrame(
+        {
+            "settlement_id": s["settlement_id"].astype(str),
+            "oktmo": s["oktmo"].astype(str),
+            "name": s["name"].astype(str),
+            "population": pd.to_numeric(s["population"], errors="coerce").fillna(0.0),
+            "municipality": top.astype("string").to_numpy(),
+            "municipality_name": top.map(names).to_numpy(),
+            "lon": s.geometry.x.to_numpy(),
+            "lat": s.geometry.y.to_numpy(),
+        }
+    )
+
+
+def district_centres(region: Region) -> pd.DataFrame:
+    """Centres of the municipal districts and urban okrugs as a district-level anchor list.
+
+    Parameters
+    ----------
+    region
+        The region's model.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``settlement_id, level`` (``district``).
+    """
+    s = region.settlements.reset_index(drop=True)
+    centre = municipal_centre_settlements(s, region.municipalities)
+    ids = s.loc[centre.notna().to_numpy(), "settlement_id"].astype(str)
+    return pd.DataFrame({"settlement_id": ids.to_numpy(), "level": "district"})
+
+
+def run_anchors(
+    region: Region,
+    access: ServiceAccess,
+    graph: RoadGraph,
+    normatives: dict[str, Normative],
+    levels: dict[str, AnchorLevel],
+    *,
+    given: pd.DataFrame | None = None,
+    given_label: tuple[str, str] = (
+        "центры муниципальных районов и округов",
+        "centres of municipal districts and okrugs",
+    ),
+    existing: pd.DataFrame | None = None,
+    fix_existing: bool = False,
+    max_anchors: dict[str, int] | None = None,
+    scenarios: Sequence[Scenario] | None = None,
+    evaluate: bool = True,
+    additions: int = 5,
+    time_limit: float = 60.0,
+    progress: Progress = _noop,
+) -> AnchorsResult:
+    """Propose the anchor framework of a region, evaluate a given list, run scenarios.
+
+    Parameters
+    ----------
+    region
+        The region's model.
+    access
+        Service accessibility (its settlement nodes and access legs are reused).
+    graph
+        The road graph used for ``access``.
+    normatives, levels
+        Service standards and levels of the hierarchy.
+    given
+        The anchor list to evaluate (``settlement_id, level``); the district centres
+        (:func:`district_centres`) when ``None`` and ``evaluate``.
+    given_label
+        Name of the given list, Russian and English.
+    existing
+        Existing anchors (candidates whatever their size; kept open with
+        ``fix_existing``); the given list when ``None``.
+    fix_existing
+        Keep existing anchors open.
+    max_anchors
+        Largest number of anchors per level.
+    scenarios
+        Scenarios to run; none when ``None``.
+    evaluate
+        Evaluate the given list.
+    additions
+        Best additions to the given list proposed per level.
+    time_limit
+        Seconds per model solve.
+    progress
+        Called with a description before each step.
+
+    Returns
+    -------
+    AnchorsResult
+        Framework with its proposal, evaluation and scenarios.
+    """
+    progress("anchor framework: travel times between settlements")
+    table = anchor_settlements(region)
+    if given is None and evaluate:
+        given = district_centres(region)
+    if existing is None:
+        existing = given
+    fw = AnchorFramework.from_graph(
+        graph,
+        table,
+        normatives,
+        levels,
+        settlement_node=access.settlement_node,
+        settlement_access_min=access.settlement_access_min,
+        candidates=None if existing is None else existing["settlement_id"],
+    )
+    progress("anchor framework: selection")
+    fw.solve(existing, fix_existing=fix_existing, max_anchors=max_anchors, time_limit=time_limit)
+    ev = None
+    if evaluate and given is not None and len(given):
+        progress("anchor framework: evaluation of the given list")
+        ev = fw.evaluate(given, additions=additions, time_limit=time_limit)
+    sc = None
+    if scenarios:
+        sc = run_scenarios(
+            fw,
+            scenarios,
+            existing=existing,
+            fix_existing=fix_existing,
+            time_limit=time_limit,
+            progress=progress,
+        )
+    return AnchorsResult(fw, ev, given_label[0], given_label[1], sc)
+
+
+def default_scenarios() -> list[Scenario]:
+    """Scenarios of the main job (the packaged ``anchor_scenarios.toml``).
+
+    Returns
+    -------
+    list of Scenario
+        The "winter network" scenario.
+    """
+    path = Path(str(resources.files("opora") / "data" / DEFAULT_SCENARIOS))
+    return read_scenarios(path)
+
+
+def _catchment_polygons(points: gpd.GeoDataFrame, anchor: pd.Series) -> gpd.GeoDataFrame:
+    """Convex hull (buffered 2 km, in the local UTM zone) of each anchor's settlements."""
+    pts = points.assign(anchor_id=anchor.to_numpy()).dropna(subset=["anchor_id"])
+    if pts.empty:
+        return gpd.GeoDataFrame({"anchor_id": []}, geometry=[], crs="EPSG:4326")
+    crs = local_utm(pts.geometry.x, pts.geometry.y)
+    hull = pts.to_crs(crs).dissolve(by="anchor_id").convex_hull.buffer(2000)
+    out = gpd.GeoDataFrame({"anchor_id": hull.index.astype(str)}, geometry=hull.values, crs=crs)
+    return out.to_crs("EPSG:4326")
+
+
+def write_anchors(out: Path, result: AnchorsResult) -> dict[str, Path]:
+    """Write the framework's tables (CSV) and map layers (GeoPackage ``region.gpkg``).
+
+    Parameters
+    ----------
+    out
+        Output folder (holding ``region.gpkg`` when layers are to be added).
+    result
+        What :func:`run_anchors` returned.
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        Files written by name.
+    """
+    fw = result.framework
+    plan = fw.plan
+    if plan is None:  # pragma: no cover - run_anchors always solves
+        return {}
+    label = "modelled network" if fw.modelled else "real network"
+    paths: dict[str, Path] = {}
+
+    def csv(name: str, frame: pd.DataFrame) -> None:
+        path = out / f"{name}.csv"
+        frame.assign(network=label).to_csv(path, index=False)
+        paths[name] = path
+
+    s = fw.settlements
+    csv("anchors", plan.anchors.merge(s[["settlement_id", "lon", "lat"]], on="settlement_id"))
+    csv("anchor_services", plan.anchor_services)
+    csv("anchor_coverage", plan.coverage)
+    outside = plan.outside.merge(
+        s[["settlement_id", "name", "municipality", "municipality_name"]], on="settlement_id"
+    )
+    outside["reason_ru"] = outside["reason"].map(lambda r: REASONS.get(r, ("", ""))[0])
+    outside["reason_en"] = outside["reason"].map(lambda r: REASONS.get(r, ("", ""))[1])
+    csv("anchor_outside", outside)
+    csv("anchor_solves", plan.solves)
+    if result.evaluation is not None:
+        ev = result.evaluation
+        csv("anchor_evaluation_coverage", ev.comparison)
+        csv("anchor_evaluation_counts", ev.counts)
+        csv("anchor_evaluation_by_municipality", ev.by_municipality)
+        csv("anchor_evaluation_redundant", ev.redundant)
+        csv("anchor_evaluation_additions", ev.additions)
+    if result.scenarios is not None:
+        csv("anchor_scenarios", result.scenarios.table)
+    gpkg = out / "region.gpkg"
+    if gpkg.exists():
+        pts = gpd.GeoDataFrame(
+            s[["settlement_id", "name", "population"]],
+            geometry=gpd.points_from_xy(s["lon"], s["lat"]),
+            crs="EPSG:4326",
+        )
+        located = plan.anchors.merge(s[["settlement_id", "lon", "lat"]], on="settlement_id")
+        anchors = gpd.GeoDataFrame(
+            located.drop(columns=["lon", "lat"]),
+            geometry=gpd.points_from_xy(located["lon"], located["lat"]),
+            crs="EPSG:4326",
+        )
+        catch = _catchment_polygons(pts, plan.catchments["anchor_id"])
+        catch = catch.merge(
+            plan.anchors[["settlement_id", "name", "level"]].rename(
+                columns={"settlement_id": "anchor_id"}
+            ),
+            on="anchor_id",
+            how="left",
+        )
+        base = plan.outside[plan.outside["state"] == plan.state]
+        worst = (
+            base.sort_values("population_outside", ascending=False)
+            .groupby("settlement_id", sort=False)
+            .agg(
+                services=("service", lambda v: ", ".join(sorted(set(v)))),
+                reason=("reason", "first"),
+                population_outside=("population_outside", "max"),
+            )
+            .reset_index()
+        )
+        uncovered = pts.merge(worst, on="settlement_id")
+        layers = {
+            "anchors": anchors.assign(network=label),
+            "anchor_catchments": catch.assign(network=label),
+            "anchor_uncovered": uncovered.assign(network=label),
+        }
+        append_layers(gpkg, layers)
+        paths["gpkg_layers"] = gpkg
+    return paths
+
+
+def anchor_section(result: AnchorsResult) -> AnchorSection:
+    """Prepare the report's anchor-framework section.
+
+    Parameters
+    ----------
+    result
+        What :func:`run_anchors` returned.
+
+    Returns
+    -------
+    AnchorSection
+        Data of the section.
+    """
+    fw = result.framework
+    plan = fw.plan
+    if plan is None:  # pragma: no cover - run_anchors always solves
+        msg = "the framework has no plan; call run_anchors first"
+        raise ValueError(msg)
+    s = fw.settlements
+    info = s.copy()
+    if "municipality_name" in s:
+        info["municipality"] = s["municipality_name"].fillna(s["municipality"])
+    anchors = plan.anchors.drop(columns=["municipality"]).merge(
+        info[["settlement_id", "municipality", "lon", "lat"]], on="settlement_id"
+    )
+    catch = plan.catchments.merge(
+        s[["settlement_id", "lon", "lat", "population"]], on="settlement_id"
+    )
+    base = plan.outside[plan.outside["state"] == plan.state]
+    later = plan.outside[plan.outside["state"] != plan.state].drop_duplicates(
+        ["settlement_id", "service"]
+    )
+    unc = pd.concat([base, later], ignore_index=True).merge(
+        info[["settlement_id", "name", "municipality", "lon", "lat"]], on="settlement_id"
+    )
+    unc = unc[
+        [
+            "settlement_id",
+            "name",
+            "municipality",
+            "population",
+            "service",
+            "minutes",
+            "reason",
+            "lon",
+            "lat",
+        ]
+    ]
+    counts = {k: int((plan.anchors["level"] == k).sum()) for k in ("district", "local")}
+    modelled = fw.modelled
+    net_ru = "смоделированной сети дорог" if modelled else "сети дорог OpenStreetMap"
+    net_en = "the modelled road network" if modelled else "the OpenStreetMap road network"
+    lv = fw.levels
+    top = max(lv.values(), key=lambda v: v.rank)
+    low = min(lv.values(), key=lambda v: v.rank)
+    nbsp = "\u00a0"
+    note_ru = (
+        f"Каркас подобран на {net_ru}: сначала межрайонные центры (населённые пункты от "
+        f"{top.min_population:,} жителей), затем опорные пункты (от "
+        f"{low.min_population:,}); на каждом уровне — наименьшее число пунктов, при "
+        "котором все, кого вообще можно обслужить в пределах норматива, обслужены (задача о "
+        "покрытии, решена точно HiGHS). Центры районов и округов могут быть выбраны при любой "
+        "численности. Сезон «зима» в смоделированной сети — время в пути ×1,25."
+    )
+    note_ru = note_ru.replace(
+        f"{top.min_population:,}", f"{top.min_population:,}".replace(",", nbsp)
+    )
+    note_ru = note_ru.replace(
+        f"{low.min_population:,}", f"{low.min_population:,}".replace(",", nbsp)
+    )
+    note_en = (
+        f"The framework is chosen on {net_en}: inter-district centres first (settlements of "
+        f"{top.min_population:,}+ people), then local anchors "
+        f"({low.min_population:,}+); at each level the fewest anchors that keep "
+        "everyone who can be served within a standard served (a set-covering model solved "
+        "exactly with HiGHS). District and okrug centres may be chosen whatever their size. "
+        "Winter on the modelled network: travel times × 1.25."
+    )
+    comparison = redundant = additions = None
+    if result.evaluation is not None:
+        ev = result.evaluation
+        comparison = ev.comparison
+        redundant = ev.redundant
+        additions = ev.additions.assign(rank=np.arange(1, len(ev.additions) + 1))
+    scen = (
+        result.scenarios.table
+        if result.scenarios is not None
+        else pd.DataFrame(
+            columns=[
+                "scenario",
+                "label_ru",
+                "label_en",
+                "service",
+                "covered_pct_base",
+                "covered_pct",
+                "delta_pp",
+                "anchors_added",
+                "anchors_removed",
+            ]
+        )
+    )
+    return AnchorSection(
+        anchors=anchors,
+        catchments=catch,
+        coverage=plan.coverage,
+        uncovered=unc,
+        scenarios=scen,
+        comparison=comparison,
+        counts=counts,
+        modelled=modelled,
+        note_ru=note_ru,
+        note_en=note_en,
+        given_label_ru=result.given_label_ru,
+        given_label_en=result.given_label_en,
+        redundant=redundant,
+        additions=additions,
+    )
