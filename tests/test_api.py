@@ -63,3 +63,19 @@ def test_rejects_summary(client):
 def test_not_a_workspace(tmp_path):
     with pytest.raises(SourceNotFoundError, match="opora init"):
         create_app(tmp_path)
+
+
+def test_anchor_endpoints(client):
+    anchors = client.get("/anchors").json()
+    assert anchors
+    assert {a["level"] for a in anchors} <= {"district", "local"}
+    local = client.get("/anchors", params={"level": "local"}).json()
+    assert all(a["level"] == "local" for a in local)
+    assert client.get("/anchors", params={"level": "regional"}).status_code == 422
+    cov = client.get("/anchors/coverage").json()
+    assert {c["service"] for c in cov} >= {"school", "hospital"}
+    out = client.get("/anchors/outside", params={"limit": 5}).json()
+    sizes = [o["population_outside"] for o in out]
+    assert sizes == sorted(sizes, reverse=True)
+    scen = client.get("/anchors/scenarios").json()
+    assert {s["scenario"] for s in scen} == {"winter"}

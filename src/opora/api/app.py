@@ -124,6 +124,45 @@ def create_app(workspace: str | Path) -> FastAPI:
             d = d[d["code"] == code]
         return _records(d.head(limit))
 
+    def _table(name: str) -> pd.DataFrame:
+        path = folder / f"{name}.csv"
+        if not path.exists():
+            raise HTTPException(404, f"no {name}.csv in this workspace; run opora demo")
+        return pd.read_csv(path, dtype={"settlement_id": str, "anchor_id": str})
+
+    @app.get("/anchors")
+    def get_anchors(
+        level: str | None = Query(None, pattern="^(district|local)$"),
+    ) -> list[dict[str, Any]]:
+        """Anchor settlements of the proposed framework (level, services, served population)."""
+        a = _table("anchors")
+        if level is not None:
+            a = a[a["level"] == level]
+        return _records(a)
+
+    @app.get("/anchors/coverage")
+    def get_anchor_coverage() -> list[dict[str, Any]]:
+        """Coverage per service of the proposed framework, with the population outside by reason."""
+        return _records(_table("anchor_coverage"))
+
+    @app.get("/anchors/outside")
+    def get_anchor_outside(
+        reason: str | None = Query(
+            None, pattern="^(too_far|no_anchor|capacity|unreachable|season)$"
+        ),
+        limit: int = Query(1000, ge=1, le=100_000),
+    ) -> list[dict[str, Any]]:
+        """Settlements left outside a standard, with the reason, the largest first."""
+        o = _table("anchor_outside")
+        if reason is not None:
+            o = o[o["reason"] == reason]
+        return _records(o.sort_values("population_outside", ascending=False).head(limit))
+
+    @app.get("/anchors/scenarios")
+    def get_anchor_scenarios() -> list[dict[str, Any]]:
+        """Change in coverage and in the recommended anchors under each scenario."""
+        return _records(_table("anchor_scenarios"))
+
     @app.get("/rejects/summary")
     def rejects_summary() -> list[dict[str, Any]]:
         r = tables["rejects"]
