@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 import pandas as pd
+import pyogrio
 import pytest
 from typer.testing import CliRunner
 
@@ -183,3 +184,26 @@ def test_fix_existing_needs_existing(tmp_path):
     r = _run("select", "--fix-existing", "--out", str(tmp_path / "o"))
     assert r.exit_code == 2
     assert "--existing" in r.output
+
+
+@pytest.mark.slow
+def test_select_on_a_workspace(tmp_path):
+    """`--workspace`: the folder of `opora init` is used as is, layers are added to it."""
+    ws = tmp_path / "ws"
+    r = runner.invoke(app, ["init", "--out", str(ws), "--cache-dir", str(_cache()), "--quiet"])
+    assert r.exit_code == 0, r.output
+    r = _run("select", "--workspace", str(ws), "--out", str(ws), "--quiet")
+    assert r.exit_code == 0, r.output
+    layers = {name for name, _ in pyogrio.list_layers(ws / "region.gpkg")}
+    assert {"settlements", "anchors", "anchor_catchments", "anchor_uncovered"} <= layers
+    anchors = pd.read_csv(ws / "anchors.csv", dtype={"settlement_id": str})
+    settlements = pyogrio.read_dataframe(ws / "region.gpkg", layer="settlements")
+    assert set(anchors["settlement_id"]) <= set(settlements["settlement_id"])
+    layer = pyogrio.read_dataframe(ws / "region.gpkg", layer="anchors")
+    assert len(layer) == len(anchors)
+
+
+def test_workspace_that_is_not_one(tmp_path):
+    r = _run("select", "--workspace", str(tmp_path), "--out", str(tmp_path / "o"))
+    assert r.exit_code == 2
+    assert "not a workspace" in r.output

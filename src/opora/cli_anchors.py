@@ -111,6 +111,15 @@ Out = Annotated[
     Path,
     typer.Option("--out", help="Folder to write the tables into (created when missing)."),
 ]
+Workspace = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace",
+        help="Folder written by `opora init` or `opora demo`: its settlements and "
+        "municipalities are used instead of building the region again (--region, "
+        "--data-dir and --cache-dir are then not used).",
+    ),
+]
 Region = Annotated[
     str | None,
     typer.Option(
@@ -170,6 +179,7 @@ class _Common:
     facilities: Path | None
     time_limit: float
     quiet: bool
+    workspace: Path | None = None
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -216,6 +226,17 @@ def _analyses(c: _Common, step: Step) -> tuple[Any, Any, Any]:
     from opora.pipeline import region_analyses
 
     levels = read_anchor_levels(c.normatives)
+    if c.workspace is not None:
+        from opora.pipeline import workspace_accessibility
+
+        reg, acc = workspace_accessibility(
+            c.workspace,
+            normatives=c.normatives,
+            osm=c.osm,
+            facilities=c.facilities,
+            progress=step,
+        )
+        return reg, acc, levels
     reg, an = region_analyses(
         c.region,
         c.data_dir,
@@ -455,6 +476,7 @@ def select_cmd(
         ),
     ] = None,
     region: Region = None,
+    workspace: Workspace = None,
     data_dir: DataDir = None,
     cache_dir: CacheDir = None,
     normatives: Normatives = None,
@@ -469,7 +491,9 @@ def select_cmd(
     if fix_existing and existing is None:
         msg = "--fix-existing needs --existing LIST"
         raise typer.BadParameter(msg, param_hint="--fix-existing")
-    c = _Common(out, region, data_dir, cache_dir, normatives, osm, facilities, time_limit, quiet)
+    c = _Common(
+        out, region, data_dir, cache_dir, normatives, osm, facilities, time_limit, quiet, workspace
+    )
     limits = {k: v for k, v in (("district", max_district), ("local", max_local)) if v is not None}
     try:
         table = _read_list(existing)
@@ -526,6 +550,7 @@ def evaluate_cmd(
         typer.Option("--additions", min=0, help="Best additions to propose per level."),
     ] = 5,
     region: Region = None,
+    workspace: Workspace = None,
     data_dir: DataDir = None,
     cache_dir: CacheDir = None,
     normatives: Normatives = None,
@@ -537,7 +562,9 @@ def evaluate_cmd(
     """Evaluate a given anchor list against the proposed framework."""
     from opora.pipeline_anchors import district_centres, run_anchors, write_anchors
 
-    c = _Common(out, region, data_dir, cache_dir, normatives, osm, facilities, time_limit, quiet)
+    c = _Common(
+        out, region, data_dir, cache_dir, normatives, osm, facilities, time_limit, quiet, workspace
+    )
     try:
         table = _read_list(anchor_list)
         _prepare_out(out)
@@ -609,6 +636,7 @@ def scenarios_cmd(
         ),
     ] = None,
     region: Region = None,
+    workspace: Workspace = None,
     data_dir: DataDir = None,
     cache_dir: CacheDir = None,
     normatives: Normatives = None,
@@ -621,7 +649,9 @@ def scenarios_cmd(
     from opora.io.anchor_list import read_scenarios
     from opora.pipeline_anchors import default_scenarios, run_anchors, write_anchors
 
-    c = _Common(out, region, data_dir, cache_dir, normatives, osm, facilities, time_limit, quiet)
+    c = _Common(
+        out, region, data_dir, cache_dir, normatives, osm, facilities, time_limit, quiet, workspace
+    )
     try:
         items = read_scenarios(scenarios) if scenarios is not None else default_scenarios()
         table = _read_list(anchor_list)

@@ -46,7 +46,7 @@ from opora.io.normatives import Normative, read_anchor_levels, read_normatives
 from opora.io.osm import read_facility_registry, read_osm_facilities, read_osm_roads
 from opora.io.register import fetch_register, read_settlement_register, register_region
 from opora.io.sources import DEFAULT_REGION, SourceBundle, read_embedded, read_sources
-from opora.io.workspace import append_layers, write_workspace
+from opora.io.workspace import append_layers, read_workspace_tables, write_workspace
 from opora.model.provenance import Provenance
 from opora.model.region import Region, build_municipalities, supplement_settlements
 from opora.passports import (
@@ -834,6 +834,17 @@ class Analyses:
     features: pd.DataFrame
 
 
+@dataclass
+class AccessAnalyses:
+    """Accessibility of a region, in memory (see :func:`workspace_accessibility`)."""
+
+    normatives: dict[str, Normative]
+    access: ServiceAccess
+    facilities: gpd.GeoDataFrame
+    shares: pd.DataFrame
+    graph: RoadGraph
+
+
 def analyse_region(
     reg: Region,
     normatives: dict[str, Normative],
@@ -927,6 +938,62 @@ def region_analyses(
         reg, read_normatives(normatives), osm=osm, facilities=facilities, progress=progress
     )
     return reg, an
+
+
+def workspace_accessibility(
+    folder: str | Path,
+    *,
+    normatives: Path | None = None,
+    osm: Path | None = None,
+    facilities: Path | None = None,
+    progress: Progress = _noop,
+) -> tuple[Region, AccessAnalyses]:
+    """Read a workspace (``opora init`` / ``opora demo``) and compute its accessibility.
+
+    The region's model is taken from the workspace's GeoPackage and tables (no register
+    or source is read again); roads and facilities come from ``osm`` and ``facilities``
+    or are modelled, as in :func:`run_accessibility`.
+
+    Parameters
+    ----------
+    folder
+        The workspace folder.
+    normatives
+        Service standards file; the package default when ``None``.
+    osm, facilities
+        Optional OSM extract and facility registry.
+    progress
+        Called with a description before each step.
+
+    Returns
+    -------
+    tuple
+        The region's model and its accessibility.
+
+    Raises
+    ------
+    SourceNotFoundError
+        If the folder is not a workspace.
+    """
+    progress("read workspace")
+    t = read_workspace_tables(folder)
+    s, m = t["settlements"], t["municipalities"]
+    regions = m["region"].dropna().unique().tolist() if "region" in m else []
+    codes = s["oktmo"].dropna().astype(str)
+    reg = Region(
+        name=str(regions[0]) if regions else str(folder),
+        oktmo_prefix=codes.iloc[0][:2] if len(codes) else "",
+        settlements=s,
+        municipalities=m,
+        indicators=t["indicators"],
+        rejects=pd.DataFrame(columns=REJECT_COLUMNS),
+    )
+    norms = read_normatives(normatives)
+    acc, fac, shares, graph, prov = run_accessibility(
+        reg, norms, osm=osm, facilities_file=facilities, progress=progress
+    )
+    reg.provenance.extend(prov)
+    return reg, AccessAnalyses(norms, acc, fac, shares, graph)
 
 
 def region_features(
