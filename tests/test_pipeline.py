@@ -209,5 +209,10 @@ def test_anchor_framework_outputs(demo):
     # the winter network is slower: coverage of the proposal cannot rise
     assert (scen["delta_pp"] <= 1e-9).all()
     assert (out / "anchor_evaluation_coverage.csv").exists()
+    book = pd.ExcelFile(out / "anchor_framework.xlsx")
+    assert book.sheet_names[:5] == ["about", "anchors", "services", "coverage", "outside"]
+    assert "scenarios" in book.sheet_names
+    sheet = pd.read_excel(book, "anchors", dtype={"settlement_id": str})
+    assert sheet["settlement_id"].tolist() == anchors["settlement_id"].tolist()
     html = demo.paths["report"].read_text(encoding="utf-8")
     assert 'id="anchors"' in html

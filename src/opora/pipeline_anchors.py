@@ -247,7 +247,7 @@ def _catchment_polygons(points: gpd.GeoDataFrame, anchor: pd.Series) -> gpd.GeoD
 
 
 def write_anchors(out: Path, result: AnchorsResult) -> dict[str, Path]:
-    """Write the framework's tables (CSV) and map layers (GeoPackage ``region.gpkg``).
+    """Write the framework's tables (CSV, one Excel workbook) and map layers (GeoPackage).
 
     Parameters
     ----------
@@ -293,6 +293,39 @@ def write_anchors(out: Path, result: AnchorsResult) -> dict[str, Path]:
         csv("anchor_evaluation_additions", ev.additions)
     if result.scenarios is not None:
         csv("anchor_scenarios", result.scenarios.table)
+    sheets = {
+        "anchors": "anchors",
+        "services": "anchor_services",
+        "coverage": "anchor_coverage",
+        "outside": "anchor_outside",
+        "given_coverage": "anchor_evaluation_coverage",
+        "given_by_municipality": "anchor_evaluation_by_municipality",
+        "given_redundant": "anchor_evaluation_redundant",
+        "given_additions": "anchor_evaluation_additions",
+        "scenarios": "anchor_scenarios",
+    }
+    book = out / "anchor_framework.xlsx"
+    with pd.ExcelWriter(book, engine="openpyxl") as writer:
+        pd.DataFrame(
+            {
+                "ru": [
+                    "Каркас опорных населённых пунктов",
+                    "Сеть дорог: " + ("смоделирована" if fw.modelled else "OpenStreetMap"),
+                    "Листы: " + ", ".join(n for n, f in sheets.items() if f in paths),
+                ],
+                "en": [
+                    "Anchor-settlement framework",
+                    f"Road network: {label}",
+                    "Sheets: " + ", ".join(n for n, f in sheets.items() if f in paths),
+                ],
+            }
+        ).to_excel(writer, sheet_name="about", index=False)
+        for sheet, name in sheets.items():
+            if name in paths:
+                pd.read_csv(paths[name], dtype={"settlement_id": str, "anchor_id": str}).to_excel(
+                    writer, sheet_name=sheet, index=False
+                )
+    paths["xlsx"] = book
     gpkg = out / "region.gpkg"
     if gpkg.exists():
         pts = gpd.GeoDataFrame(
