@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from opora._progress import progress_steps
 from opora._version import __version__
 from opora.config import Settings
 from opora.errors import OporaError
@@ -46,31 +46,8 @@ def _root(
     """Opora: planning and monitoring of anchor settlements and small towns."""
 
 
-@contextmanager
-def _steps(quiet: bool, total: int) -> Iterator[Any]:
-    if quiet:
-        yield lambda _msg: None
-        return
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=_err,
-        transient=False,
-    ) as bar:
-        task = bar.add_task("start", total=total)
-        first = [True]
-
-        def step(msg: str) -> None:
-            if not first[0]:
-                bar.advance(task)
-            first[0] = False
-            bar.update(task, description=msg)
-
-        yield step
-        bar.update(task, completed=total, description="done")
+def _steps(quiet: bool, total: int) -> AbstractContextManager[Callable[[str], None]]:
+    return progress_steps(quiet, total, _err)
 
 
 def _settings(data_dir: Path | None, cache_dir: Path | None) -> Settings:
@@ -203,7 +180,7 @@ def demo_cmd(
     from opora.pipeline import run_demo
 
     try:
-        with _steps(quiet, 13) as step:
+        with _steps(quiet, 22) as step:
             res = run_demo(
                 out,
                 _settings(data_dir, cache_dir),

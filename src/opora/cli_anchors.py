@@ -32,8 +32,8 @@ column), and exit code 2.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -41,9 +41,9 @@ from typing import Annotated, Any, NoReturn
 import pandas as pd
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from opora._progress import progress_steps
 from opora.errors import EmptyFileError, OporaError
 from opora.io._result import REJECT_COLUMNS
 
@@ -78,31 +78,8 @@ def _fail(exc: OporaError) -> NoReturn:
     raise typer.Exit(code=2)
 
 
-@contextmanager
-def _steps(quiet: bool, total: int) -> Iterator[Step]:
-    if quiet:
-        yield lambda _msg: None
-        return
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=_err,
-        transient=False,
-    ) as bar:
-        task = bar.add_task("start", total=total)
-        first = [True]
-
-        def step(msg: str) -> None:
-            if not first[0]:
-                bar.advance(task)
-            first[0] = False
-            bar.update(task, description=msg)
-
-        yield step
-        bar.update(task, completed=total, description="done")
+def _steps(quiet: bool, total: int) -> AbstractContextManager[Callable[[str], None]]:
+    return progress_steps(quiet, total, _err)
 
 
 # -- options shared by the commands -----------------------------------------------------------

@@ -1022,12 +1022,7 @@ def region_features(
         The feature table (:func:`~opora.analysis.features.municipality_features`) and
         the settlements.
     """
-    base = Settings()
-    settings = Settings(cache_dir=cache_dir or base.cache_dir, data_dir=data_dir or base.data_dir)
-    bundle = _bundle(region, settings, data_dir)
-    register = read_settlement_register(fetch_register(settings.cache_dir))
-    reg = build_region(bundle, register, progress=progress)
-    an = analyse_region(reg, read_normatives(None), progress=progress)
+    reg, an = region_analyses(region, data_dir, cache_dir, progress=progress)
     return an.features, reg.settlements
 
 
