@@ -162,17 +162,18 @@ class _Common:
 # -- helpers -----------------------------------------------------------------------------------
 
 
-def _read_list(path: Path | None) -> pd.DataFrame | None:
+def _read_list(path: Path | None, normatives: Path | None) -> pd.DataFrame | None:
     """Read a list file (before the long computation, so that a bad file stops at once)."""
     if path is None:
         return None
     from opora.io.anchor_list import read_anchor_list
+    from opora.io.normatives import read_anchor_levels
 
-    return read_anchor_list(path)
+    return read_anchor_list(path, levels=read_anchor_levels(normatives))
 
 
 def _resolve(
-    table: pd.DataFrame | None, path: Path | None, region: Any, out: Path
+    table: pd.DataFrame | None, path: Path | None, region: Any, out: Path, levels: Any
 ) -> tuple[pd.DataFrame | None, pd.DataFrame]:
     """Match a read list to the region's settlements; write its rejects into ``out``.
 
@@ -186,7 +187,7 @@ def _resolve(
     from opora.anchors.lists import resolve_anchor_list
     from opora.pipeline_anchors import anchor_settlements
 
-    anchors, rejects = resolve_anchor_list(table, anchor_settlements(region))
+    anchors, rejects = resolve_anchor_list(table, anchor_settlements(region), levels=levels)
     rejects.to_csv(out / REJECTS_FILE, index=False)
     if anchors.empty:
         msg = (
@@ -473,11 +474,11 @@ def select_cmd(
     )
     limits = {k: v for k, v in (("district", max_district), ("local", max_local)) if v is not None}
     try:
-        table = _read_list(existing)
+        table = _read_list(existing, normatives)
         _prepare_out(out)
         with _steps(quiet, _ANALYSIS_STEPS + 3) as step:
             reg, an, levels = _analyses(c, step)
-            ex, rejects = _resolve(table, existing, reg, out)
+            ex, rejects = _resolve(table, existing, reg, out, levels)
             result = run_anchors(
                 reg,
                 an.access,
@@ -543,11 +544,11 @@ def evaluate_cmd(
         out, region, data_dir, cache_dir, normatives, osm, facilities, time_limit, quiet, workspace
     )
     try:
-        table = _read_list(anchor_list)
+        table = _read_list(anchor_list, normatives)
         _prepare_out(out)
         with _steps(quiet, _ANALYSIS_STEPS + 4) as step:
             reg, an, levels = _analyses(c, step)
-            given, rejects = _resolve(table, anchor_list, reg, out)
+            given, rejects = _resolve(table, anchor_list, reg, out, levels)
             if anchor_list is None or given is None:
                 given = district_centres(reg)
                 label = (
@@ -631,12 +632,12 @@ def scenarios_cmd(
     )
     try:
         items = read_scenarios(scenarios) if scenarios is not None else default_scenarios()
-        table = _read_list(anchor_list)
+        table = _read_list(anchor_list, normatives)
         _prepare_out(out)
         total = _ANALYSIS_STEPS + 4 + len(items) + (anchor_list is not None)
         with _steps(quiet, total) as step:
             reg, an, levels = _analyses(c, step)
-            given, rejects = _resolve(table, anchor_list, reg, out)
+            given, rejects = _resolve(table, anchor_list, reg, out, levels)
             kwargs: dict[str, Any] = {}
             if anchor_list is not None:
                 kwargs["given_label"] = (f"список {anchor_list.name}", f"list {anchor_list.name}")

@@ -10,6 +10,7 @@ GeoPackage layers for QGIS) and prepares the report section.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -26,6 +27,7 @@ from opora.access.services import ServiceAccess
 from opora.analysis.settlements import top_municipality
 from opora.anchors.framework import REASONS, AnchorFramework, Evaluation
 from opora.anchors.scenarios import ScenarioRun, run_scenarios
+from opora.io._result import RejectLog
 from opora.io.anchor_list import Scenario, read_scenarios
 from opora.io.normatives import AnchorLevel, Normative
 from opora.io.workspace import append_layers
@@ -112,20 +114,52 @@ def anchor_settlements(region: Region) -> pd.DataFrame:
 def district_centres(region: Region) -> pd.DataFrame:
     """Centres of the municipal districts and urban okrugs as a district-level anchor list.
 
+    A centre is the settlement at the municipality's centre point (within 5 km); where
+    none is that close, the settlement of the municipality named as its centre (the
+    most populous one of that name). A municipality whose centre is found neither way
+    is recorded in ``region.rejects`` (``flagged``), never left out silently.
+
     Parameters
     ----------
     region
-        The region's model.
+        The region's model; its reject report gets the centres not found.
 
     Returns
     -------
     pandas.DataFrame
-        ``settlement_id, level`` (``district``).
+        ``settlement_id, level`` (``district``), one row per centre found.
     """
     s = region.settlements.reset_index(drop=True)
     centre = municipal_centre_settlements(s, region.municipalities)
-    ids = s.loc[centre.notna().to_numpy(), "settlement_id"].astype(str)
-    return pd.DataFrame({"settlement_id": ids.to_numpy(), "level": "district"})
+    found = set(centre.dropna())
+    ids = s.loc[centre.notna().to_numpy(), "settlement_id"].astype(str).tolist()
+    m = region.municipalities
+    up = m[m["level"] == "upper"]
+    code8 = s["oktmo"].astype(str).str[:8]
+    name = s["name"].astype(str).str.lower().str.replace("ё", "е")
+    pop = pd.to_numeric(s["population"], errors="coerce").fillna(0.0)
+    log = RejectLog("municipalities (centres)")
+    for oktmo, centre_name in up.loc[~up["oktmo"].isin(found), ["oktmo", "centre_name"]].itertuples(
+        index=False
+    ):
+        wanted = str(centre_name or "").strip().lower().replace("ё", "е")
+        wanted = re.sub(r"^(г|город|с|село|пгт|рп|д|п)\.?\s+", "", wanted)
+        hits = s.index[(code8 == str(oktmo)).to_numpy() & (name == wanted).to_numpy()]
+        if len(hits):
+            ids.append(str(s.at[int(pop.loc[hits].idxmax()), "settlement_id"]))
+            continue
+        log.add(
+            None,
+            "centre_name",
+            centre_name,
+            f"no settlement of municipality {oktmo} lies at its centre point or bears the "
+            "centre's name; the municipality has no centre in the district-centre list",
+            "flagged",
+        )
+    if len(log):
+        region.rejects = pd.concat([region.rejects, log.to_frame()], ignore_index=True)
+    ids = list(dict.fromkeys(ids))
+    return pd.DataFrame({"settlement_id": ids, "level": "district"})
 
 
 def run_anchors(
@@ -267,10 +301,12 @@ def write_anchors(out: Path, result: AnchorsResult) -> dict[str, Path]:
         return {}
     label = "modelled network" if fw.modelled else "real network"
     paths: dict[str, Path] = {}
+    frames: dict[str, pd.DataFrame] = {}
 
     def csv(name: str, frame: pd.DataFrame) -> None:
         path = out / f"{name}.csv"
-        frame.assign(network=label).to_csv(path, index=False)
+        frames[name] = frame.assign(network=label)
+        frames[name].to_csv(path, index=False)
         paths[name] = path
 
     s = fw.settlements
@@ -321,10 +357,8 @@ def write_anchors(out: Path, result: AnchorsResult) -> dict[str, Path]:
             }
         ).to_excel(writer, sheet_name="about", index=False)
         for sheet, name in sheets.items():
-            if name in paths:
-                pd.read_csv(paths[name], dtype={"settlement_id": str, "anchor_id": str}).to_excel(
-                    writer, sheet_name=sheet, index=False
-                )
+            if name in frames:
+                frames[name].to_excel(writer, sheet_name=sheet, index=False)
     paths["xlsx"] = book
     gpkg = out / "region.gpkg"
     if gpkg.exists():

@@ -10,7 +10,7 @@ from opora.access.graph import RoadGraph
 from opora.anchors.lists import resolve_anchor_list
 from opora.errors import FormatError, MissingColumnError
 from opora.io.anchor_list import read_anchor_list, read_scenarios
-from opora.io.normatives import read_anchor_levels, read_normatives
+from opora.io.normatives import AnchorLevel, read_anchor_levels, read_normatives
 
 SETTLEMENTS = pd.DataFrame(
     {
@@ -152,3 +152,24 @@ def test_graph_slowdown_and_links():
     assert h.arc_length_m[-1] == pytest.approx(6.5e3, rel=0.02)  # 0.1° of longitude at 54°N
     with pytest.raises(ValueError, match="not a node"):
         g.with_links([0], [5], [1.0])
+
+
+def test_list_code_repaired_by_name_and_custom_levels(tmp_path):
+    p = tmp_path / "onp.csv"
+    p.write_text(
+        "oktmo,name,level\n80609999999,Белебей,region\n80701000001,Уфа,\n", encoding="utf-8"
+    )
+    levels = {
+        "region": AnchorLevel("region", "региональный", "regional", 100000, 3),
+        **read_anchor_levels(),
+    }
+    with pytest.raises(FormatError, match="level 'region' is not known"):
+        read_anchor_list(p)
+    table = read_anchor_list(p, levels=levels)
+    anchors, rejects = resolve_anchor_list(table, SETTLEMENTS, levels=levels)
+    assert anchors.set_index("settlement_id")["level"].to_dict() == {
+        "80609101001": "region",
+        "80701000001": "local",
+    }
+    (reason,) = rejects.loc[rejects["action"] == "repaired", "reason"]
+    assert reason == "no settlement of the region has OKTMO 80609999999; matched by name"

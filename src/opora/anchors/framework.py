@@ -44,6 +44,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -241,6 +242,7 @@ class AnchorFramework:
     base_state: str = "summer"
     plan: AnchorPlan | None = None
     _graph: _Graph | None = field(default=None, repr=False)
+    _candidates: IntArray | None = field(default=None, repr=False)
 
     # -- construction -------------------------------------------------------------------
 
@@ -464,7 +466,8 @@ class AnchorFramework:
                 _, _, dist = Geod(ellps="WGS84").inv(
                     lon[g.node[i]], lat[g.node[i]], lon[g.node[j]], lat[g.node[j]]
                 )
-                given = max(float(dist) * 1.3 / 1000 / 60 * 60, 0.1)
+                # road length = straight distance x 1.3; at 60 km/h a kilometre is a minute
+                given = max(float(dist) * 1.3 / 1000, 0.1)
             minutes.append(float(given))
         graph = g.graph.with_links(g.node[a], g.node[b], minutes)
         new = AnchorFramework(
@@ -476,7 +479,7 @@ class AnchorFramework:
             base_state=self.base_state,
         )
         new._graph = _Graph(graph, g.node, g.leg, g.n_jobs)
-        extra = getattr(self, "_candidates", np.zeros(0, dtype=np.int64))
+        extra = self._candidates if self._candidates is not None else np.zeros(0, np.int64)
         new._compute_times(tuple(self.times), extra)
         return new
 
@@ -492,10 +495,14 @@ class AnchorFramework:
         """Population of each settlement (``NaN`` read as 0)."""
         return self.settlements["population"].to_numpy(dtype=float)
 
+    @cached_property
+    def _index(self) -> pd.Series:
+        """Position of each settlement id."""
+        return pd.Series(np.arange(len(self.settlements)), index=self.settlements["settlement_id"])
+
     def _positions(self, ids: Iterable[Any], what: str) -> IntArray:
-        pos = pd.Series(np.arange(len(self.settlements)), index=self.settlements["settlement_id"])
         ids = [str(v) for v in ids]
-        found = pd.Series(ids, dtype=object).map(pos)
+        found = pd.Series(ids, dtype=object).map(self._index)
         if found.isna().any():
             unknown = [v for v, f in zip(ids, found.isna(), strict=True) if f][:5]
             msg = f"{what}: unknown settlement id(s) {', '.join(unknown)}"
@@ -529,6 +536,12 @@ class AnchorFramework:
                 out.add((int(p), k))
         return out
 
+    def _shut(self, closed: set[tuple[int, str]], service: str) -> BoolArray:
+        """Settlements that cannot provide ``service`` (its facility is closed)."""
+        mask = np.zeros(len(self.settlements), dtype=bool)
+        mask[[j for j, k in closed if k == service]] = True
+        return mask
+
     def _cover_pairs(
         self, state: str, services: Sequence[str], sites: BoolArray, closed: set[tuple[int, str]]
     ) -> pd.DataFrame:
@@ -541,7 +554,7 @@ class AnchorFramework:
             m = (t.minutes <= std) & sites[t.dest] & (pop[t.origin] > 0)
             o, d, c = t.origin[m], t.dest[m], t.minutes[m]
             if closed:
-                shut = np.array([(int(j), k) in closed for j in d], dtype=bool)
+                shut = self._shut(closed, k)[d]
                 o, d, c = o[~shut], d[~shut], c[~shut]
             parts.append(pd.DataFrame({"origin": o, "service": k_i, "site": d, "minutes": c}))
         return pd.concat(parts, ignore_index=True)
@@ -766,7 +779,7 @@ class AnchorFramework:
             rank = self._rank(norm.level)
             capable = level_of >= rank
             if closed:
-                capable &= ~np.array([(j, k) in closed for j in range(n)], dtype=bool)
+                capable &= ~self._shut(closed, k)
             strictest = min(self.normatives[x].max_minutes for x in self._services(norm.level))
             keep = capable & (is_fixed | (self.population >= norm.min_population))
             pairs = self._cover_pairs(state, [k], capable, closed)
@@ -1006,7 +1019,7 @@ class AnchorFramework:
         t = self.times[state]
         ok = (t.minutes <= norm.max_minutes) & (self.population[t.dest] >= threshold)
         if closed:
-            ok &= np.array([(int(j), service) not in closed for j in t.dest], dtype=bool)
+            ok &= ~self._shut(closed, service)[t.dest]
         out = np.zeros(len(self.settlements), dtype=bool)
         out[t.origin[ok]] = True
         return out
@@ -1117,11 +1130,14 @@ class AnchorFramework:
             .groupby("anchor_id")["population"]
             .sum()
         )
+        provided = services.groupby("anchor_id")["service"].agg(set)
+        top_served = services.groupby("anchor_id")["served_population"].max()
+        positions = self._positions(given["settlement_id"], "anchors")
         out = []
-        for sid_a, level in given[["settlement_id", "level"]].itertuples(index=False):
-            mine = services[services["anchor_id"] == sid_a]
-            keys = [k for k in self.normatives if k in set(mine["service"])]
-            (p,) = self._positions([sid_a], "anchors")
+        for (sid_a, level), p in zip(
+            given[["settlement_id", "level"]].itertuples(index=False), positions, strict=True
+        ):
+            keys = [k for k in self.normatives if k in provided.get(sid_a, set())]
             out.append(
                 {
                     "settlement_id": sid_a,
@@ -1139,9 +1155,7 @@ class AnchorFramework:
                     "population": float(self.population[p]),
                     "settlements_served": int(n_served.get(sid_a, 0)),
                     "catchment_population": float(pop_served.get(sid_a, 0.0)),
-                    "served_population": float(mine["served_population"].max())
-                    if len(mine)
-                    else 0.0,
+                    "served_population": float(top_served.get(sid_a, 0.0)),
                 }
             )
         anchors = pd.DataFrame(out)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
 from opora.anchors.framework import AnchorSelectionError
 from opora.io._result import RejectLog
+from opora.io.normatives import DEFAULT_LEVELS, AnchorLevel
 
 __all__ = ["SettlementLookup", "resolve_anchor_list"]
 
@@ -122,7 +123,11 @@ class SettlementLookup:
 
 
 def resolve_anchor_list(
-    table: pd.DataFrame, settlements: pd.DataFrame, *, default_level: str = "local"
+    table: pd.DataFrame,
+    settlements: pd.DataFrame,
+    *,
+    levels: Mapping[str, AnchorLevel] | None = None,
+    default_level: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Match a read anchor list (:func:`opora.io.anchor_list.read_anchor_list`) to settlements.
 
@@ -132,8 +137,11 @@ def resolve_anchor_list(
         The list: ``_row, oktmo, name, level, municipality, services``.
     settlements
         The region's settlements (see :class:`SettlementLookup`).
+    levels
+        Levels of the hierarchy (their ranks decide which row a repeat keeps);
+        :data:`~opora.io.normatives.DEFAULT_LEVELS` when ``None``.
     default_level
-        Level of rows without one.
+        Level of rows without one; the lowest level when ``None``.
 
     Returns
     -------
@@ -141,52 +149,45 @@ def resolve_anchor_list(
         The anchors (``settlement_id, level`` and ``services`` when the list gives them;
         one row per settlement, a repeat keeps the higher level) and the reject report
         (rows matching no settlement or several, repeats), in the columns of every reject
-        report.
+        report. A row found by name after its code failed is kept and reported as
+        ``repaired``.
     """
+    lv = dict(levels) if levels is not None else dict(DEFAULT_LEVELS)
+    rank = {k: v.rank for k, v in lv.items()}
+    fallback = default_level or min(lv.values(), key=lambda v: v.rank).key
     look = SettlementLookup(settlements)
     log = RejectLog(table.attrs.get("path", "anchor list"))
     rows = []
     for rec in table.to_dict("records"):
-        code = rec.get("oktmo")
-        name = rec.get("name")
-        muni = rec.get("municipality")
+        code, name, muni = rec.get("oktmo"), rec.get("name"), rec.get("municipality")
         muni_text = None if muni is None or pd.isna(muni) else str(muni)
-        sid, why = (None, "")
+        has_name = name is not None and not pd.isna(name)
         if code is not None and not pd.isna(code):
-            sid, why = look.find(str(code))
-            if sid is None and name is not None and not pd.isna(name):
-                sid, why2 = look.find(str(name), muni_text)
-                why = why if sid is None else ""
-                if sid is not None:
-                    log.add(
-                        rec["_row"],
-                        "oktmo",
-                        code,
-                        f"{why or 'code not found'}; matched by name",
-                        "repaired",
-                    )
-                elif why2:
-                    why = f"{why}; by name: {why2}"
             column, value = "oktmo", code
+            sid, why = look.find(str(code))
+            if sid is None and has_name:
+                sid, why_name = look.find(str(name), muni_text)
+                if sid is None:
+                    why = f"{why}; by name: {why_name}"
+                else:
+                    log.add(rec["_row"], "oktmo", code, f"{why}; matched by name", "repaired")
         else:
-            sid, why = look.find(str(name), muni_text)
             column, value = "name", name
+            sid, why = look.find(str(name), muni_text)
         if sid is None:
             log.add(rec["_row"], column, value, why, "rejected")
             continue
-        level = rec.get("level") or default_level
-        services = rec.get("services")
+        services, level = rec.get("services"), rec.get("level")
         rows.append(
             {
                 "settlement_id": sid,
-                "level": level,
+                "level": fallback if level is None or pd.isna(level) else str(level),
                 "services": None if services is None or pd.isna(services) else str(services),
                 "_row": rec["_row"],
             }
         )
     out = pd.DataFrame(rows, columns=["settlement_id", "level", "services", "_row"])
-    rank = {"district": 2, "local": 1}
-    out["_rank"] = out["level"].map(rank).fillna(0)
+    out["_rank"] = out["level"].map(rank).fillna(-1)
     out = out.sort_values(["_rank", "_row"], ascending=[False, True], kind="stable")
     dup = out["settlement_id"].duplicated()
     for row, sid in out.loc[dup, ["_row", "settlement_id"]].itertuples(index=False):

@@ -140,8 +140,7 @@ def run_scenarios(
         ex = existing
         if ex is not None and len(ex):
             ex = ex[~ex["settlement_id"].astype(str).isin(closed_anchors)]
-        again = dataclasses.replace(fw, plan=None)
-        again._graph = fw._graph
+        again = dataclasses.replace(fw, plan=None)  # shares the times and the graph
         again.solve(
             ex,
             fix_existing=fix_existing,

@@ -32,6 +32,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def _read_table(p: Path) -> pd.DataFrame:
     return read_text_csv(p, [], sep=sep, text_columns=["oktmo", "name", "municipality"])
 
 
-def read_anchor_list(path: str | Path) -> pd.DataFrame:
+def read_anchor_list(path: str | Path, levels: Iterable[str] | None = None) -> pd.DataFrame:
     """Read a list of anchor settlements (CSV or Excel).
 
     Parameters
@@ -83,12 +84,15 @@ def read_anchor_list(path: str | Path) -> pd.DataFrame:
         The list: ``oktmo`` and/or ``name`` columns, optional ``level``, ``municipality``,
         ``services``. Column names are matched case-insensitively; Russian headers
         «ОКТМО», «Наименование», «Уровень», «Муниципальный район» are accepted.
+    levels
+        Level keys of the hierarchy (``read_anchor_levels``), accepted as written besides
+        the spellings of :data:`LEVEL_ALIASES`; ``district`` and ``local`` when ``None``.
 
     Returns
     -------
     pandas.DataFrame
         ``_row`` (line in the file), ``oktmo`` (text or missing), ``name``, ``level``
-        (``district``, ``local`` or missing), ``municipality``, ``services``.
+        (a level key or missing), ``municipality``, ``services``.
 
     Raises
     ------
@@ -128,23 +132,25 @@ def read_anchor_list(path: str | Path) -> pd.DataFrame:
             else pd.Series(pd.NA, index=frame.index, dtype="string")
         )
     out["oktmo"] = out["oktmo"].str.replace(r"\.0$", "", regex=True)
-    levels: list[str | None] = []
+    keys = {k.lower(): k for k in (levels if levels is not None else ("district", "local"))}
+    aliases = {**LEVEL_ALIASES, **keys}
+    found: list[str | None] = []
     if "level" in frame:
         for row, value in zip(frame["_row"], frame["level"], strict=True):
             if pd.isna(value) or not str(value).strip():
-                levels.append(None)
+                found.append(None)
                 continue
-            key = LEVEL_ALIASES.get(str(value).strip().lower())
+            key = aliases.get(str(value).strip().lower())
             if key is None:
                 msg = (
-                    f"row {row}: level {value!r} is not known; use district (межрайонный) "
-                    "or local (опорный)"
+                    f"row {row}: level {value!r} is not known; use "
+                    f"{', '.join(keys.values())} (or межрайонный / опорный)"
                 )
                 raise FormatError(p, msg, column="level")
-            levels.append(key)
+            found.append(key)
     else:
-        levels = [None] * len(frame)
-    out["level"] = levels
+        found = [None] * len(frame)
+    out["level"] = found
     out.attrs["path"] = str(p)
     return out
 

@@ -131,6 +131,10 @@ def read_anchor_levels(path: str | Path | None = None) -> dict[str, AnchorLevel]
         rank; the message names the level and field.
     """
     p, data = _load(path)
+    return _levels(p, data)
+
+
+def _levels(p: Path, data: dict[str, object]) -> dict[str, AnchorLevel]:
     levels = data.get("levels")
     if levels is None:
         return dict(DEFAULT_LEVELS)
@@ -182,7 +186,7 @@ def read_normatives(path: str | Path | None = None) -> dict[str, Normative]:
         standard or names an undefined level; the message names the service and field.
     """
     p, data = _load(path)
-    level_keys = set(read_anchor_levels(path))
+    level_keys = set(_levels(p, data))
     services = data.get("services")
     if not isinstance(services, dict) or not services:
         msg = "no [services.NAME] tables; compare with the default normatives.toml"
