@@ -232,7 +232,7 @@ def _vm_rss_kib() -> int:
 
 def _child(path: str, traced: bool, keep_region: bool, conn: Connection) -> None:
     from opora.io.firms import read_sme_register
-    from opora.ties.resolve import LocationIndex
+    from opora.model.places import LocationIndex
 
     s = pd.read_csv(PLACES / "places_settlements.csv", dtype="string")
     m = pd.read_csv(PLACES / "places_municipalities.csv", dtype="string")

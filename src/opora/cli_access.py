@@ -21,8 +21,8 @@ from rich.table import Table
 
 from opora.access import measures
 from opora.errors import FormatError, OporaError, ValidationError
-from opora.io._result import REJECT_COLUMNS, ImportResult
 from opora.io.matrix import read_costs_csv, read_demand_csv, read_supply_csv
+from opora.model.result import REJECT_COLUMNS, ImportResult
 
 __all__ = ["access_app"]
 

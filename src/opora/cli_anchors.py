@@ -45,7 +45,7 @@ from rich.table import Table
 
 from opora._progress import progress_steps
 from opora.errors import EmptyFileError, OporaError
-from opora.io._result import REJECT_COLUMNS
+from opora.model.result import REJECT_COLUMNS
 
 __all__ = ["REJECTS_FILE", "anchors_app"]
 

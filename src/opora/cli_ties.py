@@ -38,7 +38,6 @@ from rich.console import Console
 from rich.table import Table
 
 from opora.errors import FormatError, OporaError, SourceNotFoundError, ValidationError
-from opora.io._result import REJECT_COLUMNS, ImportResult
 from opora.io.firms import (
     FirmMapping,
     export_branches,
@@ -54,10 +53,11 @@ from opora.io.firms import (
 )
 from opora.io.sources import DEFAULT_REGION
 from opora.io.workspace import read_workspace_tables
+from opora.model.places import LocationIndex, normalise_region
+from opora.model.result import REJECT_COLUMNS, ImportResult
 from opora.ties.graph import TiesCriteria, TiesNetwork, build_ties, combine_firms, place_table
 from opora.ties.metrics import town_card, town_metrics
 from opora.ties.modelled import modelled_registry
-from opora.ties.resolve import LocationIndex, normalise_region
 
 __all__ = ["TIES_FILES", "TiesBuild", "build_workspace_ties", "ties_app"]
 

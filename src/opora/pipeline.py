@@ -19,13 +19,11 @@ import numpy as np
 import pandas as pd
 
 from opora.access.facilities import modelled_facilities, municipal_centre_settlements
-from opora.access.graph import RoadGraph
 from opora.access.modelled import modelled_network, settlement_rank
 from opora.access.services import ServiceAccess, municipal_shares, service_access
 from opora.access.snap import largest_component_report, snap_points
 from opora.analysis.features import municipality_features
 from opora.analysis.profile import PROFILE_FIELDS, municipality_profile
-from opora.analysis.settlements import top_municipality
 from opora.cli_ties import build_workspace_ties
 from opora.config import Settings
 from opora.economy import (
@@ -41,7 +39,6 @@ from opora.economy import (
     location_quotients,
     specialisation_candidates,
 )
-from opora.io._result import REJECT_COLUMNS, ImportResult, RejectLog
 from opora.io.normatives import Normative, read_anchor_levels, read_normatives
 from opora.io.osm import read_facility_registry, read_osm_facilities, read_osm_roads
 from opora.io.register import fetch_register, read_settlement_register, register_region
@@ -49,6 +46,9 @@ from opora.io.sources import DEFAULT_REGION, SourceBundle, read_embedded, read_s
 from opora.io.workspace import append_layers, read_workspace_tables, write_workspace
 from opora.model.provenance import Provenance
 from opora.model.region import Region, build_municipalities, supplement_settlements
+from opora.model.result import REJECT_COLUMNS, ImportResult, RejectLog
+from opora.model.roads import RoadGraph
+from opora.model.settlements import top_municipality
 from opora.passports import (
     StrategyResult,
     build_passports,

@@ -21,17 +21,17 @@ import numpy as np
 import pandas as pd
 
 from opora.access.facilities import municipal_centre_settlements
-from opora.access.graph import RoadGraph
 from opora.access.modelled import local_utm
 from opora.access.services import ServiceAccess
-from opora.analysis.settlements import top_municipality
 from opora.anchors.framework import REASONS, AnchorFramework, Evaluation
 from opora.anchors.scenarios import ScenarioRun, run_scenarios
-from opora.io._result import RejectLog
 from opora.io.anchor_list import Scenario, read_scenarios
 from opora.io.normatives import AnchorLevel, Normative
 from opora.io.workspace import append_layers
 from opora.model.region import Region
+from opora.model.result import RejectLog
+from opora.model.roads import RoadGraph
+from opora.model.settlements import top_municipality
 from opora.report.anchors import AnchorSection
 
 __all__ = [

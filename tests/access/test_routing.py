@@ -12,7 +12,6 @@ import pytest
 import scipy.sparse as sp
 
 from opora.access import routing
-from opora.access.graph import RoadGraph
 from opora.access.routing import (
     bounded_matrix,
     nearest_times,
@@ -21,6 +20,7 @@ from opora.access.routing import (
     unreached_origins,
 )
 from opora.errors import ValidationError
+from opora.model.roads import RoadGraph
 
 HAS_NUMBA = importlib.util.find_spec("numba") is not None
 ENGINES = [

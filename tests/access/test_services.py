@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from opora.access.graph import RoadGraph
 from opora.access.services import municipal_shares, service_access
 from opora.io.normatives import Normative
+from opora.model.roads import RoadGraph
 
 
 def _graph():

@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from opora.access.graph import RoadGraph
 from opora.anchors.framework import AnchorFramework, AnchorSelectionError
 from opora.anchors.scenarios import run_scenarios
 from opora.io.anchor_list import Scenario
 from opora.io.normatives import AnchorLevel, Normative
+from opora.model.roads import RoadGraph
 
 LEVELS = {
     "district": AnchorLevel("district", "межрайонный центр", "inter-district centre", 5000, 2),

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from opora.access.graph import RoadGraph
 from opora.anchors.lists import resolve_anchor_list
 from opora.errors import FormatError, MissingColumnError
 from opora.io.anchor_list import read_anchor_list, read_scenarios
 from opora.io.normatives import AnchorLevel, read_anchor_levels, read_normatives
+from opora.model.roads import RoadGraph
 
 SETTLEMENTS = pd.DataFrame(
     {

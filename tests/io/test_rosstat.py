@@ -30,7 +30,6 @@ from opora.errors import (
     SourceNotFoundError,
     UnknownRegionError,
 )
-from opora.io._result import REJECT_COLUMNS, ImportResult
 from opora.io.rosstat import (
     BULLETIN_COLUMNS,
     ORG_STATS_COLUMNS,
@@ -42,6 +41,7 @@ from opora.io.rosstat import (
     read_status_list,
     read_urov14a_workbook,
 )
+from opora.model.result import REJECT_COLUMNS, ImportResult
 from opora.model.schemas import INDICATOR_COLUMNS, IndicatorSchema, validate
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from opora.access.graph import RoadGraph
 from opora.access.services import service_access
 from opora.errors import ValidationError
 from opora.io.normatives import Normative
+from opora.model.roads import RoadGraph
 from opora.strategy.shocks import employer_shock, facility_closure, season_isolation
 
 # ------------------------------------------------------------------ employer shock

@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from opora.cli_ties import TIES_FILES, ties_app
-from opora.io._result import REJECT_COLUMNS
 from opora.io.workspace import write_workspace
+from opora.model.result import REJECT_COLUMNS
 
 TIES = Path(__file__).parents[1] / "data" / "ties"
 runner = CliRunner()

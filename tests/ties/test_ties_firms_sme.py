@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from opora.errors import EmptyFileError, FormatError, InputFileError, SourceNotFoundError
-from opora.io._result import REJECT_COLUMNS
 from opora.io.firms import (
     clean_inn,
     inn_is_valid,
@@ -19,7 +18,8 @@ from opora.io.firms import (
     read_fns_revexp,
     read_sme_register,
 )
-from opora.ties.resolve import LocationIndex
+from opora.model.places import LocationIndex
+from opora.model.result import REJECT_COLUMNS
 
 TIES = Path(__file__).parents[1] / "data" / "ties"
 SME = TIES / "sme"

@@ -14,7 +14,6 @@ from opora.errors import (
     MissingColumnError,
     MissingSheetError,
 )
-from opora.io._result import REJECT_COLUMNS
 from opora.io.firms import (
     export_branches,
     export_ownership,
@@ -24,7 +23,8 @@ from opora.io.firms import (
     read_ownership_csv,
     read_supply_csv,
 )
-from opora.ties.resolve import LocationIndex
+from opora.model.places import LocationIndex
+from opora.model.result import REJECT_COLUMNS
 
 TIES = Path(__file__).parents[1] / "data" / "ties"
 

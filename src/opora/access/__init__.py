@@ -1,5 +1,5 @@
 """Road network, travel times and accessibility measures."""
 
-from opora.access.graph import STATES, RoadGraph
+from opora.model.roads import STATES, RoadGraph
 
 __all__ = ["STATES", "RoadGraph"]

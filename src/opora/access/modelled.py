@@ -19,7 +19,7 @@ network as a proximity graph over the settlements:
    assumption, ``winter_slowdown``); the thaw keeps summer speeds.
 
 Every table computed on such a graph must be labelled *modelled network*; the
-returned :class:`~opora.access.graph.RoadGraph` has ``modelled=True``.
+returned :class:`~opora.model.roads.RoadGraph` has ``modelled=True``.
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import minimum_spanning_tree
 from scipy.spatial import Delaunay, cKDTree
 
-from opora.access.graph import RoadGraph
-from opora.analysis.settlements import URBAN_TYPES
 from opora.errors import ValidationError
+from opora.model.roads import RoadGraph
+from opora.model.settlements import URBAN_TYPES
 
 __all__ = ["ModelledNetworkRule", "local_utm", "modelled_network", "settlement_rank"]
 

@@ -1,6 +1,6 @@
 """Travel times on a road graph: nearest facility, bounded origin-destination tables, reach.
 
-Every function takes the travel-time matrix of a :class:`~opora.access.graph.RoadGraph`
+Every function takes the travel-time matrix of a :class:`~opora.model.roads.RoadGraph`
 (``graph.csr(state)``: a square scipy CSR matrix, minutes per arc, row = arc start) and node
 indices into it. Times run along the arcs, from the first argument's nodes to the others.
 

@@ -13,9 +13,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from opora.access.graph import STATES, RoadGraph
 from opora.access.routing import nearest_times
 from opora.io.normatives import Normative
+from opora.model.roads import STATES, RoadGraph
 
 __all__ = ["ServiceAccess", "municipal_shares", "service_access"]
 

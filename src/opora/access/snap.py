@@ -35,8 +35,8 @@ from pyproj import CRS, Geod, Transformer
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from opora.access.graph import STATES, RoadGraph
 from opora.errors import ValidationError
+from opora.model.roads import STATES, RoadGraph
 
 __all__ = [
     "COMPONENT_REPORT_COLUMNS",

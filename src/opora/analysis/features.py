@@ -13,11 +13,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from opora.access.graph import RoadGraph
 from opora.access.modelled import local_utm
 from opora.access.routing import nearest_times
 from opora.access.services import ServiceAccess
-from opora.analysis.settlements import URBAN_TYPES, top_municipality
+from opora.model.roads import RoadGraph
+from opora.model.settlements import URBAN_TYPES, top_municipality
 
 __all__ = ["DISTRICT_SERVICES", "FEATURE_DOCS", "LARGE_CITY", "municipality_features"]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from opora.analysis.settlements import size_class, top_municipality
+from opora.model.settlements import size_class, top_municipality
 
 __all__ = ["PROFILE_FIELDS", "ProfileField", "municipality_profile"]
 

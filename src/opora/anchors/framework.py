@@ -54,11 +54,11 @@ import scipy.sparse as sp
 from pyproj import Geod
 from scipy.optimize import linprog
 
-from opora.access.graph import STATES, RoadGraph
 from opora.access.routing import bounded_matrix, nearest_times
 from opora.anchors.models import LSCP, MCLP, LocationModel
 from opora.errors import OporaError, ValidationError
 from opora.io.normatives import DEFAULT_LEVELS, AnchorLevel, Normative
+from opora.model.roads import STATES, RoadGraph
 
 __all__ = [
     "REASONS",

@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from opora.anchors.framework import AnchorSelectionError
-from opora.io._result import RejectLog
 from opora.io.normatives import DEFAULT_LEVELS, AnchorLevel
+from opora.model.result import RejectLog
 
 __all__ = ["SettlementLookup", "resolve_anchor_list"]
 

@@ -4,7 +4,6 @@ Each reader returns an :class:`ImportResult`: the table, a reject report (file, 
 column, value, reason, action) and counts.
 """
 
-from opora.io._result import REJECT_COLUMNS, ImportResult, RejectLog
 from opora.io.bashkortostan import read_bdmo_long, read_crosswalk, read_employment_shares
 from opora.io.osm import (
     RoadImport,
@@ -26,6 +25,7 @@ from opora.io.rosstat import (
 from opora.io.sberindex import read_sberindex_dictionary, read_sberindex_indicators
 from opora.io.sources import SourceBundle, read_embedded, read_sources
 from opora.io.workspace import read_workspace_tables, write_workspace
+from opora.model.result import REJECT_COLUMNS, ImportResult, RejectLog
 
 __all__ = [
     "REJECT_COLUMNS",

@@ -8,7 +8,7 @@ import pandas as pd
 
 from opora.io._checks import read_text_csv
 from opora.io._oktmo import strip_oktmo
-from opora.io._result import ImportResult, RejectLog
+from opora.model.result import ImportResult, RejectLog
 from opora.model.schemas import INDICATOR_COLUMNS
 
 __all__ = ["EMPLOYMENT_SECTIONS", "read_bdmo_long", "read_crosswalk", "read_employment_shares"]

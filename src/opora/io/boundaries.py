@@ -11,7 +11,7 @@ import pyogrio
 
 from opora.errors import FormatError
 from opora.io._checks import check_exists, require_columns
-from opora.io._result import ImportResult, RejectLog
+from opora.model.result import ImportResult, RejectLog
 
 __all__ = ["match_boundaries", "name_key", "read_boundaries"]
 

@@ -1,6 +1,6 @@
 """Readers of firm registries: FNS open data, EGRUL-style tables, SPARK / Kontur.Focus exports.
 
-Every reader returns an :class:`~opora.io._result.ImportResult` (table, reject report,
+Every reader returns an :class:`~opora.model.result.ImportResult` (table, reject report,
 counts) and stops with a typed error naming the file (and the column) when the file
 cannot be used.
 
@@ -22,7 +22,7 @@ cannot be used.
   (:func:`load_firm_mapping`); :func:`export_ownership` and :func:`export_branches` turn
   their head-company, founder and branch columns into ownership and branch tables.
 
-Locations resolve to OKTMO through a :class:`~opora.ties.resolve.LocationIndex` built
+Locations resolve to OKTMO through a :class:`~opora.model.places.LocationIndex` built
 from the workspace's settlement and municipality tables; a location of the region that
 does not resolve is rejected with the reason.
 
@@ -60,8 +60,8 @@ from opora.errors import (
 )
 from opora.io._checks import check_exists, decode_text
 from opora.io._oktmo import classify_oktmo, strip_oktmo
-from opora.io._result import ImportResult, RejectLog
-from opora.ties.resolve import LocationIndex, Resolution, external_place, parse_address
+from opora.model.places import LocationIndex, Resolution, external_place, parse_address
+from opora.model.result import ImportResult, RejectLog
 
 __all__ = [
     "BRANCH_COLUMNS",

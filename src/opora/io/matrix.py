@@ -23,7 +23,7 @@ import pandas as pd
 
 from opora.errors import FormatError
 from opora.io._checks import read_text_csv
-from opora.io._result import ImportResult, RejectLog
+from opora.model.result import ImportResult, RejectLog
 
 __all__ = ["read_costs_csv", "read_demand_csv", "read_supply_csv"]
 

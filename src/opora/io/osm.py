@@ -3,7 +3,7 @@
 Readers
 -------
 * :func:`read_osm_roads`: the drivable road network of an ``.osm.pbf`` extract as a
-  :class:`~opora.access.graph.RoadGraph` with ``summer``, ``winter`` and ``thaw`` states,
+  :class:`~opora.model.roads.RoadGraph` with ``summer``, ``winter`` and ``thaw`` states,
   returned inside a :class:`RoadImport` (an :class:`~opora.io.ImportResult` whose
   ``table`` lists the ways kept and whose ``graph`` is the network);
 * :func:`read_speed_table`: the speeds and seasonal rules (``opora/data/speeds.toml`` or a
@@ -85,7 +85,7 @@ Every rule below is driven by :class:`SpeedTable` (``speeds.toml``):
   closed; gravel and other unpaved surfaces stay open at ``slow_factor`` × speed. A
   graph has one time per arc, so a slowed way gets two parallel arcs: the normal one,
   closed in the thaw, and a slow one open only in the thaw
-  (:meth:`~opora.access.graph.RoadGraph.csr` keeps the fastest open arc);
+  (:meth:`~opora.model.roads.RoadGraph.csr` keeps the fastest open arc);
 * **geometry**: every OSM node of a kept way is a graph node (no simplification), so the
   arcs are the straight segments of the ways and snapping to them is exact. Lengths are
   geodesic on the WGS 84 ellipsoid (:class:`pyproj.Geod`), never in a projected CRS.
@@ -159,11 +159,11 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Geod, Transformer
 
-from opora.access.graph import STATES, RoadGraph
 from opora.errors import EmptyFileError, FormatError, MissingColumnError
 from opora.io._checks import check_exists, decode_text
 from opora.io._oktmo import classify_oktmo, strip_oktmo
-from opora.io._result import ImportResult, RejectLog
+from opora.model.result import ImportResult, RejectLog
+from opora.model.roads import STATES, RoadGraph
 
 __all__ = [
     "DEFAULT_SPEEDS",
@@ -976,7 +976,7 @@ def read_osm_roads(path: str | Path, speeds: SpeedTable | None = None) -> RoadIm
     Returns
     -------
     RoadImport
-        ``graph``: the :class:`~opora.access.graph.RoadGraph`; ``table``: one row per
+        ``graph``: the :class:`~opora.model.roads.RoadGraph`; ``table``: one row per
         way kept (:data:`ROAD_TABLE_COLUMNS`); ``rejects``: flagged tags and ways (the
         ``context`` column names the way, ``way/ID``); ``rows_read``: ways with a
         ``highway``, ``route``, ``winter_road`` or ``ice_road`` tag; ``extra``: counts

@@ -51,7 +51,7 @@ from opora.errors import (
 )
 from opora.io._checks import check_exists, decode_text, require_columns
 from opora.io._oktmo import classify_oktmo, strip_oktmo
-from opora.io._result import ImportResult, RejectLog
+from opora.model.result import ImportResult, RejectLog
 from opora.model.schemas import SETTLEMENT_COLUMNS, SettlementSchema, validate
 
 __all__ = [

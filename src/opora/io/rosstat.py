@@ -1,6 +1,6 @@
 """Readers of Rosstat publications and of tables derived from them.
 
-Six readers, each returning an :class:`~opora.io._result.ImportResult` whose reject
+Six readers, each returning an :class:`~opora.model.result.ImportResult` whose reject
 report lists every value that was repaired, flagged or rejected:
 
 * :func:`read_population_bulletin` - bulletin "population by municipality on
@@ -39,7 +39,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from opora.errors import EmptyFileError, FormatError, UnknownRegionError
 from opora.io._checks import check_exists, decode_text, read_text_csv, require_sheets
 from opora.io._oktmo import strip_oktmo
-from opora.io._result import REJECT_COLUMNS, ImportResult, RejectLog
+from opora.model.result import REJECT_COLUMNS, ImportResult, RejectLog
 from opora.model.schemas import INDICATOR_COLUMNS
 
 __all__ = [

@@ -15,7 +15,7 @@ import pandas as pd
 from opora.errors import FormatError
 from opora.io._checks import check_exists, require_columns
 from opora.io._oktmo import strip_oktmo
-from opora.io._result import ImportResult, RejectLog
+from opora.model.result import ImportResult, RejectLog
 from opora.model.schemas import INDICATOR_COLUMNS
 
 __all__ = ["SBERINDEX_KINDS", "read_sberindex_dictionary", "read_sberindex_indicators"]

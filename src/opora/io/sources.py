@@ -19,12 +19,12 @@ import geopandas as gpd
 import pandas as pd
 
 from opora.errors import SourceNotFoundError, UnknownRegionError
-from opora.io._result import REJECT_COLUMNS, ImportResult, RejectLog
 from opora.io.bashkortostan import read_bdmo_long, read_employment_shares
 from opora.io.boundaries import match_boundaries, read_boundaries
 from opora.io.rosstat import read_population_bulletin, read_status_list, read_urov14a_workbook
 from opora.io.sberindex import read_sberindex_dictionary, read_sberindex_indicators
 from opora.model.provenance import Provenance, provenance_frame
+from opora.model.result import REJECT_COLUMNS, ImportResult, RejectLog
 from opora.model.schemas import INDICATOR_COLUMNS
 
 __all__ = [
@@ -89,7 +89,7 @@ class SourceBundle:
     imports
         Import summaries (one dict per reader run).
     rejects
-        Reject records of all readers (:data:`~opora.io._result.REJECT_COLUMNS`).
+        Reject records of all readers (:data:`~opora.model.result.REJECT_COLUMNS`).
     provenance
         One record per source.
     boundaries

@@ -21,7 +21,7 @@ import pandas as pd
 import pyogrio
 
 from opora.errors import SourceNotFoundError
-from opora.io._result import REJECT_COLUMNS
+from opora.model.result import REJECT_COLUMNS
 
 __all__ = ["WORKSPACE_FILES", "append_layers", "read_workspace_tables", "write_workspace"]
 
@@ -76,7 +76,7 @@ def write_workspace(
     provenance
         Provenance table.
     rejects
-        Reject report (:data:`~opora.io._result.REJECT_COLUMNS`).
+        Reject report (:data:`~opora.model.result.REJECT_COLUMNS`).
     imports
         Import summaries.
     boundaries

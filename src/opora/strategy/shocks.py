@@ -30,11 +30,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from opora.access.graph import RoadGraph
 from opora.access.services import service_access
 from opora.errors import ValidationError
 from opora.io.normatives import Normative
 from opora.io.strategy_config import StrategyConfig, default_strategy_config
+from opora.model.roads import RoadGraph
 
 __all__ = [
     "FacilityClosure",

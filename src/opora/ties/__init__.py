@@ -1,6 +1,6 @@
 """Inter-municipal economic ties of towns, from firm registries.
 
-* :mod:`opora.ties.resolve`: firm locations (names, addresses, OKTMO) → places of the
+* :mod:`opora.model.places`: firm locations (names, addresses, OKTMO) → places of the
   workspace;
 * :mod:`opora.ties.graph`: the ties network (control, branches, supply), corporate
   groups and vertically integrated corporations (VIC);
@@ -10,6 +10,13 @@
 The readers of the registries are in :mod:`opora.io.firms`.
 """
 
+from opora.model.places import (
+    Location,
+    LocationIndex,
+    Resolution,
+    normalise_name,
+    parse_address,
+)
 from opora.ties.graph import (
     STAGES,
     TiesCriteria,
@@ -30,13 +37,6 @@ from opora.ties.metrics import (
     town_metrics,
 )
 from opora.ties.modelled import ModelledRegistry, ModelledRegistryRule, modelled_registry
-from opora.ties.resolve import (
-    Location,
-    LocationIndex,
-    Resolution,
-    normalise_name,
-    parse_address,
-)
 
 __all__ = [
     "STAGES",

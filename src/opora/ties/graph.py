@@ -53,7 +53,7 @@ import numpy as np
 import pandas as pd
 
 from opora.errors import ValidationError
-from opora.ties.resolve import TOWN_TYPES
+from opora.model.places import TOWN_TYPES
 
 __all__ = [
     "EDGE_COLUMNS",

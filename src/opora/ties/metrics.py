@@ -21,7 +21,7 @@ other places.
 
 **Town-village axis.** ``rural_links`` / ``rural_weight``: ties between the town
 (at municipality level: the towns of the municipality) and rural settlements (not
-:data:`~opora.ties.resolve.TOWN_TYPES`) of its own municipality or of a neighbouring
+:data:`~opora.model.places.TOWN_TYPES`) of its own municipality or of a neighbouring
 one (municipality centres at most ``neighbour_km`` apart, great-circle distance);
 ``rural_own_links`` and ``rural_neighbour_links`` split the count. Firms located only
 to a municipality do not count (their settlement is unknown).

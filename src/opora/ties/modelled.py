@@ -55,7 +55,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from opora.errors import ValidationError
-from opora.ties.resolve import TOWN_TYPES
+from opora.model.places import TOWN_TYPES
 
 __all__ = [
     "SECTIONS",
@@ -563,7 +563,7 @@ def modelled_registry(
     ValidationError
         If the indicators lack the employment statistics.
     """
-    # imported here: opora.io.firms imports opora.ties.resolve, so not at module level
+    # imported here: opora.io.firms imports opora.model.places, so not at module level
     from opora.io.firms import BRANCH_COLUMNS, FIRM_COLUMNS, OWNERSHIP_COLUMNS
 
     r = rule or ModelledRegistryRule()

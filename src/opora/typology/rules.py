@@ -63,10 +63,10 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from opora.analysis.settlements import URBAN_TYPES, top_municipality
 from opora.economy.life_support import SECTION_NAMES
 from opora.errors import ValidationError
 from opora.io.thresholds import Thresholds, read_thresholds
+from opora.model.settlements import URBAN_TYPES, top_municipality
 
 __all__ = [
     "LONG_COLUMNS",

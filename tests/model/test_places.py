@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from opora.ties.resolve import (
+from opora.model.places import (
     LocationIndex,
     external_place,
     normalise_name,

@@ -37,7 +37,7 @@ from typing import Literal, NamedTuple
 
 import pandas as pd
 
-from opora.analysis.settlements import URBAN_TYPES
+from opora.model.settlements import URBAN_TYPES
 
 __all__ = [
     "TOWN_TYPES",
@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 #: Settlement types counted as towns (town, urban-type, workers', resort, dacha settlements).
-#: Town types: the shared :data:`opora.analysis.settlements.URBAN_TYPES`.
+#: Town types: the shared :data:`opora.model.settlements.URBAN_TYPES`.
 TOWN_TYPES = URBAN_TYPES
 
 #: Type words and phrases stripped from both ends of a name (normalised spelling, tokens).
