@@ -14,7 +14,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from opora.io.sources import DEFAULT_REGION, embedded_dir, read_sources, write_embedded
+from opora.io.sources import embedded_dir, read_sources, write_embedded
+from opora.model.regions import DEFAULT_REGION
 
 
 def main() -> None:

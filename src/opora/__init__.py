@@ -8,25 +8,37 @@ from opora._version import __version__
 from opora.analysis import municipality_profile, size_class
 from opora.config import Settings
 from opora.errors import (
+    AnchorSelectionError,
     ChecksumError,
+    ComplexityWarning,
+    EconomyWarning,
     EmptyFileError,
     EncodingError,
     FormatError,
     InputFileError,
     MissingColumnError,
     MissingSheetError,
+    NotSolvedError,
     OporaError,
     RegisterFetchError,
+    ReportInputError,
+    RoadGraphError,
     SourceNotFoundError,
+    TypologyError,
+    UnknownLanguageError,
     UnknownRegionError,
     ValidationError,
+    ZeroDiversityWarning,
 )
 from opora.io import ImportResult
 from opora.model import Provenance
 from opora.model.region import Region
 
 __all__ = [
+    "AnchorSelectionError",
     "ChecksumError",
+    "ComplexityWarning",
+    "EconomyWarning",
     "EmptyFileError",
     "EncodingError",
     "FormatError",
@@ -34,14 +46,20 @@ __all__ = [
     "InputFileError",
     "MissingColumnError",
     "MissingSheetError",
+    "NotSolvedError",
     "OporaError",
     "Provenance",
     "Region",
     "RegisterFetchError",
+    "ReportInputError",
+    "RoadGraphError",
     "Settings",
     "SourceNotFoundError",
+    "TypologyError",
+    "UnknownLanguageError",
     "UnknownRegionError",
     "ValidationError",
+    "ZeroDiversityWarning",
     "__version__",
     "municipality_profile",
     "size_class",

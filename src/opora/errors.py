@@ -1,8 +1,9 @@
-"""Exceptions raised by opora.
+"""Exceptions and warnings raised by opora.
 
-Every error raised on purpose by opora derives from :class:`OporaError`, and each
-specific error also derives from the matching built-in exception, so callers can
-catch either ``OporaError`` or the built-in they already handle.
+Every error (and warning) raised on purpose by opora derives from :class:`OporaError`,
+and each specific one also derives from the matching built-in exception or warning, so
+callers can catch either ``OporaError`` or the built-in they already handle. Every such
+class is defined here, and only here.
 
 ::
 
@@ -17,7 +18,16 @@ catch either ``OporaError`` or the built-in they already handle.
     ├── RegisterFetchError (RuntimeError)  the settlement register could not be fetched
     ├── ChecksumError (ValueError)         a fetched file does not match its pinned checksum
     ├── UnknownRegionError (KeyError)      a region name or code is not known
-    └── ValidationError (ValueError)       a model table breaks its schema
+    ├── ValidationError (ValueError)       a model table breaks its schema
+    ├── RoadGraphError (ValueError)        links added to a road graph are not valid
+    ├── TypologyError (ValueError)         typology arguments or inputs are not usable
+    ├── AnchorSelectionError (ValueError)  anchor framework inputs are inconsistent
+    ├── NotSolvedError (RuntimeError)      a location model result is read before solving
+    ├── UnknownLanguageError (ValueError)  a report language is not supported
+    ├── ReportInputError (ValueError)      a table given to the report lacks a column
+    └── EconomyWarning (UserWarning)       an economy result is partial or empty
+        └── ComplexityWarning              a complexity result is partial or not unique
+            └── ZeroDiversityWarning       some locations have zero diversity
 """
 
 from __future__ import annotations
@@ -25,18 +35,27 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
+    "AnchorSelectionError",
     "ChecksumError",
+    "ComplexityWarning",
+    "EconomyWarning",
     "EmptyFileError",
     "EncodingError",
     "FormatError",
     "InputFileError",
     "MissingColumnError",
     "MissingSheetError",
+    "NotSolvedError",
     "OporaError",
     "RegisterFetchError",
+    "ReportInputError",
+    "RoadGraphError",
     "SourceNotFoundError",
+    "TypologyError",
+    "UnknownLanguageError",
     "UnknownRegionError",
     "ValidationError",
+    "ZeroDiversityWarning",
 ]
 
 
@@ -106,3 +125,39 @@ class UnknownRegionError(KeyError, OporaError):
 
 class ValidationError(ValueError, OporaError):
     """A model table does not satisfy its schema."""
+
+
+class RoadGraphError(ValueError, OporaError):
+    """Links added to a road graph are not valid (unknown nodes, non-positive times)."""
+
+
+class TypologyError(ValueError, OporaError):
+    """Arguments or inputs of a typology (rules, clustering) cannot be used."""
+
+
+class AnchorSelectionError(ValueError, OporaError):
+    """Inputs of the anchor framework are inconsistent (unknown ids, states, levels)."""
+
+
+class NotSolvedError(RuntimeError, OporaError):
+    """A result of a location model was read before :meth:`LocationModel.solve`."""
+
+
+class UnknownLanguageError(ValueError, OporaError):
+    """The report language is not one of those supported (``ru``, ``en``)."""
+
+
+class ReportInputError(ValueError, OporaError):
+    """A table given to the report lacks a column the report needs, or holds a bad value."""
+
+
+class EconomyWarning(UserWarning, OporaError):  # noqa: N818 - a warning, not an error
+    """Base class of the warnings of :mod:`opora.economy`: a result is partial or empty."""
+
+
+class ComplexityWarning(EconomyWarning):
+    """A complexity result is partial or not unique (missing values, degenerate network)."""
+
+
+class ZeroDiversityWarning(ComplexityWarning):
+    """Some locations have zero diversity (or activities zero ubiquity): their ECI is empty."""

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from opora.access import routing
+from opora.access import _buckets, routing
 from opora.access.routing import (
     bounded_matrix,
     nearest_times,
@@ -463,14 +463,14 @@ def test_bucket_kernels_in_plain_python_match_scipy() -> None:
     from scipy.sparse.csgraph import dijkstra
 
     csr, _ = _grid_graph(11, side=6)
-    width = routing._bucket_width(csr, 9.0)
+    width = _buckets.bucket_width(csr, 9.0)
     assert width is not None
     nodes = np.array([0, 20, 35])
     dest_of_node = np.arange(36, dtype=np.int32)
     row = np.empty(200, dtype=np.int32)
     dest = np.empty(200, dtype=np.int32)
     minutes = np.empty(200)
-    done, count = routing._bucket_search(
+    done, count = _buckets.bucket_search(
         csr.indptr, csr.indices, csr.data, nodes, 9.0, 1 / width, dest_of_node, 36,
         row, dest, minutes,
     )  # fmt: skip
@@ -481,7 +481,7 @@ def test_bucket_kernels_in_plain_python_match_scipy() -> None:
     np.testing.assert_array_equal(got, want)
     # a buffer that cannot hold a second worst case (36 pairs) stops after one source
     small = (np.empty(40, dtype=np.int32), np.empty(40, dtype=np.int32), np.empty(40))
-    done, count = routing._bucket_search(
+    done, count = _buckets.bucket_search(
         csr.indptr, csr.indices, csr.data, nodes, 9.0, 1 / width, dest_of_node, 36, *small
     )
     assert (done, count) == (1, int(np.isfinite(want[0]).sum()))
@@ -490,7 +490,7 @@ def test_bucket_kernels_in_plain_python_match_scipy() -> None:
     label = np.full(36, -1, dtype=np.int64)
     offsets = np.array([0.0, 2.5, 1.0])
     n_buckets = int(max(csr.data.max(), 2.5) / width) + 2
-    ok = routing._bucket_nearest(
+    ok = _buckets.bucket_nearest(
         csr.indptr, csr.indices, csr.data, nodes, offsets, 1 / width, n_buckets, dist, label
     )
     assert ok

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from opora.access.services import municipal_shares, service_access
-from opora.io.normatives import Normative
+from opora.model.normatives import Normative
 from opora.model.roads import RoadGraph
 
 

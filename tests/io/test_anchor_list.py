@@ -1,16 +1,15 @@
-"""Reading anchor lists, scenario files and the levels of the hierarchy."""
+"""Reading anchor lists and scenario files."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from opora.anchors.lists import resolve_anchor_list
-from opora.errors import FormatError, MissingColumnError
+from opora.errors import FormatError, MissingColumnError, SourceNotFoundError
 from opora.io.anchor_list import read_anchor_list, read_scenarios
-from opora.io.normatives import AnchorLevel, read_anchor_levels, read_normatives
-from opora.model.roads import RoadGraph
+from opora.io.normatives import read_anchor_levels
+from opora.model.normatives import AnchorLevel
 
 SETTLEMENTS = pd.DataFrame(
     {
@@ -67,91 +66,19 @@ def test_list_excel(tmp_path):
     assert table["oktmo"].tolist() == ["80609101001"]  # text, leading digits kept
 
 
-def test_scenarios(tmp_path):
+def test_read_scenarios_file(tmp_path):
     p = tmp_path / "s.toml"
-    p.write_text(
-        '[[scenario]]\nkey = "w"\nseason = "winter"\n'
-        '[[scenario]]\nkey = "c"\nclose = [{ settlement = "Уфа", service = "hospital" }]\n'
-        'close_anchors = ["80609101001"]\n'
-        'add_road = [{ from = "Уфа", to = "Белебей" }]\n',
-        encoding="utf-8",
-    )
-    s = read_scenarios(p)
-    assert [x.key for x in s] == ["w", "c"]
-    assert s[0].season == "winter"
-    assert s[0].label_ru == "w"
-    assert s[1].close == (("Уфа", "hospital"),)
-    assert s[1].add_road == (("Уфа", "Белебей", None),)
-
-
-@pytest.mark.parametrize(
-    ("text", "match"),
-    [
-        ('[[scenario]]\nkey = "a"\nseason = "spring"\n', "season 'spring'"),
-        ('[[scenario]]\nkey = "a"\n', "changes nothing"),
-        (
-            '[[scenario]]\nkey = "a"\nseason = "winter"\n'
-            '[[scenario]]\nkey = "a"\nseason = "winter"\n',
-            "twice",
-        ),
-        (
-            '[[scenario]]\nkey = "a"\nadd_road = [{ from = "x", to = "y", minutes = -3 }]\n',
-            "minutes",
-        ),
-        ('[[scenario]]\nkey = "a"\nclosed = ["x"]\n', "unknown field"),
-        ("x = 1\n", "no \\[\\[scenario\\]\\]"),
-    ],
-)
-def test_scenario_errors(tmp_path, text, match):
-    p = tmp_path / "s.toml"
-    p.write_text(text, encoding="utf-8")
-    with pytest.raises(FormatError, match=match):
+    p.write_text('[[scenario]]\nkey = "w"\nseason = "winter"\n', encoding="utf-8")
+    (s,) = read_scenarios(p)
+    assert (s.key, s.season) == ("w", "winter")
+    p.write_text('[[scenario]\nkey = "w"\n', encoding="utf-8")
+    with pytest.raises(FormatError, match="not a valid UTF-8 TOML"):
         read_scenarios(p)
-
-
-def test_levels(tmp_path):
-    levels = read_anchor_levels()
-    assert list(levels) == ["district", "local"]
-    assert levels["district"].min_population == 5000
-    assert {n.level for n in read_normatives().values()} <= set(levels)
-    p = tmp_path / "n.toml"
-    p.write_text(
-        '[levels.a]\nlabel_ru = "a"\nlabel_en = "a"\nmin_population = 1\nrank = 1\n'
-        '[levels.b]\nlabel_ru = "b"\nlabel_en = "b"\nmin_population = 1\nrank = 1\n',
-        encoding="utf-8",
-    )
-    with pytest.raises(FormatError, match="share a `rank`"):
-        read_anchor_levels(p)
-    p.write_text(
-        '[services.x]\nlabel_ru = "x"\nlabel_en = "x"\nmax_minutes = 30\nper_1000 = 1\n'
-        'capacity_unit = "u"\nmin_population = 1\nlevel = "regional"\n',
-        encoding="utf-8",
-    )
-    with pytest.raises(FormatError, match="level 'regional' is not one of district, local"):
-        read_normatives(p)
-
-
-def test_graph_slowdown_and_links():
-    g = RoadGraph(
-        node_lon=np.array([55.0, 55.1, 55.2]),
-        node_lat=np.array([54.0, 54.0, 54.0]),
-        arc_from=np.array([0, 1], dtype=np.int64),
-        arc_to=np.array([1, 0], dtype=np.int64),
-        arc_minutes=np.array([10.0, 10.0]),
-        arc_length_m=np.array([6500.0, 6500.0]),
-        arc_kind=np.array(["road", "road"], dtype=object),
-        slowdown={"winter": 1.5},
-    )
-    assert g.csr("winter")[0, 1] == 15.0
-    assert g.csr("summer")[0, 1] == 10.0
-    h = g.with_links([1], [2], [7.0], open_in=("summer",))
-    assert h.n_arcs == 4
-    assert g.n_arcs == 2
-    assert h.csr("summer")[2, 1] == 7.0
-    assert h.csr("winter")[1, 2] == 0.0  # closed in winter
-    assert h.arc_length_m[-1] == pytest.approx(6.5e3, rel=0.02)  # 0.1° of longitude at 54°N
-    with pytest.raises(ValueError, match="not a node"):
-        g.with_links([0], [5], [1.0])
+    p.write_text('[[scenario]]\nkey = "a"\nseason = "spring"\n', encoding="utf-8")
+    with pytest.raises(FormatError, match=r"s\.toml"):  # the message names the file
+        read_scenarios(p)
+    with pytest.raises(SourceNotFoundError):
+        read_scenarios(tmp_path / "absent.toml")
 
 
 def test_list_code_repaired_by_name_and_custom_levels(tmp_path):

@@ -119,6 +119,11 @@ def test_region_filter(result):
     assert (b.rejects["context"] == "Республика Башкортостан").all()
     with pytest.raises(UnknownRegionError, match="Марс"):
         register_region(result, "Марс")
+    # another spelling of the same region (opora.model.regions.same_region)
+    assert register_region(result, "РЕСП. БАШКОРТОСТАН").rows_kept == 10
+    assert set(register_region(result, "Алтайский").table["region"]) == {"Алтайский край"}
+    with pytest.raises(UnknownRegionError):
+        register_region(result, "Алтай")  # Республика Алтай: not Алтайский край
 
 
 def test_missing_column(tmp_path, register_csv):

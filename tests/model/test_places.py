@@ -7,13 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from opora.model.places import (
-    LocationIndex,
-    external_place,
-    normalise_name,
-    parse_address,
-    settlement_type,
-)
+from opora.model.places import LocationIndex, external_place, parse_address
 
 TIES = Path(__file__).parents[1] / "data" / "ties"
 
@@ -23,39 +17,6 @@ def index() -> LocationIndex:
     s = pd.read_csv(TIES / "places_settlements.csv", dtype="string")
     m = pd.read_csv(TIES / "places_municipalities.csv", dtype="string")
     return LocationIndex(s, m)
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("г. Белебей", "белебей"),
-        ("БЕЛЕБЕЙ", "белебей"),
-        ("Белебей г", "белебей"),
-        ("Белебеевский муниципальный район", "белебеевский"),
-        ("р-н Белебеевский", "белебеевский"),
-        ("БЕЛЕБЕЕВСКИЙ Р-Н", "белебеевский"),
-        ("Белебеевский район", "белебеевский"),
-        ("городской округ ЗАТО город Межгорье", "межгорье"),
-        ("Сельское поселение Аксаковский сельсовет", "аксаковский"),
-        ("пгт Приютово", "приютово"),
-        ("рп. Приютово", "приютово"),
-        ("с. Новосёлка", "новоселка"),
-        ("КИРГИЗ - МИЯКИ", "киргиз-мияки"),
-        ("д. «Малиновка»", "малиновка"),
-        ("Город", "город"),
-        (None, ""),
-    ],
-)
-def test_normalise_name(raw: str | None, expected: str) -> None:
-    assert normalise_name(raw) == expected
-
-
-def test_settlement_types() -> None:
-    assert settlement_type("РАБОЧИЙ ПОСЕЛОК") == "рп"
-    assert settlement_type("ПГТ.") == "пгт"
-    assert settlement_type("Поселок городского типа") == "пгт"
-    assert settlement_type("Д.") == "д"
-    assert settlement_type("Р-Н") is None
 
 
 def test_parse_address() -> None:

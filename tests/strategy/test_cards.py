@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from opora.errors import ValidationError
-from opora.io.normatives import Normative
 from opora.io.strategy_config import default_strategy_config
+from opora.model.normatives import Normative
 from opora.strategy.cards import (
     card_lines,
     cards_table,

@@ -6,7 +6,7 @@ import pytest
 
 from opora.access.services import service_access
 from opora.errors import ValidationError
-from opora.io.normatives import Normative
+from opora.model.normatives import Normative
 from opora.model.roads import RoadGraph
 from opora.strategy.shocks import employer_shock, facility_closure, season_isolation
 

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from opora.errors import TypologyError
 from opora.io.thresholds import read_feature_table
 from opora.typology import (
     CLUSTER_FEATURES,
@@ -134,15 +135,15 @@ def test_sample_with_missing_municipality() -> None:
 
 def test_errors() -> None:
     f, _ = _blobs(n_per=2)
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(TypologyError, match="at least 1"):
         cluster(f, k=0)
-    with pytest.raises(ValueError, match="unknown clustering feature"):
+    with pytest.raises(TypologyError, match="unknown clustering feature"):
         cluster(f, columns=["nope"])
-    with pytest.raises(ValueError, match="fewer than k"):
+    with pytest.raises(TypologyError, match="fewer than k"):
         cluster(f, k=10)
-    with pytest.raises(ValueError, match="order_by"):
+    with pytest.raises(TypologyError, match="order_by"):
         cluster(f, k=2, order_by="eci")
-    with pytest.raises(ValueError, match="repeats"):
+    with pytest.raises(TypologyError, match="repeats"):
         cluster(pd.concat([f, f.iloc[[0]]]), k=2)
 
 
@@ -158,7 +159,7 @@ def test_adjusted_rand_index_matches_scikit_learn() -> None:
     assert adjusted_rand_index([0, 0, 1, 1], ["x", "x", "y", "y"]) == 1.0
     assert adjusted_rand_index([0, 0, 0], [1, 1, 1]) == 1.0
     assert adjusted_rand_index([], []) == 1.0
-    with pytest.raises(ValueError, match="same length"):
+    with pytest.raises(TypologyError, match="same length"):
         adjusted_rand_index([0], [0, 1])
 
 

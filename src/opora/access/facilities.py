@@ -15,7 +15,7 @@ Rule (documented, and every output marks these facilities as *modelled*):
 
 This reproduces the settlement-size thresholds of the federal standards, not the real
 facility network: where a registry exists, read it with
-:func:`opora.io.osm.read_facility_registry` or from OSM instead.
+:func:`opora.io.facilities.read_facility_registry` or from OSM instead.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from opora.access.modelled import local_utm
-from opora.io.normatives import Normative
+from opora.model.normatives import Normative
 
 __all__ = ["FACILITY_COLUMNS", "modelled_facilities", "municipal_centre_settlements"]
 

@@ -35,7 +35,6 @@ numba kernel (it releases the GIL), processes that each receive the graph once f
 
 from __future__ import annotations
 
-import importlib
 import math
 import numbers
 from collections.abc import Iterator, Sequence
@@ -50,6 +49,12 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
+from opora.access._buckets import (
+    MAX_BUCKETS,
+    bucket_width,
+    numba_nearest,
+    numba_search,
+)
 from opora.errors import ValidationError
 
 __all__ = [
@@ -72,14 +77,6 @@ Int32Array = npt.NDArray[np.int32]
 #: the nodes and arcs (8 bytes per node and 16 per arc, of which only the part a search
 #: reaches is touched) and the task's pairs.
 DEFAULT_CHUNK_SIZE = 32
-
-#: Most buckets the bucket-queue searches may hold (``cutoff`` / shortest arc).
-_MAX_BUCKETS = 1_000_000
-
-#: Bucket width = shortest arc × (1 - margin); the margin covers float rounding for minutes
-#: up to this many bucket widths.
-_MARGIN = 1e-6
-_MAX_ABSOLUTE_BUCKET = 1_000_000_000
 
 #: Pairs buffered per call of the bucket-queue search.
 _PAIR_BUFFER = 1 << 21
@@ -362,7 +359,7 @@ def nearest_times(
 def _nearest_numba(
     graph: sp.csr_matrix, nodes: IntArray, offsets: FloatArray, engine: Engine
 ) -> tuple[IntArray, FloatArray] | None:
-    """Run :func:`_bucket_nearest` when the engine and graph allow; ``None`` otherwise.
+    """Run :func:`bucket_nearest` when the engine and graph allow; ``None`` otherwise.
 
     Returns
     -------
@@ -376,14 +373,14 @@ def _nearest_numba(
     """
     if engine == "scipy":
         return None
-    search = _numba_nearest()
-    width = _bucket_width(graph, 0.0)
+    search = numba_nearest()
+    width = bucket_width(graph, 0.0)
     n_buckets = 0
     if width is not None:
         longest = float(graph.data.max()) if graph.nnz else 0.0
         window = max(longest, float(offsets.max() - offsets.min()))
         n_buckets = int(window / width) + 2
-    if search is None or width is None or n_buckets > _MAX_BUCKETS:
+    if search is None or width is None or n_buckets > MAX_BUCKETS:
         if engine == "numba":
             msg = (
                 "`engine='numba'` needs the numba package and a graph whose arcs all take more "
@@ -517,205 +514,6 @@ class _Pairs(NamedTuple):
     minutes: FloatArray
 
 
-def _bucket_search(
-    indptr: npt.NDArray[np.integer[Any]],
-    indices: npt.NDArray[np.integer[Any]],
-    data: FloatArray,
-    sources: IntArray,
-    limit: float,
-    inv_delta: float,
-    dest_of_node: Int32Array,
-    n_dest: int,
-    out_row: Int32Array,
-    out_dest: Int32Array,
-    out_minutes: FloatArray,
-) -> tuple[int, int]:
-    """Bounded one-to-all searches with a bucket queue; compiled with numba.
-
-    Dijkstra with a bucket queue of width ``1 / inv_delta``, slightly less than the shortest
-    arc (Dial's algorithm): a node taken from the lowest non-empty bucket can no longer be
-    improved by a node of the same bucket, so it is final; there is no heap and no reset of
-    whole-graph arrays between sources. The relaxation is scipy's (``d(v) = d(u) + w`` when
-    strictly shorter and ``<= limit``), so the minutes are equal bit for bit. Settled
-    destination nodes are written to the ``out_*`` buffers.
-
-    Returns
-    -------
-    tuple of int
-        Number of sources done (fewer than ``len(sources)`` when the buffers could not hold
-        another source's worst case, ``n_dest`` pairs) and number of pairs written.
-    """
-    n = indptr.size - 1
-    n_buckets = int(limit * inv_delta) + 2
-    dist = np.full(n, np.inf)
-    head = np.full(n_buckets, -1, dtype=np.int32)
-    # bucket entries: (node, next entry) pairs and the minutes the node had when pushed
-    pool = np.empty(2 * (data.size + 1), dtype=np.int32)
-    pool_minutes = np.empty(data.size + 1)
-    count = 0
-    for i in range(sources.size):
-        if out_row.size - count < n_dest:
-            return i, count
-        source = sources[i]
-        dist[source] = 0.0
-        pool[0] = source
-        pool[1] = -1
-        pool_minutes[0] = 0.0
-        head[0] = 0
-        top = 1
-        for bucket in range(n_buckets):
-            slot = head[bucket]
-            while slot >= 0:
-                u = pool[2 * slot]
-                du = pool_minutes[slot]
-                slot_next = pool[2 * slot + 1]
-                if du == dist[u]:  # else a stale entry: u was improved after this push
-                    if dest_of_node[u] >= 0:
-                        out_row[count] = i
-                        out_dest[count] = dest_of_node[u]
-                        out_minutes[count] = du
-                        count += 1
-                    for j in range(indptr[u], indptr[u + 1]):
-                        v = indices[j]
-                        dv = du + data[j]
-                        if dv < dist[v] and dv <= limit:
-                            dist[v] = dv
-                            b = int(dv * inv_delta)
-                            pool[2 * top] = v
-                            pool_minutes[top] = dv
-                            if b == bucket:  # never with a width below the shortest arc
-                                pool[2 * top + 1] = slot_next
-                                slot_next = top
-                            else:
-                                pool[2 * top + 1] = head[b]
-                                head[b] = top
-                            top += 1
-                slot = slot_next
-            head[bucket] = -1
-        for t in range(top):  # every node reached was pushed at least once
-            dist[pool[2 * t]] = np.inf
-    return sources.size, count
-
-
-def _bucket_nearest(
-    indptr: npt.NDArray[np.integer[Any]],
-    indices: npt.NDArray[np.integer[Any]],
-    data: FloatArray,
-    nodes: IntArray,
-    offsets: FloatArray,
-    inv_delta: float,
-    n_buckets: int,
-    dist: FloatArray,
-    label: IntArray,
-) -> bool:
-    """Multi-source search with a circular bucket queue; compiled with numba.
-
-    Every source starts at its offset; ``dist`` (all ``inf``) and ``label`` (all ``-1``)
-    receive each node's minutes and the index in ``nodes`` of its nearest source. Buckets
-    are as in :func:`_bucket_search`; the queued minutes always lie within ``n_buckets``
-    buckets of the current one, so the buckets are reused in a ring.
-
-    Returns
-    -------
-    bool
-        ``False`` if the minutes grew past 10⁹ buckets, where the width's margin no longer
-        covers float rounding (the caller then falls back to scipy).
-    """
-    head = np.full(n_buckets, -1, dtype=np.int32)
-    size = data.size + nodes.size + 1  # one entry per source, at most one per arc
-    pool = np.empty(2 * size, dtype=np.int32)
-    pool_minutes = np.empty(size)
-    top = 0
-    live = 0
-    current = np.int64(_MAX_ABSOLUTE_BUCKET)
-    for k in range(nodes.size):
-        s, minutes = nodes[k], offsets[k]
-        if minutes < dist[s]:
-            dist[s] = minutes
-            label[s] = k
-            b = np.int64(minutes * inv_delta)
-            current = min(current, b)
-            ring = b % n_buckets
-            pool[2 * top] = s
-            pool[2 * top + 1] = head[ring]
-            pool_minutes[top] = minutes
-            head[ring] = top
-            top += 1
-            live += 1
-    while live > 0:
-        if current > _MAX_ABSOLUTE_BUCKET:
-            return False
-        ring = current % n_buckets
-        slot = head[ring]
-        head[ring] = -1
-        while slot >= 0:
-            live -= 1
-            u = pool[2 * slot]
-            du = pool_minutes[slot]
-            slot_next = pool[2 * slot + 1]
-            if du == dist[u]:  # else a stale entry
-                lu = label[u]
-                for j in range(indptr[u], indptr[u + 1]):
-                    v = indices[j]
-                    dv = du + data[j]
-                    if dv < dist[v]:
-                        dist[v] = dv
-                        label[v] = lu
-                        b = np.int64(dv * inv_delta)
-                        pool[2 * top] = v
-                        pool_minutes[top] = dv
-                        if b == current:  # never with a width below the shortest arc
-                            pool[2 * top + 1] = slot_next
-                            slot_next = top
-                        else:
-                            ring = b % n_buckets
-                            pool[2 * top + 1] = head[ring]
-                            head[ring] = top
-                        top += 1
-                        live += 1
-            slot = slot_next
-        current += 1
-    return True
-
-
-_COMPILED: dict[str, Any] = {}
-
-
-def _numba_search() -> Any | None:
-    """Return :func:`_bucket_search` compiled by numba, or ``None`` without numba."""
-    return _compiled("bucket_search", _bucket_search)
-
-
-def _numba_nearest() -> Any | None:
-    """Return :func:`_bucket_nearest` compiled by numba, or ``None`` without numba."""
-    return _compiled("bucket_nearest", _bucket_nearest)
-
-
-def _compiled(name: str, function: Any) -> Any | None:
-    if name not in _COMPILED:
-        try:
-            numba = importlib.import_module("numba")
-        except ImportError:
-            return None
-        _COMPILED[name] = numba.njit(cache=True, nogil=True)(function)
-    return _COMPILED[name]
-
-
-def _bucket_width(csr: sp.csr_matrix, cutoff: float) -> float | None:
-    """Bucket width for :func:`_bucket_search`, or ``None`` when the graph does not suit it.
-
-    The width is the shortest arc less one part in 10⁶: below 10⁹ buckets the rounding of
-    float sums can never reorder two nodes across that margin.
-    """
-    if csr.nnz == 0:  # only the sources are ever reached: any width will do
-        return max(cutoff, 1.0)
-    shortest = float(csr.data.min())
-    if shortest <= 0 or csr.nnz >= np.iinfo(np.int32).max // 2:
-        return None
-    width = shortest * (1 - _MARGIN)
-    return width if cutoff / width <= _MAX_BUCKETS else None
-
-
 def _network_pairs(
     problem: _Problem, chunk: IntArray, limit: float
 ) -> tuple[IntArray, IntArray, FloatArray]:
@@ -733,7 +531,7 @@ def _network_pairs(
         dist = dijkstra(csr, indices=nodes, limit=limit)[:, dest_nodes]
         row, col = np.nonzero(dist <= limit)
         return row.astype(np.int64), col.astype(np.int64), dist[row, col]
-    search = _numba_search()
+    search = numba_search()
     if search is None:  # pragma: no cover - bucket_width is only set when numba loads
         msg = "the numba search is not available"
         raise RuntimeError(msg)
@@ -854,13 +652,13 @@ def _problem(
     dest_of_node[dests.nodes] = np.arange(dests.nodes.size, dtype=np.int32)
     width = None
     if checked.engine != "scipy":
-        width = _bucket_width(checked.csr, checked.cutoff)
-        if width is not None and _numba_search() is None:
+        width = bucket_width(checked.csr, checked.cutoff)
+        if width is not None and numba_search() is None:
             width = None
         if width is None and checked.engine == "numba":
             msg = (
                 "`engine='numba'` needs the numba package and a graph whose arcs all take more "
-                f"than 0 minutes, with `cutoff` at most {_MAX_BUCKETS:.0e} shortest arcs; "
+                f"than 0 minutes, with `cutoff` at most {MAX_BUCKETS:.0e} shortest arcs; "
                 "use `engine='auto'`"
             )
             raise ValidationError(msg)

@@ -14,7 +14,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from opora.access.routing import nearest_times
-from opora.io.normatives import Normative
+from opora.model.normatives import Normative
 from opora.model.roads import STATES, RoadGraph
 
 __all__ = ["ServiceAccess", "municipal_shares", "service_access"]

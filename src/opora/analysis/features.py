@@ -161,7 +161,7 @@ def municipality_features(
         Unused; kept for compatibility (centres are found from the centre points,
         preferring the municipality's own settlements).
     life_support, employment, lq, diversity, complexity_locations, candidates
-        Economy results (see :class:`opora.pipeline.EconomyResult`).
+        Economy results (see :class:`opora.workflow.economy.EconomyResult`).
 
     Returns
     -------

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from opora.anchors.framework import AnchorSelectionError
-from opora.io.normatives import DEFAULT_LEVELS, AnchorLevel
+from opora.model.normatives import DEFAULT_LEVELS, AnchorLevel
 from opora.model.result import RejectLog
 
 __all__ = ["SettlementLookup", "resolve_anchor_list"]
@@ -139,7 +139,7 @@ def resolve_anchor_list(
         The region's settlements (see :class:`SettlementLookup`).
     levels
         Levels of the hierarchy (their ranks decide which row a repeat keeps);
-        :data:`~opora.io.normatives.DEFAULT_LEVELS` when ``None``.
+        :data:`~opora.model.normatives.DEFAULT_LEVELS` when ``None``.
     default_level
         Level of rows without one; the lowest level when ``None``.
 

@@ -45,22 +45,13 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 import numpy as np
-import pandas as pd
 
 from opora.anchors._exact import MipOutcome, cover_mip, mclp_mip, pmedian_mip
-from opora.anchors._instance import (
-    BoolArray,
-    CostsLike,
-    FloatArray,
-    Instance,
-    IntArray,
-    build_instance,
-)
-from opora.anchors._select import quota_problem
+from opora.anchors._instance import BoolArray, CostsLike, FloatArray, Instance
+from opora.anchors._location import LocationModel, Method, Solved, Status, final_status
 from opora.anchors.heuristics import (
     SumOfNearest,
     first_open,
@@ -70,7 +61,7 @@ from opora.anchors.heuristics import (
     pad_open,
     pcenter_heuristic,
 )
-from opora.errors import OporaError, ValidationError
+from opora.errors import NotSolvedError
 
 __all__ = [
     "LSCP",
@@ -83,463 +74,12 @@ __all__ = [
     "PMedian",
 ]
 
-Method = Literal["exact", "heuristic", "auto"]
-Status = Literal["optimal", "feasible", "infeasible", "time_limit"]
-
-#: Above this many reachable pairs, ``method="auto"`` keeps the heuristic result.
-AUTO_EXACT_PAIRS: dict[str, int] = {
-    "lscp": 2_000_000,
-    "mclp": 6_000_000,
-    "pmedian": 400_000,
-    "pcenter": 1_000_000,
-}
 #: Above this many pairs, the exact p-median reads only the K nearest sites per demand.
 PMEDIAN_FULL_PAIRS = 400_000
 
 
-class NotSolvedError(RuntimeError, OporaError):
-    """A result of a location model was read before :meth:`LocationModel.solve`."""
-
-
-@dataclass
-class _Solved:
-    status: Status
-    method: str
-    is_open: BoolArray | None
-    share: FloatArray | None
-    bound: float
-    seconds: float
-    unreachable: list[Any]
-    message: str = ""
-    proven_gap: float | None = None
-
-
-def _py(value: Any) -> Any:
-    """Turn a NumPy scalar into the matching Python scalar (for JSON)."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
-class LocationModel:
-    """Base class of the location models; build one with ``from_cost_matrix``.
-
-    Parameters
-    ----------
-    instance
-        The sparse problem, as built by :func:`opora.anchors._instance.build_instance`.
-    p
-        Number of sites to open (``None`` for LSCP).
-    max_cost
-        Pairs costing more are unreachable (the service radius of LSCP and MCLP).
-    name
-        A label for reports.
-    """
-
-    model: ClassVar[str] = ""
-    sense: ClassVar[Literal["min", "max"]] = "min"
-    needs_p: ClassVar[bool] = True
-    needs_max_cost: ClassVar[bool] = False
-
-    def __init__(
-        self,
-        instance: Instance,
-        *,
-        p: int | None = None,
-        max_cost: float | None = None,
-        name: str | None = None,
-    ) -> None:
-        if self.needs_p:
-            if p is None or isinstance(p, bool) or int(p) != p or p < 1:
-                msg = f"{self.model}: `p` (number of sites to open) must be a whole number >= 1"
-                raise ValidationError(msg)
-            if p > instance.m:
-                msg = f"{self.model}: `p` = {p} but there are only {instance.m} candidate sites"
-                raise ValidationError(msg)
-            p = int(p)
-        elif p is not None:
-            msg = f"{self.model}: `p` is not used by this model (it finds the number of sites)"
-            raise ValidationError(msg)
-        if self.needs_max_cost and max_cost is None:
-            msg = f"{self.model}: `max_cost` (the service radius) is required"
-            raise ValidationError(msg)
-        if max_cost is not None and not (math.isfinite(max_cost) and max_cost >= 0):
-            msg = f"{self.model}: `max_cost` must be a finite number >= 0 (got {max_cost})"
-            raise ValidationError(msg)
-        self.name = name or self.model
-        self.p = p
-        self.cutoff = max_cost
-        self.instance = instance.restrict(max_cost)
-        self._solved: _Solved | None = None
-
-    @classmethod
-    def from_tables(
-        cls,
-        costs: CostsLike,
-        demand: Any,
-        sites: Any = None,
-        *,
-        p: int | None = None,
-        max_cost: float | None = None,
-        quotas: Any = None,
-        name: str | None = None,
-    ) -> Any:
-        """Build the model from tables; the generic form of ``from_cost_matrix``.
-
-        Parameters
-        ----------
-        costs
-            ``demand_id, site_id, cost`` long table (a missing pair is unreachable), or a
-            dense or SciPy sparse matrix with demand points as rows.
-        demand
-            ``demand_id, weight`` table, a Series or array of weights, or ``None``.
-        sites
-            ``site_id`` with optional ``capacity``, ``fixed``, ``group``; or ``None``.
-        p
-            Number of sites to open (``None`` for LSCP).
-        max_cost
-            Pairs costing more are unreachable.
-        quotas
-            ``group, min_sites, max_sites`` table or mapping.
-        name
-            A label.
-
-        Returns
-        -------
-        LocationModel
-            An instance of the class it is called on, not yet solved.
-        """
-        inst = build_instance(costs, demand, sites, quotas, max_cost)
-        return cls(inst, p=p, max_cost=max_cost, name=name)
-
-    # -- solving --------------------------------------------------------------------------
-
-    def solve(
-        self,
-        method: Method = "auto",
-        time_limit: float = 300.0,
-        *,
-        mip_gap: float = 1e-4,
-        k_nearest: int | None = None,
-        seed: int = 0,
-    ) -> Any:
-        """Solve the model and return it.
-
-        Parameters
-        ----------
-        method
-            ``"exact"`` (HiGHS MIP), ``"heuristic"`` (greedy + swap with a Lagrangian
-            bound) or ``"auto"`` (heuristic, then the MIP when it is worth it).
-        time_limit
-            Wall-clock limit in seconds for the whole solve.
-        mip_gap
-            Relative gap at which a solution counts as optimal.
-        k_nearest
-            Exact p-median only: build the MIP on the ``k_nearest`` cheapest sites of each
-            demand point (a relaxation whose bound stays valid; its sites are evaluated
-            on every pair). ``None`` uses every pair up to 400,000 pairs, else
-            ``max(32, 3 m / p)``.
-        seed
-            Random seed of HiGHS.
-
-        Returns
-        -------
-        LocationModel
-            ``self``, solved.
-
-        Raises
-        ------
-        ValidationError
-            On an unknown method or a bad time limit.
-        """
-        if method not in ("exact", "heuristic", "auto"):
-            msg = f"`method` must be 'exact', 'heuristic' or 'auto' (got {method!r})"
-            raise ValidationError(msg)
-        if not time_limit > 0:
-            msg = f"`time_limit` must be > 0 seconds (got {time_limit})"
-            raise ValidationError(msg)
-        t0 = time.perf_counter()
-        deadline = t0 + float(time_limit)
-        inst = self.instance
-        unreachable = inst.unreachable()
-        if self.model != "mclp" and len(unreachable):
-            ids = [_py(v) for v in inst.demand_ids[unreachable]]
-            message = f"{len(ids)} demand points cannot be reached by any site"
-            self._solved = _Solved("infeasible", method, None, None, math.nan, 0.0, ids, message)
-            self._solved.seconds = time.perf_counter() - t0
-            return self
-        problem = quota_problem(inst, self.p)
-        if problem is not None:
-            self._solved = _Solved("infeasible", method, None, None, math.nan, 0.0, [], problem)
-            self._solved.seconds = time.perf_counter() - t0
-            return self
-        use = method
-        if inst.capacitated and method != "exact":
-            use = "exact"
-        if use == "exact":
-            solved = self._exact(deadline, mip_gap, seed, k_nearest, None)
-        else:
-            solved = self._heuristic(deadline, mip_gap, k_nearest)
-            small = inst.nnz <= AUTO_EXACT_PAIRS[self.model]
-            if solved.is_open is None and solved.status != "infeasible":
-                if small:
-                    solved = self._exact(deadline, mip_gap, seed, k_nearest, None)
-                else:
-                    solved.status = "time_limit"
-                    solved.message = (
-                        "the heuristic found no feasible solution (some demand points stayed "
-                        "unserved); try method='exact' or a longer time limit"
-                    )
-            elif (
-                method == "auto"
-                and solved.status != "optimal"
-                and small
-                and time.perf_counter() < deadline - 0.5
-            ):
-                exact = self._exact(deadline, mip_gap, seed, k_nearest, solved)
-                solved = self._merge(solved, exact, mip_gap)
-        solved.seconds = time.perf_counter() - t0
-        self._solved = solved
-        return self
-
-    def _value(self, solved: _Solved) -> float:
-        """Objective of a candidate solution (minimisation form)."""
-        keep = self._solved
-        self._solved = solved
-        try:
-            value = self._objective_value()
-        finally:
-            self._solved = keep
-        return value if self.sense == "min" else -value
-
-    def _merge(self, heuristic: _Solved, exact: _Solved, mip_gap: float) -> _Solved:
-        """Keep the better of two solutions of the same model and the tighter bound."""
-        if exact.is_open is None:
-            return heuristic
-        better = exact
-        if self._value(heuristic) < self._value(exact):
-            better = heuristic
-        bounds = [b for b in (heuristic.bound, exact.bound) if math.isfinite(b)]
-        if bounds:
-            better.bound = max(bounds) if self.sense == "min" else min(bounds)
-        keep = self._solved
-        self._solved = better
-        try:
-            fallback: Status = "time_limit" if exact.status == "time_limit" else "feasible"
-            better.status = _final_status(self.gap, mip_gap, fallback)
-        finally:
-            self._solved = keep
-        return better
-
-    def _heuristic(self, deadline: float, mip_gap: float, k_nearest: int | None) -> _Solved:
-        raise NotImplementedError
-
-    def _exact(
-        self,
-        deadline: float,
-        mip_gap: float,
-        seed: int,
-        k_nearest: int | None,
-        warm: _Solved | None,
-    ) -> _Solved:
-        raise NotImplementedError
-
-    # -- results ------------------------------------------------------------------------
-
-    def _need(self) -> _Solved:
-        if self._solved is None:
-            msg = f"{self.name}: the model is not solved yet; call `.solve()` first"
-            raise NotSolvedError(msg)
-        return self._solved
-
-    @property
-    def solved(self) -> bool:
-        """Whether :meth:`solve` has run."""
-        return self._solved is not None
-
-    @property
-    def status(self) -> Status:
-        """``optimal``, ``feasible``, ``infeasible`` or ``time_limit``."""
-        return self._need().status
-
-    @property
-    def method(self) -> str:
-        """The method that produced the solution (``exact`` or ``heuristic``)."""
-        return self._need().method
-
-    @property
-    def message(self) -> str:
-        """Why the model is infeasible, or an empty string."""
-        return self._need().message
-
-    @property
-    def solve_seconds(self) -> float:
-        """Wall-clock seconds spent in :meth:`solve`."""
-        return self._need().seconds
-
-    @property
-    def unreachable_demand(self) -> list[Any]:
-        """Ids of demand points that no site can reach (why a model is infeasible)."""
-        return list(self._need().unreachable)
-
-    def _pairs(self) -> tuple[IntArray, FloatArray]:
-        """Pairs of the assignment and the share of demand each carries."""
-        s = self._need()
-        inst = self.instance
-        if s.is_open is None:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        if s.share is not None:
-            pairs = np.flatnonzero(s.share > 1e-9)
-            return pairs, np.minimum(s.share[pairs], 1.0)
-        _, pairs = first_open(inst, s.is_open)
-        return pairs, np.ones(len(pairs))
-
-    @property
-    def selected_ids(self) -> list[Any]:
-        """Ids of the open sites."""
-        s = self._need()
-        if s.is_open is None:
-            return []
-        return [_py(v) for v in self.instance.site_ids[np.flatnonzero(s.is_open)]]
-
-    @property
-    def selected(self) -> pd.DataFrame:
-        """Open sites: ``site_id, fixed, group, assigned_weight, assigned_demand``."""
-        s = self._need()
-        inst = self.instance
-        cols = ["site_id", "fixed", "group", "assigned_weight", "assigned_demand"]
-        if s.is_open is None:
-            return pd.DataFrame(columns=cols)
-        sites = np.flatnonzero(s.is_open)
-        pairs, share = self._pairs()
-        load = np.bincount(
-            inst.col[pairs], weights=share * inst.weight[inst.row[pairs]], minlength=inst.m
-        )
-        count = np.bincount(inst.col[pairs], minlength=inst.m)
-        names = np.array([*inst.group_names, None], dtype=object)
-        return pd.DataFrame(
-            {
-                "site_id": inst.site_ids[sites],
-                "fixed": inst.fixed[sites],
-                "group": names[np.where(inst.group[sites] >= 0, inst.group[sites], -1)],
-                "assigned_weight": load[sites],
-                "assigned_demand": count[sites],
-            }
-        )
-
-    @property
-    def assignment(self) -> pd.DataFrame:
-        """Serving site of each served demand point: ``demand_id, site_id, cost``.
-
-        Capacitated models add a ``share`` column: the fraction of the demand point's
-        weight served by that site (a demand point may be split between sites).
-        """
-        pairs, share = self._pairs()
-        inst = self.instance
-        frame = pd.DataFrame(
-            {
-                "demand_id": inst.demand_ids[inst.row[pairs]],
-                "site_id": inst.site_ids[inst.col[pairs]],
-                "cost": inst.cost[pairs],
-            }
-        )
-        if inst.capacitated:
-            frame["share"] = share
-        return frame
-
-    @property
-    def covered_weight(self) -> float:
-        """Demand weight served by an open site (within ``max_cost`` when given)."""
-        pairs, share = self._pairs()
-        return float((share * self.instance.weight[self.instance.row[pairs]]).sum())
-
-    @property
-    def weighted_cost(self) -> float:
-        """Sum of weight × cost over the assignment."""
-        pairs, share = self._pairs()
-        inst = self.instance
-        return float((share * inst.weight[inst.row[pairs]] * inst.cost[pairs]).sum())
-
-    @property
-    def max_cost(self) -> float:
-        """Largest cost from a served demand point to its site (``nan`` if none)."""
-        pairs, _ = self._pairs()
-        if len(pairs) == 0:
-            return math.nan
-        return float(self.instance.cost[pairs].max())
-
-    @property
-    def objective(self) -> float:
-        """Objective value of the solution (see the module table); ``nan`` if none."""
-        s = self._need()
-        if s.is_open is None:
-            return math.nan
-        return self._objective_value()
-
-    def _objective_value(self) -> float:
-        raise NotImplementedError
-
-    @property
-    def bound(self) -> float:
-        """Proven bound on the optimum: lower for minimisation, upper for MCLP."""
-        s = self._need()
-        if s.is_open is None or not math.isfinite(s.bound):
-            return s.bound
-        obj = self._objective_value()
-        return min(s.bound, obj) if self.sense == "min" else max(s.bound, obj)
-
-    @property
-    def gap(self) -> float:
-        """Proven relative gap ``|objective - bound| / |objective|`` (``nan`` if unknown)."""
-        s = self._need()
-        if s.is_open is None:
-            return math.nan
-        obj = self._objective_value()
-        bound = self.bound
-        if not math.isfinite(bound):
-            return math.nan
-        diff = abs(obj - bound)
-        if diff <= 1e-9 * max(1.0, abs(obj)):
-            return 0.0
-        return diff / max(abs(obj), 1e-12)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the result as a JSON-ready dictionary (the ``RESULT.json`` layout)."""
-        s = self._need()
-
-        def num(v: float) -> float | None:
-            return None if v is None or not math.isfinite(v) else float(v)
-
-        return {
-            "model": self.model,
-            "status": s.status,
-            "method": s.method,
-            "selected": self.selected_ids,
-            "objective": num(self.objective),
-            "bound": num(self.bound),
-            "covered_weight": num(self.covered_weight) if s.is_open is not None else None,
-            "weighted_cost": num(self.weighted_cost) if s.is_open is not None else None,
-            "max_cost": num(self.max_cost),
-            "gap": num(self.gap),
-            "solve_seconds": round(s.seconds, 3),
-            "unreachable_demand": self.unreachable_demand,
-            "message": s.message,
-        }
-
-    def __repr__(self) -> str:
-        state = self._solved.status if self._solved else "not solved"
-        return (
-            f"{type(self).__name__}(name={self.name!r}, demand={self.instance.n}, "
-            f"sites={self.instance.m}, pairs={self.instance.nnz}, p={self.p}, {state})"
-        )
-
-
 def _status_from(out: MipOutcome) -> Status:
     return out.status  # type: ignore[return-value]
-
-
-def _final_status(gap: float, mip_gap: float, fallback: Status) -> Status:
-    if math.isfinite(gap) and gap <= mip_gap + 1e-12:
-        return "optimal"
-    return fallback
 
 
 class _SumModel(LocationModel):
@@ -583,11 +123,11 @@ class _SumModel(LocationModel):
         is_open, _, _ = search.swap(start, deadline=stop)
         return full, search, is_open, full.evaluate(is_open)
 
-    def _heuristic(self, deadline: float, mip_gap: float, k_nearest: int | None) -> _Solved:
+    def _heuristic(self, deadline: float, mip_gap: float, k_nearest: int | None) -> Solved:
         t0 = time.perf_counter()
         full, search, is_open, value = self._local(deadline, 0.5)
         if is_open is None or not self._served(is_open):
-            return _Solved("feasible", "heuristic", None, None, math.nan, 0.0, [])
+            return Solved("feasible", "heuristic", None, None, math.nan, 0.0, [])
         rows = np.arange(full.n, dtype=np.int64)
         d1, d2, _, _ = full.nearest_two(rows, is_open)
         lam0 = (d1 + np.where(d2 < full.dummy, d2, d1)) / 2.0
@@ -612,9 +152,9 @@ class _SumModel(LocationModel):
                 max_iter=300,
             )
             lower = max(lower, again.bound)
-        solved = _Solved("feasible", "heuristic", is_open, None, self._from_min(lower), 0.0, [])
+        solved = Solved("feasible", "heuristic", is_open, None, self._from_min(lower), 0.0, [])
         self._solved = solved
-        solved.status = _final_status(self.gap, mip_gap, "feasible")
+        solved.status = final_status(self.gap, mip_gap, "feasible")
         return solved
 
     def _served(self, is_open: BoolArray) -> bool:
@@ -696,8 +236,8 @@ class PMedian(_SumModel):
         mip_gap: float,
         seed: int,
         k_nearest: int | None,
-        warm: _Solved | None,
-    ) -> _Solved:
+        warm: Solved | None,
+    ) -> Solved:
         inst = self.instance
         p = self.p or 0
         start = warm.is_open if warm is not None else None
@@ -718,11 +258,11 @@ class PMedian(_SumModel):
                 return warm
             if status == "infeasible":
                 msg = "no choice of sites meets the quotas, fixed sites and capacities"
-                return _Solved("infeasible", "exact", None, None, math.nan, 0.0, [], msg)
-            return _Solved(status, "exact", None, None, out.bound, 0.0, [])
+                return Solved("infeasible", "exact", None, None, math.nan, 0.0, [], msg)
+            return Solved(status, "exact", None, None, out.bound, 0.0, [])
         is_open = out.x > 0.5
         if k is None:
-            return _Solved(
+            return Solved(
                 status, "exact", is_open, share if inst.capacitated else None, out.bound, 0.0, []
             )
         # The restricted model is a relaxation: its dual bound holds for the full model and
@@ -731,10 +271,10 @@ class PMedian(_SumModel):
             eng = self._engine()
             if not self._served(is_open) or eng.evaluate(start) < eng.evaluate(is_open):
                 is_open = start
-        solved = _Solved("feasible", "exact", is_open, None, out.bound, 0.0, [])
+        solved = Solved("feasible", "exact", is_open, None, out.bound, 0.0, [])
         self._solved = solved
         fallback: Status = "time_limit" if status == "time_limit" else "feasible"
-        solved.status = _final_status(self.gap, mip_gap, fallback)
+        solved.status = final_status(self.gap, mip_gap, fallback)
         if not exact and solved.status == "optimal" and status != "optimal":
             solved.status = fallback
         return solved
@@ -805,8 +345,8 @@ class MCLP(_SumModel):
         mip_gap: float,
         seed: int,
         k_nearest: int | None,
-        warm: _Solved | None,
-    ) -> _Solved:
+        warm: Solved | None,
+    ) -> Solved:
         inst = self.instance
         start = warm.is_open if warm is not None else None
         if start is None:
@@ -824,8 +364,8 @@ class MCLP(_SumModel):
                 if status == "infeasible"
                 else ""
             )
-            return _Solved(status, "exact", None, None, out.bound, 0.0, [], msg)
-        return _Solved(status, "exact", out.x > 0.5, share, out.bound, 0.0, [])
+            return Solved(status, "exact", None, None, out.bound, 0.0, [], msg)
+        return Solved(status, "exact", out.x > 0.5, share, out.bound, 0.0, [])
 
 
 class LSCP(LocationModel):
@@ -879,12 +419,12 @@ class LSCP(LocationModel):
         s = self._need()
         return float(s.is_open.sum()) if s.is_open is not None else math.nan
 
-    def _heuristic(self, deadline: float, mip_gap: float, k_nearest: int | None) -> _Solved:
+    def _heuristic(self, deadline: float, mip_gap: float, k_nearest: int | None) -> Solved:
         res = lscp_heuristic(self.instance, deadline=deadline)
         if res.open is None:
-            return _Solved("feasible", "heuristic", None, None, math.nan, 0.0, [])
+            return Solved("feasible", "heuristic", None, None, math.nan, 0.0, [])
         status: Status = "optimal" if res.bound >= res.objective - 1e-9 else "feasible"
-        return _Solved(status, "heuristic", res.open, None, res.bound, 0.0, [])
+        return Solved(status, "heuristic", res.open, None, res.bound, 0.0, [])
 
     def _exact(
         self,
@@ -892,8 +432,8 @@ class LSCP(LocationModel):
         mip_gap: float,
         seed: int,
         k_nearest: int | None,
-        warm: _Solved | None,
-    ) -> _Solved:
+        warm: Solved | None,
+    ) -> Solved:
         inst = self.instance
         start = warm.is_open if warm is not None else None
         if start is None and not inst.capacitated:
@@ -909,9 +449,9 @@ class LSCP(LocationModel):
                 if status == "infeasible"
                 else ""
             )
-            return _Solved(status, "exact", None, None, out.bound, 0.0, [], msg)
+            return Solved(status, "exact", None, None, out.bound, 0.0, [], msg)
         bound = math.ceil(out.bound - 1e-6) if math.isfinite(out.bound) else out.bound
-        return _Solved(status, "exact", out.x > 0.5, share, bound, 0.0, [])
+        return Solved(status, "exact", out.x > 0.5, share, bound, 0.0, [])
 
 
 class PCenter(LocationModel):
@@ -970,12 +510,12 @@ class PCenter(LocationModel):
     def _objective_value(self) -> float:
         return self.max_cost
 
-    def _heuristic(self, deadline: float, mip_gap: float, k_nearest: int | None) -> _Solved:
+    def _heuristic(self, deadline: float, mip_gap: float, k_nearest: int | None) -> Solved:
         res = pcenter_heuristic(self.instance, self.p or 0, deadline=deadline)
         if res.open is None:
-            return _Solved("feasible", "heuristic", None, None, math.nan, 0.0, [])
+            return Solved("feasible", "heuristic", None, None, math.nan, 0.0, [])
         status: Status = "optimal" if res.bound >= res.objective - 1e-12 else "feasible"
-        return _Solved(status, "heuristic", res.open, None, res.bound, 0.0, [])
+        return Solved(status, "heuristic", res.open, None, res.bound, 0.0, [])
 
     def _exact(
         self,
@@ -983,8 +523,8 @@ class PCenter(LocationModel):
         mip_gap: float,
         seed: int,
         k_nearest: int | None,
-        warm: _Solved | None,
-    ) -> _Solved:
+        warm: Solved | None,
+    ) -> Solved:
         inst = self.instance
         p = self.p or 0
         radii = np.unique(inst.cost)
@@ -1028,15 +568,15 @@ class PCenter(LocationModel):
             elif out.status in ("infeasible", "optimal"):
                 if need_hi:
                     msg = f"{p} sites cannot serve every demand point under the capacities"
-                    return _Solved("infeasible", "exact", None, None, math.nan, 0.0, [], msg)
+                    return Solved("infeasible", "exact", None, None, math.nan, 0.0, [], msg)
                 lo = mid + 1
             else:
                 decided = False
                 break
         if best_open is None:
-            return _Solved("time_limit", "exact", None, None, float(radii[lo]), 0.0, [])
+            return Solved("time_limit", "exact", None, None, float(radii[lo]), 0.0, [])
         status: Status = "optimal" if decided and lo >= hi else "time_limit"
-        return _Solved(status, "exact", best_open, best_share, float(radii[lo]), 0.0, [])
+        return Solved(status, "exact", best_open, best_share, float(radii[lo]), 0.0, [])
 
 
 def _full_share(inst: Instance, keep: BoolArray, share: FloatArray | None) -> FloatArray | None:

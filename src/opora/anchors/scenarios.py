@@ -22,7 +22,7 @@ import pandas as pd
 
 from opora.anchors.framework import AnchorFramework, AnchorPlan
 from opora.anchors.lists import SettlementLookup
-from opora.io.anchor_list import Scenario
+from opora.model.scenarios import Scenario
 
 __all__ = ["SCENARIO_COLUMNS", "ScenarioRun", "run_scenarios"]
 

@@ -64,8 +64,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from opora.economy._indicators import municipality_index, normalise_indicators, pick
 from opora.economy.complexity import ComplexityResult
-from opora.economy.life_support import _municipalities, _normalise, _pick
 from opora.economy.structure import employment_by_section, location_quotients
 from opora.errors import ValidationError
 
@@ -384,11 +384,11 @@ def _densities(
 
 def _population(ind: pd.DataFrame, index: pd.Index) -> tuple[pd.Series, pd.Series, float | None]:
     """Average annual population of the municipal-database year, with fall-backs."""
-    ref = _pick(ind, "Y48112013")
+    ref = pick(ind, "Y48112013")
     year = ref.year
     pop = ref.values.reindex(index)
     parts = [ref.reasons(index)]
-    for alt in (_pick(ind, "sber_population", year=year), _pick(ind, "bul_population")):
+    for alt in (pick(ind, "sber_population", year=year), pick(ind, "bul_population")):
         pop = pop.fillna(alt.values.reindex(index))
         parts.append(alt.reasons(index))
     pop = pop.where(pop > 0)
@@ -411,9 +411,9 @@ def _per_capita(
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """``code`` / population × ``factor``, its reasons, and the raw values."""
     index = pop.index
-    p = _pick(ind, code, year=year)
+    p = pick(ind, code, year=year)
     if year is not None and p.values.empty:
-        p = _pick(ind, code)
+        p = pick(ind, code)
     raw = p.values.reindex(index)
     why = p.reasons(index)
     why = why.fillna(pop_why.where(raw.notna()))
@@ -441,7 +441,7 @@ def _evidence(
     for key, (code, factor) in per.items():
         values[key], why[key], _ = _per_capita(ind, code, year, pop, pop_why, factor)
     sown, sown_why, raw = _per_capita(ind, "Y48007018", year, pop, pop_why, 1.0)
-    spring = _pick(ind, "Y47000006", year=year)
+    spring = pick(ind, "Y47000006", year=year)
     check = spring.values.reindex(index)
     ratio = raw / check.where(check > 0)
     lo, hi = _SOWN_CHECK
@@ -459,7 +459,7 @@ def _evidence(
     ]
     values["sown_ha_per_capita"] = sown
     why["sown_ha_per_capita"] = sown_why
-    ma = _pick(ind, "sber_market_access")
+    ma = pick(ind, "sber_market_access")
     values["market_access"] = ma.values.reindex(index)
     why["market_access"] = ma.reasons(index)
     for key in EVIDENCE:
@@ -611,8 +611,8 @@ def specialisation_candidates(
     if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
         msg = f"`top` must be a positive integer or None; got {top!r}"
         raise ValidationError(msg)
-    ind = _normalise(indicators)
-    index, names = _municipalities(ind, municipalities)
+    ind = normalise_indicators(indicators)
+    index, names = municipality_index(ind, municipalities)
     values, why = _evidence(ind, index, complexity_result)
     pct = values.rank(pct=True)
     n_known = values.notna().sum()

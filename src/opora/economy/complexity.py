@@ -59,11 +59,10 @@ from opora.economy.structure import (
     _LOC,
     _PER,
     _VAL,
-    EconomyWarning,
     _prepare,
     _repeated_key,
 )
-from opora.errors import ValidationError
+from opora.errors import ComplexityWarning, ValidationError, ZeroDiversityWarning
 
 __all__ = [
     "ComplexityResult",
@@ -83,14 +82,6 @@ BoolArray = npt.NDArray[np.bool_]
 
 #: Relative gap under which two eigenvalues are taken as equal.
 _EIG_TOL = 1e-9
-
-
-class ComplexityWarning(EconomyWarning):
-    """A complexity result is partial or not unique (missing values, degenerate network)."""
-
-
-class ZeroDiversityWarning(ComplexityWarning):
-    """Some locations have zero diversity (or activities zero ubiquity): their ECI is empty."""
 
 
 @dataclass(frozen=True)

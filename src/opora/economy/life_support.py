@@ -69,12 +69,19 @@ source, not a number: it is treated as missing, with that reason. Rows whose
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from opora.analysis.profile import ProfileField
+from opora.economy._indicators import (
+    PLACEHOLDER,
+    Pick,
+    municipality_index,
+    normalise_indicators,
+    pick,
+    year_text,
+)
 from opora.errors import ValidationError
 
 __all__ = [
@@ -90,9 +97,6 @@ BUDGET_SECTIONS: tuple[str, ...] = ("O", "P", "Q")
 
 #: OKVED 2 sections whose wages the municipal statistics publish (T and U are not).
 WAGE_SECTIONS: tuple[str, ...] = tuple("ABCDEFGHIJKLMNOPQRS")
-
-#: Values at or above this are placeholders of the municipal database, not numbers.
-PLACEHOLDER = 999_999_999.0
 
 #: Base year of the change of the social-payments share (first year of Urov-14a).
 SOCIAL_BASE_YEAR = 2010
@@ -306,101 +310,9 @@ LIFE_SUPPORT_FIELDS: list[ProfileField] = [
 ]
 
 _NOTE_COLUMNS = ["oktmo", "indicator", "value", "status", "period", "source", "reason"]
-_REQUIRED = ("oktmo", "code", "year", "period", "dimension", "value")
 
 
 # ------------------------------------------------------------------------ helpers
-
-
-def _normalise(indicators: pd.DataFrame) -> pd.DataFrame:
-    """Return the indicators with text keys, float years and values, '' for totals."""
-    missing = [c for c in _REQUIRED if c not in indicators.columns]
-    if missing:
-        msg = (
-            f"the indicators table lacks the columns {', '.join(f'`{c}`' for c in missing)}; "
-            "pass a long table with opora's INDICATOR_COLUMNS"
-        )
-        raise ValidationError(msg)
-    out = pd.DataFrame(
-        {
-            "oktmo": indicators["oktmo"].astype("string").str.strip(),
-            "code": indicators["code"].astype("string"),
-            "year": pd.to_numeric(indicators["year"], errors="coerce").astype("float64"),
-            "period": indicators["period"].astype("string").fillna("").str.strip(),
-            "dimension": indicators["dimension"].astype("string").fillna("").str.strip(),
-            "value": pd.to_numeric(indicators["value"], errors="coerce").astype("float64"),
-        }
-    )
-    return out[out["oktmo"].notna() & out["code"].notna()].reset_index(drop=True)
-
-
-def _year_text(year: float | None) -> str:
-    return "?" if year is None or np.isnan(year) else str(int(year))
-
-
-@dataclass(frozen=True)
-class _Pick:
-    """Values of one code by OKTMO, the year used, and why some OKTMO have no value."""
-
-    code: str
-    values: pd.Series
-    year: float | None
-    label: str
-    why: dict[str, str] = field(default_factory=dict)
-
-    def reasons(self, index: pd.Index) -> pd.Series:
-        """Reason of every OKTMO of ``index`` without a value (missing for the others)."""
-        if self.year is None:
-            default = f"no `{self.code}` values in the indicators table"
-        else:
-            default = f"no `{self.code}` value for {self.label}"
-        out = pd.Series(pd.NA, index=index, dtype="string")
-        lack = ~index.isin(self.values.index)
-        out[lack] = [self.why.get(str(k), default) for k in index[lack]]
-        return out
-
-
-def _pick(
-    ind: pd.DataFrame,
-    code: str,
-    *,
-    year: float | None = None,
-    dimension: str = "",
-    period: str | None = None,
-) -> _Pick:
-    """Pick one value per OKTMO of a code, dimension and period in one year.
-
-    ``year=None`` takes the latest year with a value. Placeholders (999 999 999) and
-    rows that are only parts of a sector split are left out, with a reason.
-    """
-    d = ind[ind["code"] == code]
-    if period is not None:
-        d = d[d["period"] == period]
-    parts = d[d["dimension"].str.startswith("part ")]
-    d = d[d["dimension"] == dimension]
-    if year is None:
-        known = d["year"][d["value"].notna()]
-        year = float(known.max()) if len(known) else None
-    label = _year_text(year) + (f" {period}" if period else "")
-    dim = f", dimension {dimension!r}" if dimension else ""
-    if year is None:
-        return _Pick(code, pd.Series(dtype="float64"), None, label)
-    d = d[d["year"] == year]
-    parts = parts[parts["year"] == year]
-    why: dict[str, str] = {}
-    for k in pd.unique(parts["oktmo"]):
-        why[str(k)] = (
-            f"`{code}` {label}: only parts of a sector split ('part N') in the source, no total"
-        )
-    holder = d["value"] >= PLACEHOLDER
-    for k in pd.unique(d.loc[holder, "oktmo"]):
-        why[str(k)] = f"`{code}` {label}{dim}: placeholder 999 999 999 in the source, not a value"
-    for k in pd.unique(d.loc[d["value"].isna(), "oktmo"]):
-        why.setdefault(str(k), f"`{code}` {label}{dim}: value empty in the source")
-    ok = d[~holder & d["value"].notna()]
-    values = ok.groupby("oktmo", sort=False)["value"].first().astype("float64")
-    values.index = values.index.astype("string")
-    return _Pick(code, values, year, label, why)
 
 
 def _wage_period(ind: pd.DataFrame, year: float | None = None) -> tuple[float | None, str | None]:
@@ -491,30 +403,6 @@ class _Book:
         return wide, long
 
 
-def _municipalities(
-    ind: pd.DataFrame, municipalities: pd.DataFrame | None
-) -> tuple[pd.Index, pd.Series | None]:
-    """OKTMO of the rows (and their names): the given top-level ones, or the table's."""
-    if municipalities is None:
-        codes = ind.loc[~ind["code"].str.startswith("bul_"), "oktmo"]
-        if codes.empty:
-            codes = ind["oktmo"]
-        return pd.Index(sorted(pd.unique(codes)), dtype="string", name="oktmo"), None
-    if "oktmo" not in municipalities.columns:
-        msg = "`municipalities` must have an `oktmo` column"
-        raise ValidationError(msg)
-    m = municipalities
-    if "level" in m.columns:
-        m = m[m["level"] == "upper"]
-    ok = m["oktmo"].astype("string").str.strip()
-    index = pd.Index(pd.unique(ok.dropna()), dtype="string", name="oktmo")
-    names = None
-    if "name" in m.columns:
-        names = pd.Series(m["name"].to_numpy(), index=ok.to_numpy()).groupby(level=0).first()
-        names.index = names.index.astype("string")
-    return index, names
-
-
 def _join_reasons(parts: Iterable[str | None]) -> str | None:
     texts = [p for p in parts if p]
     return "; ".join(texts) if texts else None
@@ -527,8 +415,8 @@ def _budget_employment(book: _Book, ind: pd.DataFrame) -> None:
     index = book.index
     emp = ind[(ind["code"] == "emp_share") & ind["value"].notna()]
     year = float(emp["year"].max()) if len(emp) else None
-    label = _year_text(year)
-    picks = {s: _pick(ind, "emp_share", year=year, dimension=s) for s in BUDGET_SECTIONS}
+    label = year_text(year)
+    picks = {s: pick(ind, "emp_share", year=year, dimension=s) for s in BUDGET_SECTIONS}
     total = sum((picks[s].values.reindex(index) for s in BUDGET_SECTIONS), pd.Series(0.0, index))
     has_any = pd.Index(pd.unique(emp.loc[emp["year"] == year, "oktmo"]), dtype="string")
     reason = pd.Series(pd.NA, index=index, dtype="string")
@@ -581,14 +469,14 @@ def _budget_wage_bill(book: _Book, ind: pd.DataFrame) -> None:
     year = float(emp_rows["year"].max())
     sections = sorted(pd.unique(emp_rows["dimension"]))
     shares = _section_table(ind, "emp_share", year).reindex(index=index, columns=sections)
-    totals = _pick(ind, "emp_total", year=year).values.reindex(index)
+    totals = pick(ind, "emp_total", year=year).values.reindex(index)
     emp = shares.mul(totals, axis=0)
     wy, wper = _wage_period(ind, year)
     wage_note = None
     if wy is None:
         wy, wper = _wage_period(ind)
         if wy is not None:
-            wage_note = f"wages of {_year_text(wy)} (none for the employment year {int(year)})"
+            wage_note = f"wages of {year_text(wy)} (none for the employment year {int(year)})"
     if wy is None:
         wage = pd.DataFrame(np.nan, index=index, columns=sections)
     else:
@@ -603,7 +491,7 @@ def _budget_wage_bill(book: _Book, ind: pd.DataFrame) -> None:
     emp_known, wage_known, total_known = emp.notna(), wage.notna(), totals.notna()
     reason = pd.Series(pd.NA, index=index, dtype="string")
     note = pd.Series(pd.NA, index=index, dtype="string")
-    period = f"employment {int(year)}, wages {_year_text(wy)} {wper or ''}".strip()
+    period = f"employment {int(year)}, wages {year_text(wy)} {wper or ''}".strip()
     for k in index:
         lack = []
         for s in BUDGET_SECTIONS:
@@ -649,7 +537,7 @@ def _budget_wage_bill(book: _Book, ind: pd.DataFrame) -> None:
 
 def _budget(book: _Book, ind: pd.DataFrame) -> None:
     index = book.index
-    own = _pick(ind, "Y48313015")
+    own = pick(ind, "Y48313015")
     v = own.values.reindex(index)
     reason = own.reasons(index)
     bad = (v < 0) | (v > 100)
@@ -803,7 +691,7 @@ def _social(book: _Book, ind: pd.DataFrame) -> None:
 
 def _people(book: _Book, ind: pd.DataFrame) -> None:
     index = book.index
-    bul = _pick(ind, "bul_population")
+    bul = pick(ind, "bul_population")
     book.put(
         "population",
         bul.values,
@@ -811,8 +699,8 @@ def _people(book: _Book, ind: pd.DataFrame) -> None:
         source="Rosstat bulletin 'population by municipality on 1 January'",
         reason=bul.reasons(index),
     )
-    p1 = _pick(ind, "sber_population")
-    p0 = _pick(ind, "sber_population", year=None if p1.year is None else p1.year - 1)
+    p1 = pick(ind, "sber_population")
+    p0 = pick(ind, "sber_population", year=None if p1.year is None else p1.year - 1)
     a, b = p1.values.reindex(index), p0.values.reindex(index)
     reason = _combine_reasons(index, [p1, p0])
     reason[((b <= 0) & a.notna()).to_numpy()] = "population of the first year is zero"
@@ -823,7 +711,7 @@ def _people(book: _Book, ind: pd.DataFrame) -> None:
         source=f"{_SBER}: average annual population",
         reason=reason,
     )
-    old = _pick(ind, "sber_share_65plus")
+    old = pick(ind, "sber_share_65plus")
     book.put(
         "share_65plus",
         old.values,
@@ -831,8 +719,8 @@ def _people(book: _Book, ind: pd.DataFrame) -> None:
         source=f"{_SBER}: share of people aged 65+",
         reason=old.reasons(index),
     )
-    mig = _pick(ind, "sber_net_migration")
-    pm = _pick(ind, "sber_population", year=mig.year) if mig.year is not None else p1
+    mig = pick(ind, "sber_net_migration")
+    pm = pick(ind, "sber_population", year=mig.year) if mig.year is not None else p1
     pop = pm.values.reindex(index)
     reason = _combine_reasons(index, [mig, pm])
     book.put(
@@ -844,7 +732,7 @@ def _people(book: _Book, ind: pd.DataFrame) -> None:
     )
 
 
-def _combine_reasons(index: pd.Index, picks: Sequence[_Pick]) -> pd.Series:
+def _combine_reasons(index: pd.Index, picks: Sequence[Pick]) -> pd.Series:
     parts = [p.reasons(index) for p in picks]
     out = pd.Series(pd.NA, index=index, dtype="string")
     for k in index:
@@ -914,7 +802,7 @@ def _consumption(book: _Book, ind: pd.DataFrame) -> None:
 def _wages(book: _Book, ind: pd.DataFrame) -> None:
     index = book.index
     wy, wper = _wage_period(ind)
-    label = f"{_year_text(wy)} {wper}" if wy is not None else ""
+    label = f"{year_text(wy)} {wper}" if wy is not None else ""
     src = f"{_SBER}: average monthly wage / median of the region's municipalities"
     for s in ("total", *WAGE_SECTIONS):
         key = f"wage_rel_{s}"
@@ -927,7 +815,7 @@ def _wages(book: _Book, ind: pd.DataFrame) -> None:
                 reason="no annual wages (`sber_wage`, January-December) in the indicators table",
             )
             continue
-        p = _pick(ind, "sber_wage", year=wy, dimension=s, period=wper)
+        p = pick(ind, "sber_wage", year=wy, dimension=s, period=wper)
         w = p.values.reindex(index)
         med = float(w.median()) if w.notna().any() else np.nan
         what = "average wage (all sections)" if s == "total" else f"wage of section {s}"
@@ -1005,8 +893,8 @@ def life_support_indicators(
     >>> notes.loc[notes["indicator"] == "own_revenue_share", "reason"].iloc[0]
     'no `Y48313015` values in the indicators table'
     """
-    ind = _normalise(indicators)
-    index, names = _municipalities(ind, municipalities)
+    ind = normalise_indicators(indicators)
+    index, names = municipality_index(ind, municipalities)
     book = _Book(index)
     _budget_employment(book, ind)
     _budget_wage_bill(book, ind)

@@ -40,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from opora.errors import OporaError, ValidationError
+from opora.errors import EconomyWarning, ValidationError
 
 __all__ = [
     "MEASURES",
@@ -69,10 +69,6 @@ MEASURES: dict[str, str] = {
 #: Internal column names of a prepared table.
 _LOC, _ACT, _PER, _VAL = "_loc", "_act", "_per", "_val"
 _NO_PERIOD = "_all"
-
-
-class EconomyWarning(UserWarning, OporaError):  # noqa: N818 - a warning, not an error
-    """Base class of the warnings of :mod:`opora.economy`: a result is partial or empty."""
 
 
 # --------------------------------------------------------------------------- checks

@@ -5,10 +5,10 @@ column, value, reason, action) and counts.
 """
 
 from opora.io.bashkortostan import read_bdmo_long, read_crosswalk, read_employment_shares
+from opora.io.facilities import read_facility_registry
 from opora.io.osm import (
     RoadImport,
     SpeedTable,
-    read_facility_registry,
     read_osm_facilities,
     read_osm_roads,
     read_speed_table,

@@ -51,6 +51,7 @@ from opora.errors import (
 )
 from opora.io._checks import check_exists, decode_text, require_columns
 from opora.io._oktmo import classify_oktmo, strip_oktmo
+from opora.model.regions import same_region
 from opora.model.result import ImportResult, RejectLog
 from opora.model.schemas import SETTLEMENT_COLUMNS, SettlementSchema, validate
 
@@ -443,12 +444,6 @@ def read_settlement_register(path: str | Path) -> ImportResult:
     return ImportResult("settlement_register", table[cols], log.to_frame(), rows_read, extra)
 
 
-def _norm_region(name: str) -> str:
-    n = name.lower().replace("ё", "е").replace("—", " ").replace("-", " ")
-    n = n.replace("авт.", "автономный").replace("(", " ").replace(")", " ")
-    return " ".join(n.split())
-
-
 def register_region(result: ImportResult, region: str) -> ImportResult:
     """Keep one region of a register import, with its reject records.
 
@@ -457,8 +452,10 @@ def register_region(result: ImportResult, region: str) -> ImportResult:
     result
         What :func:`read_settlement_register` returned.
     region
-        Region name as in the register (``"Республика Башкортостан"``); case, «ё»,
-        dashes and brackets are ignored when matching.
+        Region name as in the register (``"Республика Башкортостан"``); when it is not
+        written exactly so, the register's name of the same region
+        (:func:`opora.model.regions.same_region`: case, «ё», dashes, brackets and type
+        words ignored) is used.
 
     Returns
     -------
@@ -473,7 +470,7 @@ def register_region(result: ImportResult, region: str) -> ImportResult:
     """
     names = result.table["region"].unique().tolist()
     if region not in names:
-        region = next((n for n in names if _norm_region(n) == _norm_region(region)), region)
+        region = next((n for n in names if same_region(n, region)), region)
     table = result.table[result.table["region"] == region].reset_index(drop=True)
     if table.empty:
         regions = sorted(result.table["region"].unique())

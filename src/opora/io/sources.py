@@ -18,29 +18,29 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from opora.errors import SourceNotFoundError, UnknownRegionError
+from opora.errors import SourceNotFoundError
 from opora.io.bashkortostan import read_bdmo_long, read_employment_shares
 from opora.io.boundaries import match_boundaries, read_boundaries
 from opora.io.rosstat import read_population_bulletin, read_status_list, read_urov14a_workbook
 from opora.io.sberindex import read_sberindex_dictionary, read_sberindex_indicators
 from opora.model.provenance import Provenance, provenance_frame
+from opora.model.regions import (
+    DEFAULT_REGION_CODE,
+    find_region,
+    same_region,
+)
 from opora.model.result import REJECT_COLUMNS, ImportResult, RejectLog
 from opora.model.schemas import INDICATOR_COLUMNS
 
 __all__ = [
-    "DEFAULT_REGION",
     "SOURCE_FILES",
     "SourceBundle",
     "embedded_dir",
     "list_regions",
     "read_embedded",
     "read_sources",
-    "resolve_region",
     "write_embedded",
 ]
-
-#: The embedded default region.
-DEFAULT_REGION = "Республика Башкортостан"
 
 #: Files inside a data folder laid out like ``shared/data``.
 SOURCE_FILES: dict[str, str] = {
@@ -145,58 +145,6 @@ def list_regions(dictionary: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns={"region_name": "region"}).sort_values("region")
 
 
-def resolve_region(name: str, regions: pd.DataFrame) -> tuple[str, str]:
-    """Find a region by full name, part of its name or 2-digit OKTMO code.
-
-    Parameters
-    ----------
-    name
-        ``"Республика Башкортостан"``, ``"башкорт"``, ``"Bashkortostan"`` or ``"80"``.
-    regions
-        The table of :func:`list_regions`.
-
-    Returns
-    -------
-    tuple of str
-        The region's name and OKTMO prefix.
-
-    Raises
-    ------
-    UnknownRegionError
-        If no region, or more than one, matches.
-    """
-    aliases = {"bashkortostan": "80", "bashkiria": "80", "башкирия": "80"}
-    key = aliases.get(name.strip().lower(), name.strip())
-    if key.isdigit():
-        hit = regions[regions["oktmo_prefix"] == key.zfill(2)]
-    else:
-        low = key.lower().replace("ё", "е")
-        names = regions["region"].str.lower().str.replace("ё", "е")
-        hit = regions[names == low]
-        if hit.empty:
-            hit = regions[names.str.contains(low, regex=False)]
-        if len(hit) > 1 and names.str.startswith(low).sum() == 1:
-            hit = regions[names.str.startswith(low)]
-    if len(hit) != 1:
-        some = ", ".join((hit if len(hit) > 1 else regions)["region"])
-        why = "matches several regions" if len(hit) > 1 else "matches no region"
-        msg = f"{name!r} {why}; give the full name or the OKTMO code. Regions: {some}"
-        raise UnknownRegionError(msg)
-    return str(hit["region"].iloc[0]), str(hit["oktmo_prefix"].iloc[0])
-
-
-def _norm_region(name: str) -> str:
-    n = name.lower().replace("ё", "е").replace("авт.", "автономный").replace("-", " ")
-    for word in ("республика", "область", "край", "автономный", "округ", "город", "г.", "—"):
-        n = n.replace(word, " ")
-    return " ".join(n.split())
-
-
-def _same_region(a: str, b: str) -> bool:
-    """Compare region names loosely: «Ненецкий авт. округ» is «Ненецкий автономный округ»."""
-    return _norm_region(a) == _norm_region(b)
-
-
 def _collect(results: list[ImportResult]) -> tuple[list[dict[str, Any]], pd.DataFrame]:
     frames = [r.rejects for r in results if len(r.rejects)]
     rej = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=REJECT_COLUMNS)
@@ -211,7 +159,8 @@ def read_sources(data_dir: str | Path, region: str) -> SourceBundle:
     data_dir
         Folder laid out like ``shared/data`` (see :data:`SOURCE_FILES`).
     region
-        Region name, part of it, or 2-digit OKTMO code.
+        Region name, part of it, alias or 2-digit OKTMO code
+        (:func:`opora.model.regions.find_region`).
 
     Returns
     -------
@@ -230,7 +179,7 @@ def read_sources(data_dir: str | Path, region: str) -> SourceBundle:
         msg = f"{d}: data folder not found; pass `--data-dir` pointing at shared/data"
         raise SourceNotFoundError(msg)
     dic = read_sberindex_dictionary(_path(d, "dictionary"))
-    name, prefix = resolve_region(region, list_regions(dic.table))
+    name, prefix = find_region(region, list_regions(dic.table))
     results: list[ImportResult] = [dic]
     # Membership by the dictionary's region name, not by OKTMO prefix: autonomous okrugs
     # share the prefix of the oblast they lie in (Nenets 118… inside Arkhangelsk 11…).
@@ -256,7 +205,7 @@ def read_sources(data_dir: str | Path, region: str) -> SourceBundle:
         codes_listed = res.table["oktmo8"].dropna().astype(str)
         status[key] = {c for c in codes_listed if c in codes or c in lower_codes}
         whole = res.table[res.table["whole_region"].fillna(False).astype(bool)]
-        if any(_same_region(str(r), name) for r in whole["region"]):
+        if any(same_region(r, name) for r in whole["region"]):
             # the whole region is listed: every municipality of it has the status
             status[key] |= set(upper["oktmo"].astype(str)) | set(
                 lower["oktmo"].dropna().astype(str)
@@ -269,8 +218,8 @@ def read_sources(data_dir: str | Path, region: str) -> SourceBundle:
     uro = read_urov14a_workbook(_path(d, "urov14a"))
     results.append(uro)
     ind.append(uro.table[uro.table["oktmo"].isin(codes)])
-    prov = _provenance(name, bashkortostan=prefix == "80")
-    if prefix == "80":
+    prov = _provenance(name, bashkortostan=prefix == DEFAULT_REGION_CODE)
+    if prefix == DEFAULT_REGION_CODE:
         for reader, key in (
             (read_bdmo_long, "bdmo_bashkortostan"),
             (read_employment_shares, "employment_bashkortostan"),

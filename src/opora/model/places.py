@@ -29,7 +29,6 @@ shared by several settlements of the same scope is ambiguous and never guessed.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -37,6 +36,18 @@ from typing import Literal, NamedTuple
 
 import pandas as pd
 
+from opora.model.names import (
+    TYPE_CODES,
+    is_missing,
+    name_tokens,
+    normalise_name,
+    settlement_type,
+    strip_type_words,
+)
+from opora.model.regions import (
+    FEDERAL_CITY_CODES,
+    normalise_region,
+)
 from opora.model.settlements import URBAN_TYPES
 
 __all__ = [
@@ -46,7 +57,6 @@ __all__ = [
     "Resolution",
     "external_place",
     "normalise_name",
-    "normalise_region",
     "parse_address",
     "settlement_type",
 ]
@@ -55,126 +65,6 @@ __all__ = [
 #: Town types: the shared :data:`opora.model.settlements.URBAN_TYPES`.
 TOWN_TYPES = URBAN_TYPES
 
-#: Type words and phrases stripped from both ends of a name (normalised spelling, tokens).
-_TYPE_PHRASES: tuple[tuple[str, ...], ...] = tuple(
-    sorted(
-        (
-            tuple(p.split())
-            for p in (
-                "муниципальный район",
-                "муниципальный округ",
-                "городской округ",
-                "сельское поселение",
-                "городское поселение",
-                "поселок городского типа",
-                "рабочий поселок",
-                "курортный поселок",
-                "дачный поселок",
-                "поселок при станции",
-                "поселок и при станция и",
-                "поселок и при станция",
-                "железнодорожная станция",
-                "населенный пункт",
-                "муниципальное образование",
-                "автономный округ",
-                "автономная область",
-                "город",
-                "г",
-                "гор",
-                "го",
-                "мо",
-                "мр",
-                "район",
-                "р-н",
-                "р-он",
-                "рн",
-                "село",
-                "с",
-                "деревня",
-                "дер",
-                "д",
-                "поселок",
-                "пос",
-                "п",
-                "пгт",
-                "рп",
-                "кп",
-                "дп",
-                "гп",
-                "нп",
-                "хутор",
-                "х",
-                "станица",
-                "ст-ца",
-                "станция",
-                "ст",
-                "аул",
-                "разъезд",
-                "рзд",
-                "кордон",
-                "починок",
-                "слобода",
-                "сл",
-                "микрорайон",
-                "мкр",
-                "сельсовет",
-                "с/с",
-                "с/п",
-                "поссовет",
-                "зато",
-                "республика",
-                "респ",
-                "область",
-                "обл",
-                "край",
-                "округ",
-            )
-        ),
-        key=len,
-        reverse=True,
-    )
-)
-#: Settlement type as the FNS writes it (normalised) → the short type of the settlement table.
-_TYPE_CODES: dict[str, str] = {
-    "город": "г",
-    "г": "г",
-    "гор": "г",
-    "поселок городского типа": "пгт",
-    "пгт": "пгт",
-    "рабочий поселок": "рп",
-    "рп": "рп",
-    "курортный поселок": "кп",
-    "кп": "кп",
-    "дачный поселок": "дп",
-    "дп": "дп",
-    "городской поселок": "гп",
-    "гп": "гп",
-    "село": "с",
-    "с": "с",
-    "деревня": "д",
-    "дер": "д",
-    "д": "д",
-    "поселок": "п",
-    "пос": "п",
-    "п": "п",
-    "хутор": "х",
-    "х": "х",
-    "станица": "ст-ца",
-    "ст-ца": "ст-ца",
-    "станция": "ст",
-    "ст": "ст",
-    "населенный пункт": "нп",
-    "нп": "нп",
-    "аул": "аул",
-    "разъезд": "рзд",
-    "рзд": "рзд",
-    "слобода": "сл",
-    "сл": "сл",
-}
-
-_STRIP = re.compile(r"[«»\"'“”„`()\[\],.;:№]")
-_SPACES = re.compile(r"\s+")
-_HYPHEN = re.compile(r"\s*[-‐‑–—]\s*")
 
 #: Parts of an address that are not places (street, house, office, postcode...).
 _STREET_TYPES = frozenset(
@@ -261,106 +151,6 @@ _SETTLEMENT_WORDS = frozenset(
 )
 
 
-def _missing(value: object) -> bool:
-    """Tell whether a cell is missing (``None``, ``NA``, ``NaN``)."""
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
-def _tokens(text: str) -> list[str]:
-    t = text.lower().replace("ё", "е").replace("\u00a0", " ")
-    t = _STRIP.sub(" ", t)
-    t = _HYPHEN.sub("-", t)
-    return _SPACES.sub(" ", t).strip().split(" ") if t.strip() else []
-
-
-def _strip_types(tokens: list[str]) -> list[str]:
-    changed = True
-    while changed and tokens:
-        changed = False
-        for phrase in _TYPE_PHRASES:
-            n = len(phrase)
-            if len(tokens) > n and tuple(tokens[:n]) == phrase:
-                tokens = tokens[n:]
-                changed = True
-                break
-            if len(tokens) > n and tuple(tokens[-n:]) == phrase:
-                tokens = tokens[:-n]
-                changed = True
-                break
-    return tokens
-
-
-def normalise_name(text: object) -> str:
-    """Return a place name in the form used for matching.
-
-    Lower case, ``ё`` → ``е``, quotes, dots and brackets removed, hyphens without
-    spaces, and type words (``г``, ``с.``, ``пгт``, ``р-н``, ``район``, ``муниципальный
-    район``, ``городской округ``, ``сельское поселение``, ``сельсовет``...) stripped from
-    both ends. A name made only of type words is returned without stripping.
-
-    Parameters
-    ----------
-    text
-        A name as written in a source, such as ``"г. Белебей"`` or ``"БЕЛЕБЕЕВСКИЙ"``.
-
-    Returns
-    -------
-    str
-        The normalised name (``""`` for missing values).
-
-    Examples
-    --------
-    >>> normalise_name("Белебеевский муниципальный район")
-    'белебеевский'
-    >>> normalise_name("р-н Белебеевский") == normalise_name("БЕЛЕБЕЕВСКИЙ Р-Н")
-    True
-    >>> normalise_name("городской округ ЗАТО город Межгорье")
-    'межгорье'
-    """
-    if _missing(text):
-        return ""
-    return " ".join(_strip_types(_tokens(str(text))))
-
-
-def settlement_type(text: object) -> str | None:
-    """Return the short settlement type (``г``, ``пгт``, ``рп``, ``с``, ``д``…) of a type word.
-
-    Parameters
-    ----------
-    text
-        A type as a source writes it: ``"РАБОЧИЙ ПОСЕЛОК"``, ``"ПГТ."``, ``"Село"``, ``"д."``.
-
-    Returns
-    -------
-    str or None
-        The short type, or ``None`` when the word is not a known settlement type.
-    """
-    if _missing(text):
-        return None
-    key = " ".join(_tokens(str(text)))
-    return _TYPE_CODES.get(key)
-
-
-def normalise_region(text: object) -> str:
-    """Return a region name without its type words, for comparing region names.
-
-    Parameters
-    ----------
-    text
-        ``"Республика Башкортостан"``, ``"БАШКОРТОСТАН"``, ``"Пермский край"``...
-
-    Returns
-    -------
-    str
-        ``"башкортостан"``, ``"пермский"``...
-    """
-    return normalise_name(text)
-
-
-#: FNS region codes of the federal cities, which sources often name instead of a code.
-_FEDERAL_CITIES = {"москва": "77", "санкт-петербург": "78", "севастополь": "92"}
-
-
 def external_place(region_code: object = None, region_name: object = None) -> str:
     """Return the node id of a place outside the workspace region.
 
@@ -377,12 +167,12 @@ def external_place(region_code: object = None, region_name: object = None) -> st
     str
         ``"ext:77"``, ``"ext:пермский"`` or ``"ext:unknown"``.
     """
-    code = "" if _missing(region_code) else str(region_code).strip()
+    code = "" if is_missing(region_code) else str(region_code).strip()
     if code:
         return f"ext:{code.zfill(2)}"
     name = normalise_region(region_name)
-    if name in _FEDERAL_CITIES:
-        return f"ext:{_FEDERAL_CITIES[name]}"
+    if name in FEDERAL_CITY_CODES:
+        return f"ext:{FEDERAL_CITY_CODES[name]}"
     return f"ext:{name}" if name else "ext:unknown"
 
 
@@ -445,12 +235,12 @@ _UNRESOLVED_EMPTY = Resolution("unresolved", None, None, None, "no location give
 def _parse_parts(text: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for raw in re.split(r"[,;]", text):
-        tokens = _tokens(raw)
+        tokens = name_tokens(raw)
         if not tokens or all(t.isdigit() for t in tokens):
             continue
         first, last = tokens[0], tokens[-1]
-        name = " ".join(_strip_types(list(tokens)))
-        kind = first if first in _TYPE_CODES or first in _REGION_WORDS else last
+        name = " ".join(strip_type_words(list(tokens)))
+        kind = first if first in TYPE_CODES or first in _REGION_WORDS else last
         if first == "д" and len(tokens) > 1 and tokens[1][0].isdigit():
             continue  # «д. 5» is a house number
         if first in _STREET_TYPES and first not in _SETTLEMENT_WORDS:
@@ -468,12 +258,12 @@ def _parse_parts(text: str) -> dict[str, str]:
         elif first in _CITY_WORDS or last in _CITY_WORDS:
             found.setdefault("city", name)
             found.setdefault("city_type", "г")
-            if name in _FEDERAL_CITIES:  # Moscow, Saint Petersburg, Sevastopol are regions
+            if name in FEDERAL_CITY_CODES:  # Moscow, Saint Petersburg, Sevastopol are regions
                 found.setdefault("region", name)
         elif first in _SETTLEMENT_WORDS or last in _SETTLEMENT_WORDS:
             if "settlement" not in found:
                 found["settlement"] = name
-                found["settlement_type"] = _TYPE_CODES.get(kind, kind)
+                found["settlement_type"] = TYPE_CODES.get(kind, kind)
         elif tokens[0][0].isdigit():
             continue
         elif not found:
@@ -501,7 +291,7 @@ def parse_address(text: object) -> Location:
     Location
         The parts found (``None`` where absent); no region code.
     """
-    if _missing(text):
+    if is_missing(text):
         return Location()
     f = _parse_parts(str(text))
     return Location(
@@ -517,7 +307,7 @@ def parse_address(text: object) -> Location:
 
 def _type_code(text: object) -> str | None:
     code = settlement_type(text)
-    if code is None and not _missing(text) and str(text).strip():
+    if code is None and not is_missing(text) and str(text).strip():
         return str(text).strip().lower().rstrip(".")
     return code
 
@@ -574,7 +364,7 @@ class LocationIndex:
         for code, name, kind in zip(
             codes[~lower], m.loc[~lower, "name"], m.loc[~lower, "type"], strict=True
         ):
-            if _missing(code):
+            if is_missing(code):
                 continue
             self._upper[str(code)] = (str(name), str(kind))
             self._upper_by_name[normalise_name(name)].append(str(code))
@@ -596,16 +386,16 @@ class LocationIndex:
         for place, code, name, kind, mcode in zip(
             sid, okt, s["name"], s["type"].astype("string"), mun, strict=True
         ):
-            if _missing(mcode) or _missing(place):
+            if is_missing(mcode) or is_missing(place):
                 continue
             upper = _upper_of(str(mcode), self._parents)
             st = _Settlement(
                 str(place),
-                None if _missing(code) else str(code),
+                None if is_missing(code) else str(code),
                 str(name),
-                "" if _missing(kind) else str(kind),
+                "" if is_missing(kind) else str(kind),
                 upper,
-                (not _missing(kind)) and str(kind) in TOWN_TYPES,
+                (not is_missing(kind)) and str(kind) in TOWN_TYPES,
             )
             self._settlements.append(st)
             key = normalise_name(name)
@@ -645,10 +435,10 @@ class LocationIndex:
         bool
             True when the name (or a remembered code) is the workspace's region.
         """
-        code = None if _missing(region_code) else str(region_code)
+        code = None if is_missing(region_code) else str(region_code)
         if code is not None and code in self._region_codes:
             return True
-        name = None if _missing(region_name) else str(region_name)
+        name = None if is_missing(region_name) else str(region_name)
         known = self._region_memo.get((code, name))
         if known is None:
             known = normalise_region(name) in self.regions
@@ -695,7 +485,7 @@ class LocationIndex:
         Resolution
             ``ok`` for a settlement or municipality of the workspace, else ``unresolved``.
         """
-        if _missing(code) or not str(code).strip():
+        if is_missing(code) or not str(code).strip():
             return _UNRESOLVED_EMPTY
         c = str(code).strip()
         if len(c) == 11 and c in self._by_oktmo:

@@ -17,6 +17,7 @@ from opora.model.schemas import (
     SettlementSchema,
     validate,
 )
+from opora.model.settlements import URBAN_TYPES
 
 __all__ = [
     "Region",
@@ -237,7 +238,7 @@ def build_municipalities(
 
 def _kind_and_name(name: str) -> tuple[str, str]:
     parts = name.strip().split(" ", 1)
-    kinds = {"г", "пгт", "рп", "кп", "дп", "гп", "с", "д", "п", "ст", "ст-ца", "х"}
+    kinds = URBAN_TYPES | {"с", "д", "п", "ст", "ст-ца", "х"}
     if len(parts) == 2 and parts[0].rstrip(".") in kinds:
         return parts[0].rstrip("."), parts[1].strip()
     return "", name.strip()

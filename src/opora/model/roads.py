@@ -15,6 +15,8 @@ import scipy.sparse as sp
 from pyproj import Geod
 from scipy.sparse.csgraph import connected_components
 
+from opora.errors import RoadGraphError
+
 __all__ = ["STATES", "RoadGraph"]
 
 #: Named network states.
@@ -197,7 +199,7 @@ class RoadGraph:
 
         Raises
         ------
-        ValueError
+        RoadGraphError
             If a node index is out of range or a travel time is not positive.
         """
         a = np.atleast_1d(np.asarray(from_node, dtype=np.int64))
@@ -205,13 +207,13 @@ class RoadGraph:
         w = np.atleast_1d(np.asarray(minutes, dtype=float))
         if not (len(a) == len(b) == len(w)):
             msg = "from_node, to_node and minutes must have the same length"
-            raise ValueError(msg)
+            raise RoadGraphError(msg)
         if len(a) and (min(a.min(), b.min()) < 0 or max(a.max(), b.max()) >= self.n_nodes):
             msg = f"a link end is not a node of the graph (0..{self.n_nodes - 1})"
-            raise ValueError(msg)
+            raise RoadGraphError(msg)
         if not np.all(np.isfinite(w) & (w > 0)):
             msg = "every new link needs a travel time > 0 minutes"
-            raise ValueError(msg)
+            raise RoadGraphError(msg)
         _, _, dist = Geod(ellps="WGS84").inv(
             self.node_lon[a], self.node_lat[a], self.node_lon[b], self.node_lat[b]
         )

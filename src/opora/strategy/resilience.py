@@ -55,7 +55,8 @@ from scipy.stats import rankdata
 
 from opora.analysis.features import DISTRICT_SERVICES
 from opora.errors import ValidationError
-from opora.io.strategy_config import StrategyConfig, default_strategy_config
+from opora.io.strategy_config import default_strategy_config
+from opora.model.strategy import StrategyConfig
 
 __all__ = [
     "WeightSensitivity",

@@ -32,9 +32,10 @@ import pandas as pd
 
 from opora.access.services import service_access
 from opora.errors import ValidationError
-from opora.io.normatives import Normative
-from opora.io.strategy_config import StrategyConfig, default_strategy_config
+from opora.io.strategy_config import default_strategy_config
+from opora.model.normatives import Normative
 from opora.model.roads import RoadGraph
+from opora.model.strategy import StrategyConfig
 
 __all__ = [
     "FacilityClosure",

@@ -53,7 +53,7 @@ import numpy as np
 import pandas as pd
 
 from opora.errors import ValidationError
-from opora.model.places import TOWN_TYPES
+from opora.model.settlements import URBAN_TYPES
 
 __all__ = [
     "EDGE_COLUMNS",
@@ -490,8 +490,8 @@ def place_table(
             "kind": "settlement",
             "type": types,
             "municipality_oktmo": upper,
-            "is_town": types.isin(TOWN_TYPES),
-            "town_name": _text(s, "name").where(types.isin(TOWN_TYPES)),
+            "is_town": types.isin(URBAN_TYPES),
+            "town_name": _text(s, "name").where(types.isin(URBAN_TYPES)),
             "population": _num(s, "population"),
             "lon": lon,
             "lat": lat,

@@ -21,7 +21,7 @@ other places.
 
 **Town-village axis.** ``rural_links`` / ``rural_weight``: ties between the town
 (at municipality level: the towns of the municipality) and rural settlements (not
-:data:`~opora.model.places.TOWN_TYPES`) of its own municipality or of a neighbouring
+:data:`~opora.model.settlements.URBAN_TYPES`) of its own municipality or of a neighbouring
 one (municipality centres at most ``neighbour_km`` apart, great-circle distance);
 ``rural_own_links`` and ``rural_neighbour_links`` split the count. Firms located only
 to a municipality do not count (their settlement is unknown).
@@ -224,7 +224,11 @@ def network_position(graph: nx.Graph, *, seed: int = 0, exact_limit: int = 5000)
     """
     nodes = [str(n) for n in graph.nodes]
     tied = [n for n in graph.nodes if graph.degree(n) > 0]
-    sub = graph.subgraph(tied)
+    # a copy in the graph's own order: a subgraph view may iterate its nodes in the order
+    # of a set, which changes with the hash seed and with it the float sums below
+    sub = type(graph)()
+    sub.add_nodes_from(tied)
+    sub.add_edges_from(graph.edges(data=True))
     degree = dict(graph.degree())
     strength = dict(graph.degree(weight="weight"))
     k = None if len(tied) <= exact_limit else exact_limit

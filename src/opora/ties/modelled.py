@@ -55,6 +55,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from opora.errors import ValidationError
+from opora.model.firms import BRANCH_COLUMNS, FIRM_COLUMNS, OWNERSHIP_COLUMNS
 from opora.model.places import TOWN_TYPES
 
 __all__ = [
@@ -563,9 +564,6 @@ def modelled_registry(
     ValidationError
         If the indicators lack the employment statistics.
     """
-    # imported here: opora.io.firms imports opora.model.places, so not at module level
-    from opora.io.firms import BRANCH_COLUMNS, FIRM_COLUMNS, OWNERSHIP_COLUMNS
-
     r = rule or ModelledRegistryRule()
     rng = np.random.default_rng(seed)
     targets = employment_targets(indicators)

@@ -6,6 +6,8 @@ North, border, agglomeration satellite, life-support economy, agro-service, tour
 industrial), each with its rule, figures and reasons; thresholds live in
 ``opora/data/typology.toml``. :mod:`~opora.typology.cluster` groups the same rows by a
 seeded k-means on standardised features and compares the groups with the rules.
+:mod:`~opora.typology.towns` builds the town rows and :mod:`~opora.typology.lists`
+matches users' lists (official monotowns, border municipalities) to the rows.
 """
 
 from opora.typology.cluster import (
@@ -17,16 +19,9 @@ from opora.typology.cluster import (
     cluster_inputs,
     compare_with_rules,
 )
-from opora.typology.rules import (
-    LONG_COLUMNS,
-    STATUSES,
-    TYPES,
-    WIDE_COLUMNS,
-    classify,
-    match_list,
-    town_rows,
-    types_table,
-)
+from opora.typology.lists import match_list
+from opora.typology.rules import LONG_COLUMNS, STATUSES, TYPES, WIDE_COLUMNS, classify, types_table
+from opora.typology.towns import town_rows
 
 __all__ = [
     "CLUSTER_FEATURES",

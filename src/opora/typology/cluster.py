@@ -38,6 +38,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from opora.errors import TypologyError
 from opora.typology.rules import TYPES
 
 __all__ = [
@@ -240,22 +241,22 @@ def cluster(
 
     Raises
     ------
-    ValueError
+    TypologyError
         If ``k`` < 1, a column is unknown, ``order_by`` is not among the used features,
         ``oktmo`` repeats within a level, or fewer rows than ``k`` can be clustered.
     """
     if k < 1 or n_init < 1:
         msg = f"`k` and `n_init` must be at least 1, got k={k}, n_init={n_init}"
-        raise ValueError(msg)
+        raise TypologyError(msg)
     use = list(columns) if columns is not None else list(CLUSTER_FEATURES)
     unknown = [c for c in use if c not in CLUSTER_FEATURES]
     if unknown:
         msg = f"unknown clustering feature `{unknown[0]}`; known: {', '.join(CLUSTER_FEATURES)}"
-        raise ValueError(msg)
+        raise TypologyError(msg)
     keys = _keys(features)
     if keys.duplicated().any():
         msg = f"`oktmo` repeats ({keys[keys.duplicated()]['oktmo'].iloc[0]}); one row each"
-        raise ValueError(msg)
+        raise TypologyError(msg)
     x = cluster_inputs(features)[use].reset_index(drop=True)
     dropped: dict[str, str] = {}
     known = x.notna().mean()
@@ -271,7 +272,7 @@ def cluster(
     order = order[row_ok[order]]
     if len(order) < k:
         msg = f"only {len(order)} rows can be clustered, fewer than k={k}"
-        raise ValueError(msg)
+        raise TypologyError(msg)
     data = x.iloc[order][cols].reset_index(drop=True)
     imputed = {c: int(data[c].isna().sum()) for c in cols if data[c].isna().any()}
     data = data.fillna(data.median())
@@ -282,7 +283,7 @@ def cluster(
     cols = [c for c in cols if c not in dropped]
     if order_by not in cols:
         msg = f"`order_by` {order_by!r} is not among the used features: {', '.join(cols)}"
-        raise ValueError(msg)
+        raise TypologyError(msg)
     data = data[cols]
     z = ((data - data.mean()) / std[cols]).to_numpy(float)
     rng = np.random.default_rng(seed)
@@ -345,12 +346,12 @@ def adjusted_rand_index(a: Sequence[object], b: Sequence[object]) -> float:
 
     Raises
     ------
-    ValueError
+    TypologyError
         If the lengths differ.
     """
     if len(a) != len(b):
         msg = f"`a` and `b` must have the same length, got {len(a)} and {len(b)}"
-        raise ValueError(msg)
+        raise TypologyError(msg)
     n = len(a)
     if n == 0:
         return 1.0

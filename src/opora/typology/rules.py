@@ -47,9 +47,10 @@ Suppressed sections
     suppressed section is ``not_assigned`` when even that bound misses the threshold,
     and ``not_evaluated`` otherwise.
 
-Town rows (:func:`town_rows`) inherit their municipality's economic features and carry
-their own population; the travel time to a large city and the served population are
-those of the municipal centre, so a town that is not the centre has them missing.
+Town rows (:func:`~opora.typology.towns.town_rows`) inherit their municipality's
+economic features and carry their own population; the travel time to a large city and
+the served population are those of the municipal centre, so a town that is not the
+centre has them missing.
 """
 
 from __future__ import annotations
@@ -64,9 +65,11 @@ import numpy as np
 import pandas as pd
 
 from opora.economy.life_support import SECTION_NAMES
-from opora.errors import ValidationError
-from opora.io.thresholds import Thresholds, read_thresholds
-from opora.model.settlements import URBAN_TYPES, top_municipality
+from opora.errors import TypologyError, ValidationError
+from opora.io.thresholds import read_thresholds
+from opora.model.thresholds import Thresholds
+from opora.typology._compare import at_least, at_most
+from opora.typology.lists import match_list
 
 __all__ = [
     "LONG_COLUMNS",
@@ -76,7 +79,6 @@ __all__ = [
     "WIDE_COLUMNS",
     "classify",
     "match_list",
-    "town_rows",
     "types_table",
 ]
 
@@ -133,10 +135,6 @@ SERVICE_NAMES: dict[str, tuple[str, str]] = {
 
 Status = Literal["assigned", "not_assigned", "not_evaluated"]
 
-#: Relative tolerance of the threshold comparisons (a value equal to the threshold up
-#: to floating-point noise counts as equal).
-_TOL = 1e-9
-
 
 @dataclass(frozen=True)
 class _Verdict:
@@ -172,14 +170,6 @@ def _g(x: float, lang: str = "ru") -> str:
         return _n(x, 0, lang)
     text = f"{x:.4f}".rstrip("0").rstrip(".")
     return text.replace(".", ",") if lang == "ru" else text
-
-
-def _ge(x: float, t: float) -> bool:
-    return x >= t - _TOL * max(1.0, abs(t))
-
-
-def _le(x: float, t: float) -> bool:
-    return x <= t + _TOL * max(1.0, abs(t))
 
 
 def _num(row: Mapping[str, Any], col: str) -> float:
@@ -266,14 +256,14 @@ def _lq_test(row: Mapping[str, Any], ctx: _Context, section: str, threshold: flo
     """``lq_<section>`` ≥ threshold, bounding a suppressed section by the remainder."""
     lq = _num(row, f"lq_{section}")
     if math.isfinite(lq):
-        op = "≥" if _ge(lq, threshold) else "<"
-        return _Test(_ge(lq, threshold), f"LQ {section} = {_n(lq, 2)} {op} {_g(threshold)}")
+        op = "≥" if at_least(lq, threshold) else "<"
+        return _Test(at_least(lq, threshold), f"LQ {section} = {_n(lq, 2)} {op} {_g(threshold)}")
     rem = _remainder(row)
     share = ctx.regional_share.get(section)
     if share is None or share <= 0:
         return _Test(None, f"LQ {section} = NaN")
     bound = rem / share
-    ok = _ge(bound, threshold)
+    ok = at_least(bound, threshold)
     return _Test(
         None if ok else False,
         f"LQ {section} = NaN ({section} suppressed: ≤ {_n(rem)} % / {_n(share, 2)} % = "
@@ -294,7 +284,7 @@ def _value_test(
     name = label or col
     if not math.isfinite(v):
         return _Test(None, f"{name} = NaN")
-    ok = _le(v, threshold) if le else _ge(v, threshold)
+    ok = at_most(v, threshold) if le else at_least(v, threshold)
     op = ("≤" if ok else ">") if le else ("≥" if ok else "<")
     return _Test(ok, f"{name} = {_n(v)}{unit} {op} {_g(threshold)}{unit}")
 
@@ -337,17 +327,17 @@ def _inter_district(row: Mapping[str, Any], ctx: _Context) -> _Verdict:
         pair: bool | None
         if math.isfinite(pop) and pop > 0:
             rel = 100 * v / pop
-            pair = _ge(v, a_min) and _ge(rel, s_min)
+            pair = at_least(v, a_min) and at_least(rel, s_min)
             rel_text = (
-                f"{_n(v, 0)} / {_n(pop, 0)} = {_n(rel)} % {'≥' if _ge(rel, s_min) else '<'} "
+                f"{_n(v, 0)} / {_n(pop, 0)} = {_n(rel)} % {'≥' if at_least(rel, s_min) else '<'} "
                 f"{_g(s_min)} %"
             )
         else:
             pair, rel_text = None, "population = NaN"
-        big = _ge(v, alone)
+        big = at_least(v, alone)
         ok: bool | None = True if (pair is True or big) else (None if pair is None else False)
         fig = (
-            f"served_outside_{service} = {_n(v, 0)} {'≥' if _ge(v, a_min) else '<'} "
+            f"served_outside_{service} = {_n(v, 0)} {'≥' if at_least(v, a_min) else '<'} "
             f"{_g(a_min)}; {rel_text}; {'≥' if big else '<'} {_g(alone)}"
         )
         results.append((ok, v, service, fig))
@@ -405,8 +395,8 @@ def _single_enterprise(row: Mapping[str, Any], ctx: _Context) -> _Verdict:
             "Cannot be evaluated: no employment structure (suppressed or missing).",
         )
     industrial = top in sections
-    share_ok = _ge(share, s_min)
-    hhi_ok = math.isfinite(hhi) and _ge(hhi, h_min)
+    share_ok = at_least(share, s_min)
+    hhi_ok = math.isfinite(hhi) and at_least(hhi, h_min)
     hhi_text = (
         f"HHI = {_n(hhi, 2)} {'≥' if hhi_ok else '<'} {_g(h_min)}"
         if math.isfinite(hhi)
@@ -431,7 +421,9 @@ def _single_enterprise(row: Mapping[str, Any], ctx: _Context) -> _Verdict:
             f"{en_how}. A judgement from the data, not the official monotown status.",
         )
     hidden = [
-        s for s in sections if not math.isfinite(_num(row, f"emp_share_{s}")) and _ge(rem, s_min)
+        s
+        for s in sections
+        if not math.isfinite(_num(row, f"emp_share_{s}")) and at_least(rem, s_min)
     ]
     if hidden:
         fig = (
@@ -523,7 +515,7 @@ def _satellite(row: Mapping[str, Any], ctx: _Context) -> _Verdict:
     own_col = "population" if row.get("level") == "town" else "largest_town_population"
     own = _num(row, own_col)
     capital = _flag(row, "is_regional_centre") is True
-    if capital or (math.isfinite(own) and _ge(own, big)):
+    if capital or (math.isfinite(own) and at_least(own, big)):
         fig = "is_regional_centre = True" if capital else f"{own_col} = {_n(own, 0)} ≥ {_g(big)}"
         return _Verdict(
             "not_assigned",
@@ -668,11 +660,11 @@ def _industrial_tests(row: Mapping[str, Any], ctx: _Context) -> list[_Test]:
     b, c = _num(row, "emp_share_B"), _num(row, "emp_share_C")
     known = sum(v for v in (b, c) if math.isfinite(v))
     if math.isfinite(b) and math.isfinite(c):
-        ok: bool | None = _ge(known, s_min)
+        ok: bool | None = at_least(known, s_min)
         fig = f"B+C = {_n(known)} % {'≥' if ok else '<'} {_g(s_min)} %"
     else:
         bound = known + _remainder(row)
-        ok = None if _ge(bound, s_min) else False
+        ok = None if at_least(bound, s_min) else False
         hidden = "+".join(s for s, v in (("B", b), ("C", c)) if not math.isfinite(v))
         op = "≥" if ok is None else "<"
         fig = f"B+C ≤ {_n(min(bound, 100.0))} % {op} {_g(s_min)} % ({hidden} suppressed)"
@@ -757,198 +749,6 @@ def _rule_text(type_id: str, t: Thresholds) -> str:
     )
 
 
-# --- lists (official monotowns, border municipalities) ------------------------------
-
-_NAME_NOISE = re.compile(
-    r"\b(городской округ|муниципальный район|муниципальный округ|городское поселение|"
-    r"сельское поселение|закрытое административно-территориальное образование|"
-    r"зато|город|городской|муниципальный|район|округ|пгт|рп|г)\b\.?"
-)
-
-
-def _norm_name(name: str) -> str:
-    s = name.lower().replace("ё", "е")
-    s = _NAME_NOISE.sub(" ", s)
-    s = re.sub(r"[^\w\s-]", " ", s)
-    return re.sub(r"\s+", " ", s).strip()
-
-
-def _row_keys(frame: pd.DataFrame) -> tuple[list[str], list[str], list[str], list[str]]:
-    codes = frame["oktmo"].astype(str).tolist()
-    names = [_norm_name(str(n)) for n in frame["name"].fillna("")]
-    levels = frame["level"].astype(str).tolist()
-    parents = frame["municipality_oktmo"].astype(str).tolist()
-    return codes, names, levels, parents
-
-
-def match_list(frame: pd.DataFrame, entries: Sequence[str]) -> tuple[list[str | None], list[str]]:
-    """Match a user's list (codes or names) to the rows of a typology input.
-
-    A row matches an entry equal to its OKTMO code or, after normalisation (case, ``ё``,
-    punctuation, and the words *городской округ*, *муниципальный район*, *район*,
-    *округ*, *город*, *г.*, *пгт*, *рп*, *ЗАТО* left out), to its name: "Белорецкий
-    район" matches "Белорецкий муниципальный район", "г. Белорецк" the town "Белорецк".
-    A municipality row also matches an 11-digit code of a settlement in it. Then matches
-    spread along the hierarchy: a municipality is matched when one of its town rows is,
-    and a town when its municipality is.
-
-    Parameters
-    ----------
-    frame
-        Rows with ``oktmo``, ``name``, ``level`` and ``municipality_oktmo`` (as prepared
-        by :func:`classify`).
-    entries
-        OKTMO codes (8 or 11 digits) or names.
-
-    Returns
-    -------
-    tuple
-        The matched entry of each row (``None`` where none), and the entries that matched
-        no row.
-    """
-    codes, names, levels, parents = _row_keys(frame)
-    direct: list[str | None] = [None] * len(frame)
-    used: set[str] = set()
-    by_code = {e: e for e in entries if e.isdigit()}
-    by_name = {_norm_name(e): e for e in entries if not e.isdigit()}
-    for i, (code, name, level) in enumerate(zip(codes, names, levels, strict=True)):
-        hit = by_code.get(code) or (by_name.get(name) if name else None)
-        if hit is None and level != "town":
-            hit = next(
-                (e for e in by_code if len(e) == 11 and code in {e[:8], e[:5] + "000"}), None
-            )
-        if hit is not None:
-            direct[i] = hit
-            used.add(hit)
-    out = list(direct)
-    muni_hit = {codes[i]: direct[i] for i in range(len(frame)) if levels[i] != "town" and direct[i]}
-    for i in range(len(frame)):
-        if levels[i] == "town" and out[i] is None and parents[i] in muni_hit:
-            out[i] = muni_hit[parents[i]]
-    town_hit = {
-        parents[i]: direct[i] for i in range(len(frame)) if levels[i] == "town" and direct[i]
-    }
-    for i in range(len(frame)):
-        if levels[i] != "town" and out[i] is None and codes[i] in town_hit:
-            out[i] = town_hit[codes[i]]
-    return out, [e for e in entries if e not in used]
-
-
-# --- towns --------------------------------------------------------------------------
-
-#: Columns that a town row takes from its municipality only when it is the centre.
-_CENTRE_ONLY = ("minutes_to_large_city", "is_regional_centre")
-
-
-def _code_text(v: Any) -> str | None:
-    if v is None or v is pd.NA:
-        return None
-    if isinstance(v, float):
-        return None if math.isnan(v) else str(int(v))
-    return str(v)
-
-
-def town_rows(
-    features: pd.DataFrame,
-    settlements: pd.DataFrame,
-    municipalities: pd.DataFrame | None = None,
-    *,
-    thresholds: Thresholds | None = None,
-) -> pd.DataFrame:
-    """Rows of the towns (``г``, ``пгт``, ``рп``...) for :func:`classify`.
-
-    Every town of a municipality in ``features`` gets a row: its municipality's
-    features (economy, budget, status flags) with its own ``oktmo``, ``name`` and
-    ``population``. ``municipality_population`` keeps the municipality's population
-    (the base of the inter-district rule). The travel time to a large city, the
-    served population and ``is_regional_centre`` are those of the municipal centre, so a
-    town that is not the centre has them missing (``NaN``). ``small_town`` is true up to
-    ``small_town.max_population`` people; larger towns are kept for context.
-
-    Parameters
-    ----------
-    features
-        The feature table (:func:`~opora.analysis.features.municipality_features`).
-    settlements
-        Settlements with ``settlement_id``, ``oktmo``, ``name``, ``type``,
-        ``municipality_oktmo`` and ``population``.
-    municipalities
-        Municipalities with ``oktmo``, ``level`` and ``parent_oktmo``, to find each town's
-        top-level municipality; without it the code is used (the municipality itself
-        when it is in ``features``, else the district part ``NNNNN000``).
-    thresholds
-        Thresholds (for the small-town limit); the defaults when ``None``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per town, columns of ``features`` plus ``level`` (``town``),
-        ``municipality_oktmo``, ``municipality_population`` and ``small_town``, ordered
-        by municipality then population (largest first). ``attrs["unmatched"]`` lists the
-        towns whose municipality is not in ``features`` (left out).
-    """
-    t = thresholds or read_thresholds()
-    limit = t.number("small_town", "max_population")
-    s = settlements[settlements["type"].astype(str).isin(URBAN_TYPES)].copy()
-    s = pd.DataFrame(s.drop(columns="geometry", errors="ignore"))
-    feats = features.copy()
-    feats["oktmo"] = feats["oktmo"].astype(str)
-    known = set(feats["oktmo"])
-    if municipalities is not None:
-        top = top_municipality(s, municipalities).astype(str)
-    else:
-        m8 = s["municipality_oktmo"].astype(str)
-        top = m8.where(m8.isin(known), m8.str[:5] + "000")
-    s["_top"] = top.to_numpy()
-    base = feats.set_index("oktmo")
-    rows: list[dict[str, Any]] = []
-    unmatched: list[str] = []
-    for rec in s.to_dict("records"):
-        muni = str(rec["_top"])
-        if muni not in base.index:
-            unmatched.append(str(rec.get("name")))
-            continue
-        row: dict[str, Any] = {str(c): v for c, v in base.loc[muni].to_dict().items()}
-        pop = float(pd.to_numeric(pd.Series([rec.get("population")]), errors="coerce").iloc[0])
-        sid = _code_text(rec.get("settlement_id"))
-        is_centre = sid is not None and sid == _code_text(row.get("centre_settlement"))
-        code = _code_text(rec.get("oktmo")) or sid or ""
-        row.update(
-            oktmo=code,
-            name=str(rec.get("name")),
-            type=str(rec.get("type")),
-            level="town",
-            municipality_oktmo=muni,
-            municipality_population=row.get("population"),
-            population=pop,
-            largest_town_population=pop,
-            centre_settlement=sid,
-            centre_population=pop,
-            small_town=bool(math.isfinite(pop) and _le(pop, limit)),
-        )
-        if not is_centre:
-            for col in _CENTRE_ONLY:
-                if col in row:
-                    row[col] = False if col.startswith("is_") else math.nan
-            for col in list(row):
-                if str(col).startswith("served_outside_"):
-                    row[col] = math.nan
-        rows.append(row)
-    cols = ["oktmo", *[c for c in feats.columns if c != "oktmo"]]
-    extra = ["level", "municipality_oktmo", "municipality_population", "small_town"]
-    out = pd.DataFrame(rows, columns=[*cols, *[c for c in extra if c not in cols]])
-    if len(out):
-        order = out["municipality_oktmo"].map({c: i for i, c in enumerate(feats["oktmo"])})
-        out = (
-            out.assign(_o=order.to_numpy(), _p=-out["population"].fillna(-1))
-            .sort_values(["_o", "_p", "oktmo"], kind="stable")
-            .drop(columns=["_o", "_p"])
-            .reset_index(drop=True)
-        )
-    out.attrs["unmatched"] = unmatched
-    return out
-
-
 # --- classification -----------------------------------------------------------------
 
 
@@ -985,8 +785,8 @@ def classify(
     ----------
     features
         Municipality feature table (:func:`~opora.analysis.features.municipality_features`),
-        optionally with town rows appended (:func:`town_rows`); rows without a ``level``
-        are municipalities.
+        optionally with town rows appended (:func:`~opora.typology.towns.town_rows`); rows
+        without a ``level`` are municipalities.
     thresholds
         Thresholds (:func:`~opora.io.thresholds.read_thresholds`); the defaults when
         ``None``.
@@ -1076,12 +876,12 @@ def types_table(classification: pd.DataFrame, *, lang: str = "ru") -> pd.DataFra
 
     Raises
     ------
-    ValueError
+    TypologyError
         If ``lang`` is not ``ru`` or ``en``.
     """
     if lang not in {"ru", "en"}:
         msg = f"`lang` must be 'ru' or 'en', got {lang!r}"
-        raise ValueError(msg)
+        raise TypologyError(msg)
     reason = f"reason_{lang}"
     keys = ["oktmo", "level"]
     c = classification

@@ -1,0 +1,238 @@
+"""Bucket-queue searches (Dial's algorithm) behind :mod:`opora.access.routing`.
+
+Plain Python kernels, compiled with numba when it is installed (see the *Engines* section
+of :mod:`opora.access.routing`): :func:`bucket_search` (bounded searches from many
+sources, one after another) and :func:`bucket_nearest` (one multi-source search), with
+buckets slightly narrower than the shortest arc (:func:`bucket_width`), so that a node
+taken from the lowest bucket is final.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+__all__ = [
+    "MAX_BUCKETS",
+    "bucket_nearest",
+    "bucket_search",
+    "bucket_width",
+    "numba_nearest",
+    "numba_search",
+]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+Int32Array = npt.NDArray[np.int32]
+
+#: Most buckets the bucket-queue searches may hold (``cutoff`` / shortest arc).
+MAX_BUCKETS = 1_000_000
+
+#: Bucket width = shortest arc × (1 - margin); the margin covers float rounding for minutes
+#: up to this many bucket widths.
+_MARGIN = 1e-6
+_MAX_ABSOLUTE_BUCKET = 1_000_000_000
+
+
+def bucket_search(
+    indptr: npt.NDArray[np.integer[Any]],
+    indices: npt.NDArray[np.integer[Any]],
+    data: FloatArray,
+    sources: IntArray,
+    limit: float,
+    inv_delta: float,
+    dest_of_node: Int32Array,
+    n_dest: int,
+    out_row: Int32Array,
+    out_dest: Int32Array,
+    out_minutes: FloatArray,
+) -> tuple[int, int]:
+    """Bounded one-to-all searches with a bucket queue; compiled with numba.
+
+    Dijkstra with a bucket queue of width ``1 / inv_delta``, slightly less than the shortest
+    arc (Dial's algorithm): a node taken from the lowest non-empty bucket can no longer be
+    improved by a node of the same bucket, so it is final; there is no heap and no reset of
+    whole-graph arrays between sources. The relaxation is scipy's (``d(v) = d(u) + w`` when
+    strictly shorter and ``<= limit``), so the minutes are equal bit for bit. Settled
+    destination nodes are written to the ``out_*`` buffers.
+
+    Returns
+    -------
+    tuple of int
+        Number of sources done (fewer than ``len(sources)`` when the buffers could not hold
+        another source's worst case, ``n_dest`` pairs) and number of pairs written.
+    """
+    n = indptr.size - 1
+    n_buckets = int(limit * inv_delta) + 2
+    dist = np.full(n, np.inf)
+    head = np.full(n_buckets, -1, dtype=np.int32)
+    # bucket entries: (node, next entry) pairs and the minutes the node had when pushed
+    pool = np.empty(2 * (data.size + 1), dtype=np.int32)
+    pool_minutes = np.empty(data.size + 1)
+    count = 0
+    for i in range(sources.size):
+        if out_row.size - count < n_dest:
+            return i, count
+        source = sources[i]
+        dist[source] = 0.0
+        pool[0] = source
+        pool[1] = -1
+        pool_minutes[0] = 0.0
+        head[0] = 0
+        top = 1
+        for bucket in range(n_buckets):
+            slot = head[bucket]
+            while slot >= 0:
+                u = pool[2 * slot]
+                du = pool_minutes[slot]
+                slot_next = pool[2 * slot + 1]
+                if du == dist[u]:  # else a stale entry: u was improved after this push
+                    if dest_of_node[u] >= 0:
+                        out_row[count] = i
+                        out_dest[count] = dest_of_node[u]
+                        out_minutes[count] = du
+                        count += 1
+                    for j in range(indptr[u], indptr[u + 1]):
+                        v = indices[j]
+                        dv = du + data[j]
+                        if dv < dist[v] and dv <= limit:
+                            dist[v] = dv
+                            b = int(dv * inv_delta)
+                            pool[2 * top] = v
+                            pool_minutes[top] = dv
+                            if b == bucket:  # never with a width below the shortest arc
+                                pool[2 * top + 1] = slot_next
+                                slot_next = top
+                            else:
+                                pool[2 * top + 1] = head[b]
+                                head[b] = top
+                            top += 1
+                slot = slot_next
+            head[bucket] = -1
+        for t in range(top):  # every node reached was pushed at least once
+            dist[pool[2 * t]] = np.inf
+    return sources.size, count
+
+
+def bucket_nearest(
+    indptr: npt.NDArray[np.integer[Any]],
+    indices: npt.NDArray[np.integer[Any]],
+    data: FloatArray,
+    nodes: IntArray,
+    offsets: FloatArray,
+    inv_delta: float,
+    n_buckets: int,
+    dist: FloatArray,
+    label: IntArray,
+) -> bool:
+    """Multi-source search with a circular bucket queue; compiled with numba.
+
+    Every source starts at its offset; ``dist`` (all ``inf``) and ``label`` (all ``-1``)
+    receive each node's minutes and the index in ``nodes`` of its nearest source. Buckets
+    are as in :func:`bucket_search`; the queued minutes always lie within ``n_buckets``
+    buckets of the current one, so the buckets are reused in a ring.
+
+    Returns
+    -------
+    bool
+        ``False`` if the minutes grew past 10⁹ buckets, where the width's margin no longer
+        covers float rounding (the caller then falls back to scipy).
+    """
+    head = np.full(n_buckets, -1, dtype=np.int32)
+    size = data.size + nodes.size + 1  # one entry per source, at most one per arc
+    pool = np.empty(2 * size, dtype=np.int32)
+    pool_minutes = np.empty(size)
+    top = 0
+    live = 0
+    current = np.int64(_MAX_ABSOLUTE_BUCKET)
+    for k in range(nodes.size):
+        s, minutes = nodes[k], offsets[k]
+        if minutes < dist[s]:
+            dist[s] = minutes
+            label[s] = k
+            b = np.int64(minutes * inv_delta)
+            current = min(current, b)
+            ring = b % n_buckets
+            pool[2 * top] = s
+            pool[2 * top + 1] = head[ring]
+            pool_minutes[top] = minutes
+            head[ring] = top
+            top += 1
+            live += 1
+    while live > 0:
+        if current > _MAX_ABSOLUTE_BUCKET:
+            return False
+        ring = current % n_buckets
+        slot = head[ring]
+        head[ring] = -1
+        while slot >= 0:
+            live -= 1
+            u = pool[2 * slot]
+            du = pool_minutes[slot]
+            slot_next = pool[2 * slot + 1]
+            if du == dist[u]:  # else a stale entry
+                lu = label[u]
+                for j in range(indptr[u], indptr[u + 1]):
+                    v = indices[j]
+                    dv = du + data[j]
+                    if dv < dist[v]:
+                        dist[v] = dv
+                        label[v] = lu
+                        b = np.int64(dv * inv_delta)
+                        pool[2 * top] = v
+                        pool_minutes[top] = dv
+                        if b == current:  # never with a width below the shortest arc
+                            pool[2 * top + 1] = slot_next
+                            slot_next = top
+                        else:
+                            ring = b % n_buckets
+                            pool[2 * top + 1] = head[ring]
+                            head[ring] = top
+                        top += 1
+                        live += 1
+            slot = slot_next
+        current += 1
+    return True
+
+
+_COMPILED: dict[str, Any] = {}
+
+
+def numba_search() -> Any | None:
+    """Return :func:`bucket_search` compiled by numba, or ``None`` without numba."""
+    return _compiled("bucket_search", bucket_search)
+
+
+def numba_nearest() -> Any | None:
+    """Return :func:`bucket_nearest` compiled by numba, or ``None`` without numba."""
+    return _compiled("bucket_nearest", bucket_nearest)
+
+
+def _compiled(name: str, function: Any) -> Any | None:
+    """Compile ``function`` with numba once (``None`` without numba)."""
+    if name not in _COMPILED:
+        try:
+            numba = importlib.import_module("numba")
+        except ImportError:
+            return None
+        _COMPILED[name] = numba.njit(cache=True, nogil=True)(function)
+    return _COMPILED[name]
+
+
+def bucket_width(csr: sp.csr_matrix, cutoff: float) -> float | None:
+    """Return the bucket width of :func:`bucket_search`, ``None`` when the graph does not suit it.
+
+    The width is the shortest arc less one part in 10⁶: below 10⁹ buckets the rounding of
+    float sums can never reorder two nodes across that margin.
+    """
+    if csr.nnz == 0:  # only the sources are ever reached: any width will do
+        return max(cutoff, 1.0)
+    shortest = float(csr.data.min())
+    if shortest <= 0 or csr.nnz >= np.iinfo(np.int32).max // 2:
+        return None
+    width = shortest * (1 - _MARGIN)
+    return width if cutoff / width <= MAX_BUCKETS else None

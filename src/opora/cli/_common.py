@@ -1,0 +1,230 @@
+"""What the ``opora`` commands share: consoles, error exit, progress bar and options.
+
+Every command reports a failure the same way (:func:`fail`): ``error: MESSAGE`` on
+standard error and exit code :data:`EXIT_BAD_INPUT` (2) for an input that cannot be
+used, :data:`EXIT_FAILED` (1) for an output that cannot be written. Long commands show
+a progress bar on standard error (:func:`steps`). The options several commands take
+(``--quiet``, ``--data-dir``, ``--cache-dir``, ``--region``, ``--workspace``,
+``--normatives``, ``--osm``, ``--facilities``) are declared here once.
+
+Only ``typer``, ``rich`` and the base layer are imported here, so that building the
+command tree (``opora --help``, ``opora --version``) stays light.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from opora.config import Settings
+from opora.errors import OporaError
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_FAILED",
+    "CacheDir",
+    "DataDir",
+    "Facilities",
+    "Normatives",
+    "Osm",
+    "Quiet",
+    "Region",
+    "WorkspaceDir",
+    "fail",
+    "progress_steps",
+    "settings",
+    "stderr",
+    "stdout",
+    "steps",
+    "sub_app",
+]
+
+#: Exit code of an input that cannot be used (a file, an option, a region).
+EXIT_BAD_INPUT = 2
+#: Exit code of an output that cannot be written, or of a model without a solution.
+EXIT_FAILED = 1
+
+#: Console on standard error: progress, warnings and errors.
+stderr = Console(stderr=True, soft_wrap=True)
+#: Console on standard output: summaries and the files written.
+stdout = Console(soft_wrap=True)
+
+
+def fail(problem: OporaError | str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """Print ``error: PROBLEM`` on standard error and leave the command with ``code``.
+
+    Parameters
+    ----------
+    problem
+        The error raised (its message names the file and the column) or a message;
+        printed as it is (square brackets are not read as markup).
+    code
+        Exit code: :data:`EXIT_BAD_INPUT` (default) or :data:`EXIT_FAILED`.
+
+    Raises
+    ------
+    typer.Exit
+        Always.
+    """
+    text = escape(str(problem))
+    stderr.print(f"[bold red]error:[/] {text}", markup=True, highlight=False, soft_wrap=True)
+    raise typer.Exit(code=code)
+
+
+def sub_app(name: str, help_text: str) -> typer.Typer:
+    """Return the app of a command group (``opora NAME ...``), configured like the root.
+
+    Parameters
+    ----------
+    name
+        Name of the group.
+    help_text
+        One line shown by ``opora --help``.
+
+    Returns
+    -------
+    typer.Typer
+        An app with no completion, no pretty exceptions, help when called bare.
+    """
+    return typer.Typer(
+        name=name,
+        help=help_text,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+
+
+@contextmanager
+def progress_steps(quiet: bool, total: int, console: Console) -> Iterator[Callable[[str], None]]:
+    """Yield a ``step(description)`` callable that advances a progress bar.
+
+    Parameters
+    ----------
+    quiet
+        No bar at all: the callable does nothing.
+    total
+        Number of steps expected (the bar is completed at the end whatever the count).
+    console
+        Console the bar is drawn on (standard error in the commands).
+
+    Yields
+    ------
+    callable
+        Call it with the description of each step as the step starts.
+    """
+    if quiet:
+        yield lambda _msg: None
+        return
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
+        task = bar.add_task("start", total=total)
+        first = [True]
+
+        def step(msg: str) -> None:
+            if not first[0]:
+                bar.advance(task)
+            first[0] = False
+            bar.update(task, description=msg)
+
+        yield step
+        bar.update(task, completed=total, description="done")
+
+
+def steps(quiet: bool, total: int) -> AbstractContextManager[Callable[[str], None]]:
+    """Return the progress bar of a long command, drawn on standard error.
+
+    Parameters
+    ----------
+    quiet
+        No bar.
+    total
+        Number of steps expected.
+
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        Yields the ``step(description)`` callable of :func:`progress_steps`.
+    """
+    return progress_steps(quiet, total, stderr)
+
+
+def settings(data_dir: Path | None, cache_dir: Path | None) -> Settings:
+    """Return the settings with ``--data-dir`` and ``--cache-dir`` applied when given.
+
+    Parameters
+    ----------
+    data_dir
+        Folder of nationwide sources, or ``None`` for the default.
+    cache_dir
+        Cache folder, or ``None`` for the default.
+
+    Returns
+    -------
+    Settings
+        The settings of the command.
+    """
+    base = Settings()
+    return Settings(cache_dir=cache_dir or base.cache_dir, data_dir=data_dir or base.data_dir)
+
+
+# -- options taken by several commands ---------------------------------------------------------
+
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="Folder of nationwide sources laid out like shared/data, needed for regions "
+        "other than the embedded one (default: $OPORA_DATA_DIR or ../shared/data).",
+    ),
+]
+CacheDir = Annotated[
+    Path | None, typer.Option("--cache-dir", help="Cache for the fetched register.")
+]
+Region = Annotated[
+    str | None,
+    typer.Option(
+        "--region",
+        help="Region name or OKTMO code (default: the embedded Republic of Bashkortostan).",
+    ),
+]
+WorkspaceDir = Annotated[
+    Path,
+    typer.Option("--workspace", help="Workspace folder (written by `opora init` or `opora demo`)."),
+]
+Normatives = Annotated[
+    Path | None,
+    typer.Option(
+        "--normatives",
+        help="Service standards and levels of the hierarchy (TOML); default built in.",
+    ),
+]
+Osm = Annotated[
+    Path | None,
+    typer.Option(
+        "--osm",
+        help="OpenStreetMap .osm.pbf extract of the region's roads (default: a modelled network).",
+    ),
+]
+Facilities = Annotated[
+    Path | None,
+    typer.Option(
+        "--facilities",
+        help="Facility registry CSV/XLSX (default: from the OSM extract, else modelled).",
+    ),
+]

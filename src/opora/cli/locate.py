@@ -1,0 +1,157 @@
+"""The ``opora locate`` command: choose anchor sites with a location model.
+
+Register it on the main app with ``app.command("locate")(locate_cmd)``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from opora.cli._common import EXIT_FAILED, fail, stderr, stdout
+from opora.errors import OporaError, ValidationError
+
+if TYPE_CHECKING:
+    from opora.anchors.models import LocationModel
+
+__all__ = ["EXIT_INFEASIBLE", "MethodChoice", "ModelChoice", "locate_cmd"]
+
+#: Exit code when the model has no feasible solution (the result is still written).
+EXIT_INFEASIBLE = EXIT_FAILED
+
+
+class ModelChoice(StrEnum):
+    """Location models of ``opora locate``."""
+
+    lscp = "lscp"
+    mclp = "mclp"
+    pmedian = "pmedian"
+    pcenter = "pcenter"
+
+
+class MethodChoice(StrEnum):
+    """Solution methods of ``opora locate``."""
+
+    exact = "exact"
+    heuristic = "heuristic"
+    auto = "auto"
+
+
+def _check_options(model: str, max_cost: float | None, facilities: int | None) -> None:
+    if model in ("lscp", "mclp") and max_cost is None:
+        msg = f"--model {model} needs --max-cost (the service radius, in the units of COSTS)"
+        raise ValidationError(msg)
+    if model != "lscp" and facilities is None:
+        msg = f"--model {model} needs --facilities (the number of sites to open)"
+        raise ValidationError(msg)
+    if model == "lscp" and facilities is not None:
+        msg = "--model lscp finds the number of sites itself; drop --facilities"
+        raise ValidationError(msg)
+
+
+def locate_cmd(
+    costs: Annotated[
+        Path,
+        typer.Option(
+            "--costs", help="COSTS.csv: demand_id,site_id,cost (missing pair = unreachable)."
+        ),
+    ],
+    demand: Annotated[
+        Path, typer.Option("--demand", help="DEMAND.csv: demand_id,weight (extra columns allowed).")
+    ],
+    model: Annotated[
+        ModelChoice, typer.Option("--model", case_sensitive=False, help="Location model.")
+    ],
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="RESULT.json; RESULT_assignment.csv is written beside it."),
+    ],
+    sites: Annotated[
+        Path | None,
+        typer.Option("--sites", help="SITES.csv: site_id[,capacity][,fixed][,group]."),
+    ] = None,
+    quotas: Annotated[
+        Path | None,
+        typer.Option("--quotas", help="QUOTAS.csv: group,min_sites,max_sites (needs --sites)."),
+    ] = None,
+    max_cost: Annotated[
+        float | None,
+        typer.Option(
+            "--max-cost",
+            metavar="MIN",
+            help="Service radius (lscp, mclp) or cost cut-off (pmedian, pcenter).",
+        ),
+    ] = None,
+    facilities: Annotated[
+        int | None,
+        typer.Option("--facilities", metavar="P", help="Number of sites to open (not lscp)."),
+    ] = None,
+    method: Annotated[
+        MethodChoice,
+        typer.Option("--method", case_sensitive=False, help="exact (MIP), heuristic or auto."),
+    ] = MethodChoice.auto,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Time limit of the solve, in seconds.")
+    ] = 300.0,
+) -> None:
+    """Choose sites with a location model (LSCP, MCLP, p-median, p-center).
+
+    Writes RESULT.json (model, status, selected, objective, covered_weight,
+    weighted_cost, max_cost, gap, solve_seconds, ...) and RESULT_assignment.csv
+    (demand_id, site_id, cost). Bad input stops with exit code 2; an infeasible model
+    writes its result, names the unreachable demand points and exits with code 1.
+    """
+    from opora.anchors.models import MODELS
+    from opora.io.locate import read_locate_inputs, write_locate_result
+
+    name = model.value
+    try:
+        _check_options(name, max_cost, facilities)
+        inputs = read_locate_inputs(costs, demand, sites, quotas)
+        cls = MODELS[name]
+        demand_table = inputs.demand[["demand_id", "weight"]]
+        site_table = None
+        if inputs.sites is not None:
+            site_table = inputs.sites[["site_id", "capacity", "fixed", "group"]]
+        quota_table = None
+        if inputs.quotas is not None:
+            quota_table = inputs.quotas[["group", "min_sites", "max_sites"]]
+        mdl: LocationModel = cls.from_tables(
+            inputs.costs[["demand_id", "site_id", "cost"]],
+            demand_table,
+            site_table,
+            p=facilities,
+            max_cost=max_cost,
+            quotas=quota_table,
+            name=name,
+        )
+        mdl.solve(method=method.value, time_limit=time_limit)
+        json_path, csv_path = write_locate_result(mdl.to_dict(), mdl.assignment, out)
+    except OporaError as exc:
+        fail(exc)
+    status = mdl.status
+    colour = {"optimal": "green", "feasible": "yellow", "time_limit": "yellow"}.get(status, "red")
+    stdout.print(
+        f"{name}: [bold {colour}]{status}[/] ({mdl.method}), {len(mdl.selected_ids)} sites, "
+        f"objective {mdl.objective:,.6g}, gap {mdl.gap:.4%}, {mdl.solve_seconds:.2f} s",
+        highlight=False,
+    )
+    stdout.print(f"result     {json_path}\nassignment {csv_path}", highlight=False)
+    if status == "infeasible":
+        unreachable = mdl.unreachable_demand
+        if unreachable:
+            shown = ", ".join(str(v) for v in unreachable[:20])
+            more = f" and {len(unreachable) - 20} more" if len(unreachable) > 20 else ""
+            stderr.print(
+                f"[bold red]infeasible:[/] {len(unreachable)} demand points cannot be reached "
+                f"by any site{' within --max-cost' if max_cost is not None else ''}: "
+                f"{shown}{more}",
+                highlight=False,
+                soft_wrap=True,
+            )
+        else:
+            stderr.print(f"[bold red]infeasible:[/] {mdl.message}", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=EXIT_INFEASIBLE)

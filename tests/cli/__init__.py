@@ -1,0 +1,1 @@
+"""Tests of the `opora` command line (a package: its module names repeat those of other folders)."""
