@@ -140,6 +140,37 @@ def osm_north(osm_north_pbf):
     return read_osm_roads(osm_north_pbf)
 
 
+# -- the hand-made places of data/ties (tests/model/test_places.py, tests/io/firms, ties) -----
+
+
+def _read_ties_places():
+    """Return fresh settlements (``population`` as int) and municipalities of data/ties."""
+    import pandas as pd
+
+    s = pd.read_csv(DATA / "ties" / "places_settlements.csv", dtype="string")
+    s["population"] = s["population"].astype(int)
+    m = pd.read_csv(DATA / "ties" / "places_municipalities.csv", dtype="string")
+    return s, m
+
+
+@pytest.fixture(scope="session")
+def ties_places():
+    """Return ``read()``: fresh ``(settlements, municipalities)`` of the places of data/ties.
+
+    Four municipalities of the Republic of Bashkortostan and their settlements, as text
+    (the settlements' ``population`` as int).
+    """
+    return _read_ties_places
+
+
+@pytest.fixture(scope="session")
+def place_index():
+    """The :class:`~opora.model.places.LocationIndex` of the places of data/ties."""
+    from opora.model.places import LocationIndex
+
+    return LocationIndex(*_read_ties_places())
+
+
 @pytest.fixture(scope="session")
 def ties_workspace():
     """Return ``make(folder, region=...)``: a workspace of the hand-made places of data/ties.
@@ -153,13 +184,9 @@ def ties_workspace():
     from opora.io.workspace import write_workspace
     from opora.model.result import REJECT_COLUMNS
 
-    ties = DATA / "ties"
-
     def make(folder: Path, region: str = "Республика Башкортостан") -> Path:
-        s = pd.read_csv(ties / "places_settlements.csv", dtype="string")
-        s["population"] = s["population"].astype(int)
+        s, m = _read_ties_places()
         s["region"] = region
-        m = pd.read_csv(ties / "places_municipalities.csv", dtype="string")
         m["region"] = region
         sg = gpd.GeoDataFrame(
             s.drop(columns=["lon", "lat"]),
@@ -172,7 +199,7 @@ def ties_workspace():
             crs="EPSG:4326",
         )
         ind = pd.read_csv(
-            ties / "indicators_small.csv", dtype={"oktmo": "string", "dimension": "string"}
+            DATA / "ties" / "indicators_small.csv", dtype={"oktmo": "string", "dimension": "string"}
         )
         write_workspace(
             folder,

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pandas as pd
 import pytest
 
 from opora.model.places import LocationIndex, external_place, parse_address
 
-TIES = Path(__file__).parents[1] / "data" / "ties"
-
 
 @pytest.fixture(scope="module")
-def index() -> LocationIndex:
-    s = pd.read_csv(TIES / "places_settlements.csv", dtype="string")
-    m = pd.read_csv(TIES / "places_municipalities.csv", dtype="string")
-    return LocationIndex(s, m)
+def index(place_index: LocationIndex) -> LocationIndex:
+    return place_index
 
 
 def test_parse_address() -> None:

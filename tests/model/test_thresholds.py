@@ -30,11 +30,11 @@ def test_default_thresholds_are_documented() -> None:
     assert t.text("life_support", "combine") == "any"
     with pytest.raises(KeyError):
         t.number("single_enterprise", "nope")
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"`life_support\.combine` is not a number: 'any'"):
         t.number("life_support", "combine")
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"`single_enterprise\.top_share_min` is not a text"):
         t.text("single_enterprise", "top_share_min")
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"`single_enterprise\.top_share_min` is not a list"):
         t.items("single_enterprise", "top_share_min")
 
 

@@ -3,8 +3,10 @@
 The report and the passports are checked through the elements they produce, not
 through their text: :func:`parse` builds a small tree with the standard library's
 parser and fails on unbalanced tags, so every test also checks that the markup is
-well formed. :func:`run_in_browser` runs a probe script in headless Chromium where
-one is installed.
+well formed. :func:`assert_loads_nothing` and :func:`assert_links_stay_inside` check
+that a document is self-contained; :func:`section_label_keys` and
+:func:`assert_no_russian_labels` check a section's labels. :func:`run_in_browser` runs
+a probe script in headless Chromium where one is installed.
 """
 
 from __future__ import annotations
@@ -18,8 +20,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from opora.report import LABELS
+
 NBSP = "\u00a0"
 MINUS = "\u2212"
+
+#: Attributes through which an element can load or link another resource.
+LINK_ATTRS = frozenset({"src", "href", "xlink:href", "action", "data", "poster", "srcset"})
 
 #: Elements without a closing tag.
 _VOID = {"meta", "input", "br", "img", "link", "hr", "source", "wbr", "col", "area"}
@@ -124,6 +131,109 @@ def body_rows(table: Node) -> list[Node]:
 def cells(row: Node) -> list[str]:
     """Return the stripped text of a row's cells."""
     return [td.text.strip() for td in row.iter("td")]
+
+
+def body_markup(html: str) -> str:
+    """Return the markup of the document's body, up to its first script."""
+    return html.split("<body>", 1)[1].split("<script>", 1)[0]
+
+
+def nav_links(root: Node, section_id: str) -> list[Node]:
+    """Return the document's links to the section ``section_id``."""
+    return [a for a in root.iter("a") if a.attrs.get("href") == f"#{section_id}"]
+
+
+def find_section(root: Node, section_id: str, heading: str) -> Node:
+    """Return the section ``section_id``; check it has one navigation link, ``heading``."""
+    section = root.find_id(section_id)
+    assert section.tag == "section"
+    links = nav_links(root, section_id)
+    assert len(links) == 1
+    assert links[0].text == heading
+    return section
+
+
+def assert_no_section(html: str, root: Node, section_id: str, heading: str) -> None:
+    """Fail if the document holds the section ``section_id``, a link to it or its ``heading``."""
+    assert root.by_id(section_id) == []
+    assert nav_links(root, section_id) == []
+    assert heading not in html
+
+
+def assert_loads_nothing(html: str, root: Node, *, svg_refs: bool = False) -> None:
+    """Fail if the document (``html``, parsed as ``root``) could load anything from elsewhere.
+
+    With ``svg_refs``, ``url(#id)`` references to the document's own SVG elements (arrow
+    markers) are allowed; otherwise the document may hold no ``url(`` at all.
+    """
+    assert not root.iter("link")
+    assert not root.iter("iframe")
+    assert all("src" not in s.attrs for s in root.iter("script"))
+    assert "@import" not in html
+    assert not re.search(r"url\(\s*['\"]?(?!#)" if svg_refs else r"url\(", html)
+    assert not re.search(r"https?://", html)
+    assert not re.search(r"""(src|href)\s*=\s*["']?//""", html)
+    assert "fetch(" not in html
+    assert "XMLHttpRequest" not in html
+
+
+def assert_links_stay_inside(root: Node) -> None:
+    """Fail unless every link of the document is an ``href`` to ``#...`` and it has no image."""
+    for tag, name, value in root.all_attrs:
+        if name in LINK_ATTRS:
+            assert name == "href", f"<{tag} {name}={value}>"
+            assert value.startswith("#"), f"<{tag} {name}={value}>"
+    assert not root.iter("img")
+
+
+def section_label_keys(prefix: str, minimum: int) -> set[str]:
+    """Return the label keys starting with ``prefix``; check they are paired and filled.
+
+    Fails unless both languages have the same keys, more than ``minimum`` of them, and
+    no text is empty.
+    """
+    ru = {k for k in LABELS["ru"] if k.startswith(prefix)}
+    en = {k for k in LABELS["en"] if k.startswith(prefix)}
+    assert ru == en
+    assert len(ru) > minimum
+    assert all(LABELS[lang][key].strip() for lang in ("ru", "en") for key in ru)
+    return ru
+
+
+def assert_no_russian_labels(keys: set[str], html_en: str) -> None:
+    """Fail if the Russian text of one of ``keys`` shows in the English document."""
+    for key in keys:
+        text = LABELS["ru"][key]
+        if "{" not in text and text != LABELS["en"][key] and len(text) > 3:
+            assert text not in html_en, key
+
+
+def select_probe(state_function: str, select_id: str, values: list[str]) -> str:
+    """Return a probe script that changes a ``<select>`` and records the page each time.
+
+    ``state_function`` is JavaScript that defines ``function state()``, which returns
+    what to record. The probe records ``state()`` at load, then sets the select
+    ``select_id`` to each of ``values`` in turn (firing ``change``) and records it
+    again; :func:`run_in_browser` returns the list of the ``1 + len(values)`` states.
+    """
+    return f"""
+<script>
+(function () {{
+{state_function.rstrip()}
+  var sel = document.getElementById({json.dumps(select_id)});
+  var states = [state()];
+  {json.dumps(values)}.forEach(function (v) {{
+    sel.value = v;
+    sel.dispatchEvent(new Event("change"));
+    states.push(state());
+  }});
+  var out = document.createElement("pre");
+  out.id = "probe";
+  out.textContent = JSON.stringify(states);
+  document.body.appendChild(out);
+}}());
+</script>
+"""
 
 
 def run_in_browser(html: str, probe: str, tmp_path: Path) -> Any:

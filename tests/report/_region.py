@@ -1,7 +1,13 @@
-"""A small region for the report tests: settlements, municipalities, profile, sources."""
+"""A small region for the report tests: settlements, municipalities, profile, sources.
+
+:func:`render` renders the whole report of this region. The section tests draw their
+own, smaller regions and render them around their section with :class:`SmallReport`.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -13,6 +19,7 @@ from opora.model.provenance import Provenance, provenance_frame
 from opora.report import (
     ProfileColumn,
     render_report,
+    write_report,
 )
 
 #: settlement_id, name, type, population, expected size class (worked out by hand)
@@ -177,3 +184,67 @@ def random_frames(n: int, seed: int = 42) -> tuple[gpd.GeoDataFrame, gpd.GeoData
         crs="EPSG:4326",
     )
     return settlements, municipalities
+
+
+# --------------------------------------------------------------------------- section tests
+
+#: The one profile column of the section tests.
+POPULATION_COLUMN = [
+    ProfileColumn("population", "Население", "Population", "чел.", "people", "int")
+]
+
+
+def two_municipalities() -> gpd.GeoDataFrame:
+    """Return the centres of two municipalities, Северогорский ГО and Лесной МР."""
+    return gpd.GeoDataFrame(
+        {"oktmo": ["19701000", "19702000"], "name": ["Северогорский ГО", "Лесной МР"]},
+        geometry=[Point(38.0, 59.0), Point(38.6, 59.4)],
+        crs="EPSG:4326",
+    )
+
+
+def one_municipality_profile(population: int) -> pd.DataFrame:
+    """Return the profile of Северогорский ГО alone, with its population."""
+    return pd.DataFrame(
+        {"oktmo": ["19701000"], "name": ["Северогорский ГО"], "population": [population]}
+    )
+
+
+@dataclass(frozen=True)
+class SmallReport:
+    """The tables around one section in a section test: a small region and one source."""
+
+    settlements: gpd.GeoDataFrame
+    municipalities: gpd.GeoDataFrame
+    profile: pd.DataFrame
+    source: Provenance
+    region_name: str = "Тестовая область"
+    generated: str = "2024-01-01T00:00+00:00"
+
+    def _tables(self) -> tuple[Any, ...]:
+        """Return the positional tables of :func:`render_report` (no import summary)."""
+        provenance = provenance_frame([self.source])
+        return (
+            self.settlements,
+            self.municipalities,
+            self.profile,
+            POPULATION_COLUMN,
+            [],
+            provenance,
+        )
+
+    def render(self, lang: str = "ru", **sections: Any) -> str:
+        """Render the report with ``sections`` (``economy=...``) in ``lang``."""
+        return render_report(
+            *self._tables(),
+            region_name=self.region_name,
+            lang=lang,
+            generated=self.generated,
+            **sections,
+        )
+
+    def write(self, path: Path, lang: str = "ru", **sections: Any) -> Path:
+        """Write the report with ``sections`` in ``lang`` to ``path``."""
+        return write_report(
+            path, *self._tables(), region_name=self.region_name, lang=lang, **sections
+        )

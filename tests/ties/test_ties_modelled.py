@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -22,28 +23,35 @@ TIES = Path(__file__).parents[1] / "data" / "ties"
 TOTALS = {"80701000": 30000, "80609000": 6000, "80628000": 4000, "80613000": 5000}
 
 
-def _inputs() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    s = pd.read_csv(TIES / "places_settlements.csv", dtype="string")
-    s["population"] = s["population"].astype(int)
-    m = pd.read_csv(TIES / "places_municipalities.csv", dtype="string")
-    m["lon"], m["lat"] = m["lon"].astype(float), m["lat"].astype(float)
-    ind = pd.read_csv(
-        TIES / "indicators_small.csv", dtype={"oktmo": "string", "dimension": "string"}
-    )
-    return s, m, ind
+Inputs = Callable[[], tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]
 
 
 @pytest.fixture(scope="module")
-def model() -> ModelledRegistry:
-    return modelled_registry(*_inputs(), seed=7)
+def inputs(ties_places) -> Inputs:
+    """Return ``read()``: fresh settlements, municipalities and indicators of data/ties."""
+
+    def read() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        s, m = ties_places()
+        m["lon"], m["lat"] = m["lon"].astype(float), m["lat"].astype(float)
+        ind = pd.read_csv(
+            TIES / "indicators_small.csv", dtype={"oktmo": "string", "dimension": "string"}
+        )
+        return s, m, ind
+
+    return read
 
 
-def test_reproducible_with_the_seed(model: ModelledRegistry) -> None:
-    again = modelled_registry(*_inputs(), seed=7)
+@pytest.fixture(scope="module")
+def model(inputs: Inputs) -> ModelledRegistry:
+    return modelled_registry(*inputs(), seed=7)
+
+
+def test_reproducible_with_the_seed(model: ModelledRegistry, inputs: Inputs) -> None:
+    again = modelled_registry(*inputs(), seed=7)
     pd.testing.assert_frame_equal(model.firms, again.firms)
     pd.testing.assert_frame_equal(model.ownership, again.ownership)
     pd.testing.assert_frame_equal(model.branches, again.branches)
-    other = modelled_registry(*_inputs(), seed=8)
+    other = modelled_registry(*inputs(), seed=8)
     assert not model.firms["place"].equals(other.firms["place"])
 
 
@@ -105,7 +113,7 @@ def test_every_table_is_flagged_modelled(model: ModelledRegistry) -> None:
     assert inn_is_valid(modelled_inn(1))
 
 
-def test_ties_are_plausible(model: ModelledRegistry) -> None:
+def test_ties_are_plausible(model: ModelledRegistry, ties_places) -> None:
     assert len(model.ownership) > 0
     assert len(model.branches) > 0
     groups, _ = derive_groups(model.firms, model.ownership, model.branches)
@@ -116,20 +124,20 @@ def test_ties_are_plausible(model: ModelledRegistry) -> None:
     assert set(model.firms.loc[~model.firms["in_region"], "place"]) <= {
         p for p, _ in ModelledRegistryRule().external_places
     }
-    places = set(pd.read_csv(TIES / "places_settlements.csv", dtype="string")["settlement_id"])
+    places = set(ties_places()[0]["settlement_id"])
     inside = model.firms.loc[model.firms["in_region"], "place"]
     assert set(inside) <= places | set(TOTALS)
 
 
-def test_no_ties_when_rule_says_so() -> None:
+def test_no_ties_when_rule_says_so(inputs: Inputs) -> None:
     rule = ModelledRegistryRule(p_tied=dict.fromkeys("ABCDEFGHIJKLMNOPQRS", 0.0), p_tied_small=0.0)
-    model = modelled_registry(*_inputs(), seed=1, rule=rule)
+    model = modelled_registry(*inputs(), seed=1, rule=rule)
     assert model.ownership.empty
     assert model.branches.empty
 
 
-def test_missing_statistics() -> None:
-    s, m, ind = _inputs()
+def test_missing_statistics(inputs: Inputs) -> None:
+    s, m, ind = inputs()
     with pytest.raises(ValidationError, match="emp_total"):
         modelled_registry(s, m, ind[ind["code"] != "emp_total"])
     only_totals = employment_targets(ind[ind["code"] == "emp_total"])

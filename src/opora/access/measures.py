@@ -72,6 +72,14 @@ _SHOW = 5  # offending ids or rows quoted in an error message
 # ---------------------------------------------------------------------------------------
 
 
+def _check_positive(value: float, name: str, unit: str = "", *, zero: bool = False) -> None:
+    """Refuse a non-finite ``value``, or one ``<= 0`` (``< 0`` with ``zero``)."""
+    if not (math.isfinite(value) and (value >= 0 if zero else value > 0)):
+        kind = "a non-negative" if zero else "a positive"
+        msg = f"`{name}` must be {kind} number{unit}, got {value!r}"
+        raise ValidationError(msg)
+
+
 def step_decay(steps: Sequence[tuple[float, float]]) -> DecayFunction:
     """Return a stepwise weight function.
 
@@ -144,9 +152,7 @@ def gaussian_decay(sigma: float) -> DecayFunction:
     ValidationError
         If ``sigma`` is not a positive finite number.
     """
-    if not (math.isfinite(sigma) and sigma > 0):
-        msg = f"`sigma` must be a positive number of minutes, got {sigma!r}"
-        raise ValidationError(msg)
+    _check_positive(sigma, "sigma", " of minutes")
 
     def weight(cost: FloatArray) -> FloatArray:
         out: FloatArray = np.exp(-cost * cost / (2 * sigma**2))
@@ -181,15 +187,9 @@ def power_decay(beta: float, *, scale: float = 1.0, min_cost: float = 0.0) -> De
     ValidationError
         If a parameter is out of range.
     """
-    if not (math.isfinite(beta) and beta > 0):
-        msg = f"`beta` must be a positive number, got {beta!r}"
-        raise ValidationError(msg)
-    if not (math.isfinite(scale) and scale > 0):
-        msg = f"`scale` must be a positive number of minutes, got {scale!r}"
-        raise ValidationError(msg)
-    if not (math.isfinite(min_cost) and min_cost >= 0):
-        msg = f"`min_cost` must be a non-negative number of minutes, got {min_cost!r}"
-        raise ValidationError(msg)
+    _check_positive(beta, "beta")
+    _check_positive(scale, "scale", " of minutes")
+    _check_positive(min_cost, "min_cost", " of minutes", zero=True)
 
     def weight(cost: FloatArray) -> FloatArray:
         with np.errstate(divide="ignore"):
@@ -217,9 +217,7 @@ def exponential_decay(beta: float) -> DecayFunction:
     ValidationError
         If ``beta`` is not a positive finite number.
     """
-    if not (math.isfinite(beta) and beta > 0):
-        msg = f"`beta` must be a positive number, got {beta!r}"
-        raise ValidationError(msg)
+    _check_positive(beta, "beta")
 
     def weight(cost: FloatArray) -> FloatArray:
         out: FloatArray = np.exp(-beta * cost)

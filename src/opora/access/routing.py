@@ -51,6 +51,9 @@ from scipy.sparse.csgraph import dijkstra
 
 from opora.access._buckets import (
     MAX_BUCKETS,
+    FloatArray,
+    Int32Array,
+    IntArray,
     bucket_width,
     numba_nearest,
     numba_search,
@@ -67,10 +70,6 @@ __all__ = [
     "reachable_population",
     "unreached_origins",
 ]
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-Int32Array = npt.NDArray[np.int32]
 
 #: Origins per task of :func:`bounded_matrix`. With the scipy engine a task holds a
 #: ``chunk_size × n_nodes`` float64 block (32 × 1M nodes = 256 MB); with numba, arrays over

@@ -132,24 +132,7 @@ class Instance:
         """Return the instance without the pairs whose cost exceeds ``max_cost``."""
         if max_cost is None or self.nnz == 0 or float(self.cost.max()) <= max_cost:
             return self
-        keep = self.cost <= max_cost
-        counts = np.bincount(self.row[keep], minlength=self.n)
-        indptr = np.zeros(self.n + 1, dtype=np.int64)
-        np.cumsum(counts, out=indptr[1:])
-        return Instance(
-            demand_ids=self.demand_ids,
-            site_ids=self.site_ids,
-            weight=self.weight,
-            indptr=indptr,
-            col=self.col[keep],
-            cost=self.cost[keep],
-            capacity=self.capacity,
-            fixed=self.fixed,
-            group=self.group,
-            group_names=self.group_names,
-            group_min=self.group_min,
-            group_max=self.group_max,
-        )
+        return self.with_rows(self.cost <= max_cost)
 
     def with_rows(self, keep_pairs: BoolArray) -> Instance:
         """Return the instance keeping only the pairs where ``keep_pairs`` is true."""
@@ -205,6 +188,17 @@ def _show(values: pd.Series | npt.NDArray[Any] | list[Any], limit: int = 5) -> s
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
+def _check_ids(ids: npt.NDArray[Any], column: str) -> None:
+    """Refuse missing or repeated ids."""
+    if pd.Series(ids).isna().any():
+        msg = f"`{column}` has missing values"
+        raise _err(msg)
+    dup = pd.Series(ids)[pd.Series(ids).duplicated()]
+    if len(dup):
+        msg = f"`{column}` values are repeated: {_show(dup.unique())}"
+        raise _err(msg)
+
+
 def _as_float(values: Any, what: str) -> FloatArray:
     try:
         out = np.asarray(pd.to_numeric(pd.Series(values), errors="raise"), dtype=np.float64)
@@ -234,13 +228,7 @@ def _demand_table(demand: Any, n_matrix: int | None) -> tuple[npt.NDArray[Any], 
     if n_matrix is not None and len(weight) != n_matrix:
         msg = f"`demand` has {len(weight)} rows but the cost matrix has {n_matrix} rows"
         raise _err(msg)
-    if pd.Series(ids).isna().any():
-        msg = "`demand_id` has missing values"
-        raise _err(msg)
-    dup = pd.Series(ids)[pd.Series(ids).duplicated()]
-    if len(dup):
-        msg = f"`demand_id` values are repeated: {_show(dup.unique())}"
-        raise _err(msg)
+    _check_ids(ids, "demand_id")
     bad = ~np.isfinite(weight) | (weight < 0)
     if bad.any():
         msg = f"`weight` must be a finite number >= 0; offending demand points: {_show(ids[bad])}"
@@ -265,13 +253,7 @@ def _sites_table(
     if m_matrix is not None and len(ids) != m_matrix:
         msg = f"`sites` has {len(ids)} rows but the cost matrix has {m_matrix} columns"
         raise _err(msg)
-    if pd.Series(ids).isna().any():
-        msg = "`site_id` has missing values"
-        raise _err(msg)
-    dup = pd.Series(ids)[pd.Series(ids).duplicated()]
-    if len(dup):
-        msg = f"`site_id` values are repeated: {_show(dup.unique())}"
-        raise _err(msg)
+    _check_ids(ids, "site_id")
     capacity = None
     if "capacity" in frame.columns:
         capacity = _as_float(frame["capacity"], "capacity")

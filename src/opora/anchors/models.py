@@ -77,9 +77,29 @@ __all__ = [
 #: Above this many pairs, the exact p-median reads only the K nearest sites per demand.
 PMEDIAN_FULL_PAIRS = 400_000
 
+_NO_CHOICE_CAPACITIES = "no choice of sites meets the quotas, fixed sites and capacities"
+
 
 def _status_from(out: MipOutcome) -> Status:
     return out.status  # type: ignore[return-value]
+
+
+def _unsolved(
+    out: MipOutcome, warm: Solved | None, reason: str, infeasible_bound: float | None = None
+) -> Solved:
+    """Return what an exact solve that found no solution gives.
+
+    The warm start when there is one; otherwise the MIP's status and bound, with
+    ``reason`` as the message (and ``infeasible_bound``, when given, as the bound) when
+    the MIP proved the model infeasible.
+    """
+    if warm is not None:
+        return warm
+    status = _status_from(out)
+    if status != "infeasible":
+        return Solved(status, "exact", None, None, out.bound, 0.0, [])
+    bound = out.bound if infeasible_bound is None else infeasible_bound
+    return Solved(status, "exact", None, None, bound, 0.0, [], reason)
 
 
 class _SumModel(LocationModel):
@@ -252,14 +272,9 @@ class PMedian(_SumModel):
         out, share, exact = pmedian_mip(
             inst, p, time_limit=remaining, mip_gap=mip_gap, k_nearest=k, start=start
         )
-        status = _status_from(out)
         if not out.has_solution:
-            if warm is not None:
-                return warm
-            if status == "infeasible":
-                msg = "no choice of sites meets the quotas, fixed sites and capacities"
-                return Solved("infeasible", "exact", None, None, math.nan, 0.0, [], msg)
-            return Solved(status, "exact", None, None, out.bound, 0.0, [])
+            return _unsolved(out, warm, _NO_CHOICE_CAPACITIES, infeasible_bound=math.nan)
+        status = _status_from(out)
         is_open = out.x > 0.5
         if k is None:
             return Solved(
@@ -355,16 +370,9 @@ class MCLP(_SumModel):
         out, share = mclp_mip(
             inst, self.p or 0, time_limit=remaining, mip_gap=mip_gap, start=start, seed=seed
         )
-        status = _status_from(out)
         if not out.has_solution:
-            if warm is not None:
-                return warm
-            msg = (
-                "no choice of sites meets the quotas and fixed sites"
-                if status == "infeasible"
-                else ""
-            )
-            return Solved(status, "exact", None, None, out.bound, 0.0, [], msg)
+            return _unsolved(out, warm, "no choice of sites meets the quotas and fixed sites")
+        status = _status_from(out)
         return Solved(status, "exact", out.x > 0.5, share, out.bound, 0.0, [])
 
 
@@ -440,16 +448,9 @@ class LSCP(LocationModel):
             start = greedy_cover(inst, None, None)
         remaining = max(0.05, deadline - time.perf_counter())
         out, share = cover_mip(inst, p_max=None, time_limit=remaining, mip_gap=mip_gap, start=start)
-        status = _status_from(out)
         if not out.has_solution:
-            if warm is not None:
-                return warm
-            msg = (
-                "no choice of sites meets the quotas, fixed sites and capacities"
-                if status == "infeasible"
-                else ""
-            )
-            return Solved(status, "exact", None, None, out.bound, 0.0, [], msg)
+            return _unsolved(out, warm, _NO_CHOICE_CAPACITIES)
+        status = _status_from(out)
         bound = math.ceil(out.bound - 1e-6) if math.isfinite(out.bound) else out.bound
         return Solved(status, "exact", out.x > 0.5, share, bound, 0.0, [])
 

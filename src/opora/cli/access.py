@@ -20,6 +20,8 @@ from opora.cli._common import Quiet, fail, stderr, sub_app
 from opora.errors import FormatError, OporaError, ValidationError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
 
     from opora.model.result import ImportResult
@@ -171,6 +173,23 @@ def _write(frame: pd.DataFrame, out: Path, inputs: _Inputs, quiet: bool) -> None
         _summary(inputs, out, len(frame), rejects)
 
 
+def _run(
+    costs: Path,
+    demand: Path,
+    supply: Path | None,
+    out: Path,
+    quiet: bool,
+    measure: Callable[[_Inputs], pd.DataFrame],
+) -> None:
+    """Read the files, compute ``measure(inputs)``, write it and the rejects; stop on an error."""
+    try:
+        inputs = _Inputs(costs, demand, supply)
+        inputs.check_usable(out)
+        _write(measure(inputs), out, inputs, quiet)
+    except OporaError as exc:
+        fail(exc)
+
+
 def _scores(score: pd.Series) -> pd.DataFrame:
     import pandas as pd
 
@@ -206,13 +225,14 @@ def two_sfca_cmd(
     """Two-step floating catchment (Luo & Wang): writes demand_id,score."""
     from opora.access import measures
 
-    try:
-        inputs = _Inputs(costs, demand, supply)
-        inputs.check_usable(out)
-        score = measures.two_sfca(inputs.costs, inputs.demand, inputs.supply_table(), max_cost)
-        _write(_scores(score), out, inputs, quiet)
-    except OporaError as exc:
-        fail(exc)
+    _run(
+        costs,
+        demand,
+        supply,
+        out,
+        quiet,
+        lambda i: _scores(measures.two_sfca(i.costs, i.demand, i.supply_table(), max_cost)),
+    )
 
 
 @access_app.command("e2sfca")
@@ -238,21 +258,20 @@ def e2sfca_cmd(
     from opora.access import measures
 
     parsed = _parse_steps(steps)
-    try:
-        inputs = _Inputs(costs, demand, supply)
-        inputs.check_usable(out)
+
+    def measure(i: _Inputs) -> pd.DataFrame:
         score = measures.e2sfca(
-            inputs.costs,
-            inputs.demand,
-            inputs.supply_table(),
+            i.costs,
+            i.demand,
+            i.supply_table(),
             max_cost,
             weights="gaussian" if weights is Weighting.gaussian else "step",
             steps=parsed,
             sigma=sigma,
         )
-        _write(_scores(score), out, inputs, quiet)
-    except OporaError as exc:
-        fail(exc)
+        return _scores(score)
+
+    _run(costs, demand, supply, out, quiet, measure)
 
 
 @access_app.command("gravity")
@@ -293,19 +312,16 @@ def gravity_cmd(
             raise ValidationError(msg)
         else:
             fn = measures.gaussian_decay(sigma)
-        inputs = _Inputs(costs, demand, supply)
-        inputs.check_usable(out)
-        score = measures.gravity(
-            inputs.costs,
-            inputs.demand,
-            inputs.supply_table(),
-            fn,
-            max_cost,
-            competition=competition,
-        )
-        _write(_scores(score), out, inputs, quiet)
     except OporaError as exc:
         fail(exc)
+
+    def measure(i: _Inputs) -> pd.DataFrame:
+        score = measures.gravity(
+            i.costs, i.demand, i.supply_table(), fn, max_cost, competition=competition
+        )
+        return _scores(score)
+
+    _run(costs, demand, supply, out, quiet, measure)
 
 
 @access_app.command("nearest")
@@ -320,13 +336,11 @@ def nearest_cmd(
     """Nearest reachable site of each demand point: writes demand_id,site_id,cost."""
     from opora.access import measures
 
-    try:
-        inputs = _Inputs(costs, demand, supply)
-        inputs.check_usable(out)
-        table = measures.nearest(inputs.costs, inputs.demand, inputs.supply, max_cost=max_cost)
-        _write(table[["demand_id", "site_id", "cost"]], out, inputs, quiet)
-    except OporaError as exc:
-        fail(exc)
+    def measure(i: _Inputs) -> pd.DataFrame:
+        table = measures.nearest(i.costs, i.demand, i.supply, max_cost=max_cost)
+        return table[["demand_id", "site_id", "cost"]]
+
+    _run(costs, demand, supply, out, quiet, measure)
 
 
 @access_app.command("coverage")
@@ -344,11 +358,10 @@ def coverage_cmd(
     from opora.access import measures
 
     values = _parse_thresholds(thresholds)
-    try:
-        inputs = _Inputs(costs, demand, supply)
-        inputs.check_usable(out)
-        table = measures.coverage(inputs.costs, inputs.demand, values, inputs.supply)
+
+    def measure(i: _Inputs) -> pd.DataFrame:
+        table = measures.coverage(i.costs, i.demand, values, i.supply)
         table["threshold"] = [int(t) if float(t).is_integer() else t for t in table["threshold"]]
-        _write(table, out, inputs, quiet)
-    except OporaError as exc:
-        fail(exc)
+        return table
+
+    _run(costs, demand, supply, out, quiet, measure)

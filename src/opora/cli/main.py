@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -34,9 +34,15 @@ from opora.errors import OporaError
 from opora.model.regions import DEFAULT_REGION
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from rich.table import Table
 
+    from opora.workflow.progress import Progress
+
 __all__ = ["app", "main"]
+
+_T = TypeVar("_T")
 
 app = typer.Typer(
     name="opora",
@@ -78,6 +84,15 @@ def _summary_table(imports: list[dict[str, Any]]) -> Table:
             ),
         )
     return t
+
+
+def _run_steps(quiet: bool, total: int, job: Callable[[Progress], _T]) -> _T:
+    """Run ``job(step)`` under a progress bar of ``total`` steps; stop on an :class:`OporaError`."""
+    try:
+        with steps(quiet, total) as step:
+            return job(step)
+    except OporaError as exc:
+        fail(exc)
 
 
 def _print_outcome(imports: list[dict[str, Any]], paths: dict[str, Path]) -> None:
@@ -126,17 +141,13 @@ def init_cmd(
     """Assemble a region's workspace: GeoPackage, Parquet indicators, rejects, provenance."""
     from opora.workflow import init_region
 
-    try:
-        with steps(quiet, 6) as step:
-            res = init_region(
-                out,
-                settings(data_dir, cache_dir),
-                region=region,
-                data_dir=data_dir,
-                progress=step,
-            )
-    except OporaError as exc:
-        fail(exc)
+    res = _run_steps(
+        quiet,
+        6,
+        lambda step: init_region(
+            out, settings(data_dir, cache_dir), region=region, data_dir=data_dir, progress=step
+        ),
+    )
     if not quiet:
         _print_outcome(res.region.imports, res.paths)
 
@@ -156,21 +167,21 @@ def demo_cmd(
     """Run the main job on the embedded default region: workspace, analyses, HTML report."""
     from opora.workflow import run_demo
 
-    try:
-        with steps(quiet, 22) as step:
-            res = run_demo(
-                out,
-                settings(data_dir, cache_dir),
-                lang=lang,
-                normatives=normatives,
-                osm=osm,
-                facilities=facilities,
-                region=region,
-                data_dir=data_dir,
-                progress=step,
-            )
-    except OporaError as exc:
-        fail(exc)
+    res = _run_steps(
+        quiet,
+        22,
+        lambda step: run_demo(
+            out,
+            settings(data_dir, cache_dir),
+            lang=lang,
+            normatives=normatives,
+            osm=osm,
+            facilities=facilities,
+            region=region,
+            data_dir=data_dir,
+            progress=step,
+        ),
+    )
     if not quiet:
         _print_outcome(res.region.imports, res.paths)
 
@@ -188,19 +199,19 @@ def passport_cmd(
     """Write a small town's printable passport (PDF): types, access, economy, strategy."""
     from opora.workflow import town_passport_pdf
 
-    try:
-        with steps(quiet, 12) as step:
-            path = town_passport_pdf(
-                town,
-                out,
-                lang=lang,
-                region=region,
-                data_dir=data_dir,
-                cache_dir=cache_dir,
-                progress=step,
-            )
-    except OporaError as exc:
-        fail(exc)
+    path = _run_steps(
+        quiet,
+        12,
+        lambda step: town_passport_pdf(
+            town,
+            out,
+            lang=lang,
+            region=region,
+            data_dir=data_dir,
+            cache_dir=cache_dir,
+            progress=step,
+        ),
+    )
     if not quiet:
         stdout.print(f"passport written: {path}", highlight=False)
 

@@ -8,6 +8,7 @@ split left out, with a reason), :func:`municipality_index` gives the rows of a r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +22,7 @@ __all__ = [
     "municipality_index",
     "normalise_indicators",
     "pick",
+    "require_columns",
     "year_text",
 ]
 
@@ -30,15 +32,39 @@ PLACEHOLDER = 999_999_999.0
 _REQUIRED = ("oktmo", "code", "year", "period", "dimension", "value")
 
 
+def require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str, hint: str) -> None:
+    """Refuse a table that lacks one of ``columns``.
+
+    Parameters
+    ----------
+    frame
+        The table given.
+    columns
+        Columns it needs.
+    what
+        Name of the table in the message.
+    hint
+        What to pass instead, ending the message.
+
+    Raises
+    ------
+    ValidationError
+        If a column is missing; the message names every missing one.
+    """
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        msg = f"{what} lacks the columns {', '.join(f'`{c}`' for c in missing)}; {hint}"
+        raise ValidationError(msg)
+
+
 def normalise_indicators(indicators: pd.DataFrame) -> pd.DataFrame:
     """Return the indicators with text keys, float years and values, '' for totals."""
-    missing = [c for c in _REQUIRED if c not in indicators.columns]
-    if missing:
-        msg = (
-            f"the indicators table lacks the columns {', '.join(f'`{c}`' for c in missing)}; "
-            "pass a long table with opora's INDICATOR_COLUMNS"
-        )
-        raise ValidationError(msg)
+    require_columns(
+        indicators,
+        _REQUIRED,
+        "the indicators table",
+        "pass a long table with opora's INDICATOR_COLUMNS",
+    )
     out = pd.DataFrame(
         {
             "oktmo": indicators["oktmo"].astype("string").str.strip(),

@@ -80,9 +80,9 @@ from opora.economy._indicators import (
     municipality_index,
     normalise_indicators,
     pick,
+    require_columns,
     year_text,
 )
-from opora.errors import ValidationError
 
 __all__ = [
     "BUDGET_SECTIONS",
@@ -570,13 +570,9 @@ def _big_cities(book: _Book, big: pd.DataFrame | None) -> None:
         r_change[:] = text
     else:
         need = ["oktmo", "year", "budget_revenue_total", "budget_transfers", "population"]
-        lack = [c for c in need if c not in big.columns]
-        if lack:
-            msg = (
-                f"`big_cities` lacks the columns {', '.join(f'`{c}`' for c in lack)}; pass "
-                "the table of opora.io.rosstat.read_big_cities"
-            )
-            raise ValidationError(msg)
+        require_columns(
+            big, need, "`big_cities`", "pass the table of opora.io.rosstat.read_big_cities"
+        )
         b = pd.DataFrame(
             {
                 "oktmo": big["oktmo"].astype("string").str.strip(),

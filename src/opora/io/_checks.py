@@ -1,4 +1,4 @@
-"""Validation of input files: existence, encoding, columns, sheets, emptiness.
+"""Validation of input files: existence, encoding, columns, sheets, emptiness; settings files.
 
 Every reader goes through these helpers, so that a wrong file always stops with the
 same typed error and a message that names the file and column and says how to fix it.
@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
+import tomllib
 from collections.abc import Iterable
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -25,9 +29,13 @@ from opora.errors import (
 __all__ = [
     "check_exists",
     "decode_text",
+    "package_data",
+    "parse_csv",
     "read_text_csv",
+    "read_toml",
     "require_columns",
     "require_sheets",
+    "settings_path",
 ]
 
 
@@ -57,6 +65,72 @@ def check_exists(path: str | Path) -> Path:
         msg = "the file is empty (0 bytes); export it again from the source"
         raise EmptyFileError(p, msg)
     return p
+
+
+def package_data(name: str) -> Path:
+    """Return the path of a file or folder shipped in ``opora/data``.
+
+    Parameters
+    ----------
+    name
+        Its name there (``normatives.toml``...).
+
+    Returns
+    -------
+    pathlib.Path
+        The path inside the installed package.
+    """
+    return Path(str(resources.files("opora") / "data" / name))
+
+
+def settings_path(path: str | Path | None, default: str) -> Path:
+    """Return a user's settings file, or the package's ``default`` when ``path`` is ``None``.
+
+    Parameters
+    ----------
+    path
+        The user's file, or ``None``.
+    default
+        Name of the default file in ``opora/data``.
+
+    Returns
+    -------
+    pathlib.Path
+        The file to read.
+
+    Raises
+    ------
+    SourceNotFoundError
+        If ``path`` does not exist.
+    """
+    return package_data(default) if path is None else check_exists(path)
+
+
+def read_toml(path: Path, hint: str) -> dict[str, Any]:
+    """Load a UTF-8 TOML file.
+
+    Parameters
+    ----------
+    path
+        The file.
+    hint
+        What the error message advises (``compare with the default strategy.toml``).
+
+    Returns
+    -------
+    dict
+        The loaded tables.
+
+    Raises
+    ------
+    FormatError
+        If the file is not UTF-8 or not valid TOML.
+    """
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        msg = f"not a valid UTF-8 TOML file ({exc}); {hint}"
+        raise FormatError(path, msg) from exc
 
 
 def decode_text(path: str | Path, raw: bytes) -> str:
@@ -165,19 +239,47 @@ def read_text_csv(
         raise EmptyFileError(p, msg)
     types: dict[str, str] = dict.fromkeys(text_columns, "string")
     types.update(dtype or {})
-    try:
-        frame = pd.read_csv(p, sep=sep, dtype=types, keep_default_na=True, encoding="utf-8-sig")
-    except (pd.errors.ParserError, csv.Error) as exc:
-        msg = f"cannot be parsed as CSV ({exc}); check the separator and the quoting"
-        raise FormatError(p, msg) from exc
-    except pd.errors.EmptyDataError as exc:
-        msg = "the file has no header line; export it again with column names"
-        raise EmptyFileError(p, msg) from exc
+    frame = parse_csv(p, p, sep=sep, dtype=types, keep_default_na=True, encoding="utf-8-sig")
     require_columns(frame, required, p)
     if frame.empty:
         msg = "the file has a header but no data rows"
         raise EmptyFileError(p, msg)
     frame.insert(0, "_row", range(2, len(frame) + 2))
+    return frame
+
+
+def parse_csv(path: Path, source: Path | io.StringIO, **options: Any) -> pd.DataFrame:
+    """Parse CSV with :func:`pandas.read_csv`, turning its errors into typed ones.
+
+    Parameters
+    ----------
+    path
+        The file, for the messages.
+    source
+        What to parse: the file itself or its decoded text.
+    **options
+        Passed to :func:`pandas.read_csv` (``sep``, ``dtype``...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table as read.
+
+    Raises
+    ------
+    FormatError
+        If the text cannot be parsed as CSV.
+    EmptyFileError
+        If there is no header line.
+    """
+    try:
+        frame: pd.DataFrame = pd.read_csv(source, **options)
+    except (pd.errors.ParserError, csv.Error) as exc:
+        msg = f"cannot be parsed as CSV ({exc}); check the separator and the quoting"
+        raise FormatError(path, msg) from exc
+    except pd.errors.EmptyDataError as exc:
+        msg = "the file has no header line; export it again with column names"
+        raise EmptyFileError(path, msg) from exc
     return frame
 
 

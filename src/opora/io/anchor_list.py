@@ -31,14 +31,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from opora.errors import EmptyFileError, FormatError, MissingColumnError
-from opora.io._checks import check_exists, read_text_csv
+from opora.io._checks import check_exists, read_text_csv, read_toml
 from opora.model.roads import STATES
 from opora.model.scenarios import Scenario, parse_scenarios
 
@@ -181,9 +180,4 @@ def read_scenarios(path: str | Path, states: tuple[str, ...] = STATES) -> list[S
         season or has a malformed entry; the message names the scenario and field.
     """
     p = check_exists(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        msg = f"not a valid UTF-8 TOML file ({exc}); see `opora anchors scenarios --help`"
-        raise FormatError(p, msg) from exc
-    return parse_scenarios(data, p, states)
+    return parse_scenarios(read_toml(p, "see `opora anchors scenarios --help`"), p, states)

@@ -6,13 +6,10 @@ TOML file (the package default or a user's) and hands it to them.
 
 from __future__ import annotations
 
-import tomllib
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from opora.errors import FormatError
-from opora.io._checks import check_exists
+from opora.io._checks import read_toml, settings_path
 from opora.model.normatives import (
     AnchorLevel,
     Normative,
@@ -30,16 +27,8 @@ DEFAULT_NORMATIVES = "normatives.toml"
 
 
 def _load(path: str | Path | None) -> tuple[Path, dict[str, Any]]:
-    if path is None:
-        p = Path(str(resources.files("opora") / "data" / DEFAULT_NORMATIVES))
-    else:
-        p = check_exists(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        msg = f"not a valid UTF-8 TOML file ({exc}); compare with the default normatives.toml"
-        raise FormatError(p, msg) from exc
-    return p, data
+    p = settings_path(path, DEFAULT_NORMATIVES)
+    return p, read_toml(p, f"compare with the default {DEFAULT_NORMATIVES}")
 
 
 def read_anchor_levels(path: str | Path | None = None) -> dict[str, AnchorLevel]:

@@ -16,7 +16,7 @@ from opora.errors import FormatError
 from opora.io._checks import check_exists, require_columns
 from opora.io._oktmo import strip_oktmo
 from opora.model.result import ImportResult, RejectLog
-from opora.model.schemas import INDICATOR_COLUMNS
+from opora.model.schemas import INDICATOR_COLUMNS, INDICATOR_DTYPES
 
 __all__ = ["SBERINDEX_KINDS", "read_sberindex_dictionary", "read_sberindex_indicators"]
 
@@ -228,19 +228,7 @@ def read_sberindex_indicators(
         rows_read = len(data) + int(unmapped.sum())
     out = _aggregate(kind, data)
     out["source"] = _SOURCE
-    out = out[INDICATOR_COLUMNS].astype(
-        {
-            "oktmo": "string",
-            "code": "string",
-            "name": "string",
-            "unit": "string",
-            "year": "Int64",
-            "period": "string",
-            "dimension": "string",
-            "value": "float64",
-            "source": "string",
-        }
-    )
+    out = out[INDICATOR_COLUMNS].astype(INDICATOR_DTYPES)
     return ImportResult(
         f"sberindex_{kind}",
         out.reset_index(drop=True),

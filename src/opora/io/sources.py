@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import geopandas as gpd
 import pandas as pd
 
 from opora.errors import SourceNotFoundError
+from opora.io._checks import package_data
 from opora.io.bashkortostan import read_bdmo_long, read_employment_shares
 from opora.io.boundaries import match_boundaries, read_boundaries
 from opora.io.rosstat import read_population_bulletin, read_status_list, read_urov14a_workbook
@@ -363,7 +363,7 @@ def embedded_dir() -> Path:
     pathlib.Path
         ``opora/data/bashkortostan``.
     """
-    return Path(str(resources.files("opora") / "data" / "bashkortostan"))
+    return package_data("bashkortostan")
 
 
 def write_embedded(bundle: SourceBundle, out_dir: str | Path) -> Path:

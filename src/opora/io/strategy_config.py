@@ -10,13 +10,10 @@ every value. :func:`read_strategy_config` reads a file and checks it with
 
 from __future__ import annotations
 
-import tomllib
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
-from opora.errors import FormatError
-from opora.io._checks import check_exists
+from opora.io._checks import read_toml, settings_path
 from opora.model.strategy import (
     StrategyConfig,
     parse_strategy_config,
@@ -52,16 +49,8 @@ def read_strategy_config(path: str | Path | None = None) -> StrategyConfig:
         If the file is not valid UTF-8 TOML or a key is missing or wrong; the message
         and the error's ``column`` name the key.
     """
-    if path is None:
-        p = Path(str(resources.files("opora") / "data" / DEFAULT_STRATEGY))
-    else:
-        p = check_exists(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        msg = f"not a valid UTF-8 TOML file ({exc}); compare with the default strategy.toml"
-        raise FormatError(p, msg) from exc
-    return parse_strategy_config(data, p)
+    p = settings_path(path, DEFAULT_STRATEGY)
+    return parse_strategy_config(read_toml(p, f"compare with the default {DEFAULT_STRATEGY}"), p)
 
 
 @lru_cache(maxsize=1)

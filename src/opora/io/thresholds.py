@@ -18,14 +18,13 @@ import csv
 import io
 import re
 import tomllib
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from opora.errors import EmptyFileError, FormatError
-from opora.io._checks import check_exists, decode_text, read_text_csv
+from opora.io._checks import check_exists, decode_text, package_data, read_text_csv
 from opora.model.thresholds import Thresholds, overlay_thresholds, parse_thresholds
 
 __all__ = [
@@ -77,7 +76,7 @@ def read_thresholds(path: str | Path | None = None) -> Thresholds:
         the wrong kind, outside its range or not among its choices; the error's
         ``column`` (and message) names the key, e.g. ``single_enterprise.top_share_min``.
     """
-    default = Path(str(resources.files("opora") / "data" / DEFAULT_THRESHOLDS))
+    default = package_data(DEFAULT_THRESHOLDS)
     base = parse_thresholds(_load_toml(default), default)
     if path is None:
         return Thresholds(entries=base, source="default")

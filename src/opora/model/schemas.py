@@ -35,6 +35,7 @@ from opora.errors import ValidationError
 
 __all__ = [
     "INDICATOR_COLUMNS",
+    "INDICATOR_DTYPES",
     "MUNICIPALITY_COLUMNS",
     "SETTLEMENT_COLUMNS",
     "IndicatorSchema",
@@ -82,6 +83,18 @@ INDICATOR_COLUMNS = [
     "value",
     "source",
 ]
+#: Dtypes of the indicator columns (the ``astype`` argument of a reader's table).
+INDICATOR_DTYPES: dict[str, str] = {
+    "oktmo": "string",
+    "code": "string",
+    "name": "string",
+    "unit": "string",
+    "year": "Int64",
+    "period": "string",
+    "dimension": "string",
+    "value": "float64",
+    "source": "string",
+}
 
 _OKTMO8 = r"^\d{8}$"
 _OKTMO11 = r"^\d{11}$"

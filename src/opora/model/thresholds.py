@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -28,6 +28,7 @@ __all__ = [
 
 #: A threshold's value: a number, a text or a list of texts.
 ThresholdValue = float | str | tuple[str, ...]
+_V = TypeVar("_V", float, str, tuple[str, ...])
 
 _DOC_FIELDS = ("unit", "rationale_ru", "rationale_en")
 
@@ -94,6 +95,13 @@ class Thresholds:
             raise KeyError(msg)
         return self.entries[key]
 
+    def _typed(self, rule: str, name: str, kind: type[_V], what: str) -> _V:
+        value = self._get(rule, name).value
+        if not isinstance(value, kind):
+            msg = f"threshold `{rule}.{name}` is not {what}: {value!r}"
+            raise TypeError(msg)
+        return value
+
     def number(self, rule: str, name: str) -> float:
         """Return a numeric threshold.
 
@@ -114,11 +122,7 @@ class Thresholds:
         TypeError
             If the threshold is not a number.
         """
-        value = self._get(rule, name).value
-        if not isinstance(value, float):
-            msg = f"threshold `{rule}.{name}` is not a number: {value!r}"
-            raise TypeError(msg)
-        return value
+        return self._typed(rule, name, float, "a number")
 
     def text(self, rule: str, name: str) -> str:
         """Return a text threshold (see :meth:`number` for the parameters and errors).
@@ -133,11 +137,7 @@ class Thresholds:
         str
             The value.
         """
-        value = self._get(rule, name).value
-        if not isinstance(value, str):
-            msg = f"threshold `{rule}.{name}` is not a text: {value!r}"
-            raise TypeError(msg)
-        return value
+        return self._typed(rule, name, str, "a text")
 
     def items(self, rule: str, name: str) -> tuple[str, ...]:
         """Return a list threshold (see :meth:`number` for the parameters and errors).
@@ -152,11 +152,7 @@ class Thresholds:
         tuple of str
             The items.
         """
-        value = self._get(rule, name).value
-        if not isinstance(value, tuple):
-            msg = f"threshold `{rule}.{name}` is not a list: {value!r}"
-            raise TypeError(msg)
-        return value
+        return self._typed(rule, name, tuple, "a list")
 
     def table(self) -> pd.DataFrame:
         """Return the thresholds as a table, for reports.

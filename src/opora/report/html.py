@@ -26,6 +26,7 @@ from opora.report._helpers import (
     RenderContext,
     template_environment,
 )
+from opora.report._language import language_table
 from opora.report.labels import LABELS, LANGUAGES
 from opora.report.sections import access as access_part
 from opora.report.sections import anchors as anchors_part
@@ -48,13 +49,6 @@ __all__ = [
     "render_report",
     "write_report",
 ]
-
-
-def _check_lang(lang: str) -> None:
-    """Raise :class:`UnknownLanguageError` unless ``lang`` is supported."""
-    if lang not in LANGUAGES:
-        msg = f"unknown report language {lang!r}; use one of {', '.join(LANGUAGES)}"
-        raise UnknownLanguageError(msg)
 
 
 def render_report(
@@ -165,8 +159,7 @@ def render_report(
         naming an anchor that is not in the anchors table, a service that is not in
         the coverage table).
     """
-    _check_lang(lang)
-    t = LABELS[lang]
+    t = language_table(LABELS, lang, LANGUAGES, "report")
     if generated is None:
         generated = datetime.now(UTC).isoformat(timespec="minutes")
     doc_title = title if title is not None else t["title_default"].format(region=region_name)

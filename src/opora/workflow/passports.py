@@ -26,6 +26,7 @@ from opora.report.passport import (
     render_passport_html,
     write_passport_pdf,
 )
+from opora.report.sections.strategy import COMPONENT_LABELS
 from opora.strategy import card_lines
 from opora.typology.rules import TYPES
 from opora.workflow.analyses import Analyses, analyse_region
@@ -34,15 +35,6 @@ from opora.workflow.region import load_region
 from opora.workflow.strategy import StrategyResult, run_strategy
 
 __all__ = ["build_passports", "find_town", "render_passports_html", "town_passport_pdf"]
-
-_COMPONENTS = {
-    "component_population": ("Население", "Population"),
-    "component_budget": ("Бюджет", "Budget"),
-    "component_employment": ("Занятость", "Employment"),
-    "component_services": ("Услуги", "Services"),
-    "component_diversity": ("Разнообразие", "Diversity"),
-    "component_ties": ("Связи", "Ties"),
-}
 
 
 def _num(value: object) -> float:
@@ -244,7 +236,7 @@ def build_passports(
         comps: list[tuple[BiText, float | None]] = []
         if rr and pd.notna(rr["resilience_index"]):
             resilience = (_num(rr["resilience_index"]), int(_num(rr["rank"])), n_res)
-            for col, (ru, en) in _COMPONENTS.items():
+            for col, (ru, en) in COMPONENT_LABELS.items():
                 if col in rr:
                     score = _num(rr[col])
                     comps.append((BiText(ru, en), None if np.isnan(score) else score))

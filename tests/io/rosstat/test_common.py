@@ -25,7 +25,7 @@ from opora.io.rosstat import (
     read_status_list,
     read_urov14a_workbook,
 )
-from opora.io.rosstat._common import _cell_number, _fixed_code, _numbers
+from opora.io.rosstat._common import _cell_number, _fixed_code, _numbers, _optional_code
 from opora.model.result import ImportResult, RejectLog
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -155,6 +155,18 @@ def test_fixed_code_pads_lost_zero_and_marks_bad_codes() -> None:
     assert rejects["row"].tolist() == [2]
     assert rejects["value"].tolist() == ["1701000"]
     assert rejects["action"].tolist() == ["repaired"]
+
+
+def test_optional_code_flags_bad_codes_and_sets_them_missing() -> None:
+    frame = pd.DataFrame({"_row": [2, 3, 4], "code": ["1701000", "12ab", None]})
+    log = RejectLog("codes.csv")
+    code = _optional_code(frame, "code", 8, log, "not an 8-digit OKTMO; set to missing")
+    assert code.iloc[0] == "01701000"
+    assert code.iloc[1:].isna().all()
+    rejects = log.to_frame()
+    assert rejects["row"].tolist() == [2, 3]
+    assert rejects["action"].tolist() == ["repaired", "flagged"]
+    assert rejects["reason"].iloc[1] == "not an 8-digit OKTMO; set to missing"
 
 
 def test_numbers_flags_text_but_not_missing_markers() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -13,13 +12,24 @@ import pytest
 from shapely.geometry import Point
 
 from opora.errors import ReportInputError
-from opora.report import LABELS, AnchorSection, ProfileColumn, render_report, write_report
+from opora.model.provenance import Provenance
+from opora.report import LABELS, AnchorSection
 from opora.report.sections.anchors import (
     ANCHOR_LEVEL_COLOURS,
     ANCHOR_REASON_COLOURS,
     ANCHORS_MAX_UNCOVERED,
 )
-from report._html import MINUS, NBSP, body_rows, cells, parse
+from report._html import (
+    MINUS,
+    NBSP,
+    assert_loads_nothing,
+    body_rows,
+    cells,
+    find_section,
+    parse,
+    section_label_keys,
+)
+from report._region import SmallReport, one_municipality_profile, two_municipalities
 
 # --------------------------------------------------------------------------- fixtures
 
@@ -43,22 +53,11 @@ SETTLEMENTS = gpd.GeoDataFrame(
     geometry=[Point(v[3], v[4]) for v in PLACES.values()],
     crs="EPSG:4326",
 )
-MUNICIPALITIES = gpd.GeoDataFrame(
-    {"oktmo": ["19701000"], "name": ["Северогорский ГО"]},
-    geometry=[Point(38.0, 59.0)],
-    crs="EPSG:4326",
-)
-PROFILE = pd.DataFrame({"oktmo": ["19701000"], "name": ["Северогорский ГО"], "population": [1]})
-PROFILE_COLUMNS = [ProfileColumn("population", "Население", "Population", "чел.", "people", "int")]
-PROVENANCE = pd.DataFrame(
-    {
-        "table": ["roads"],
-        "source": ["opora"],
-        "licence": ["MIT"],
-        "date": ["2024"],
-        "kind": ["modelled"],
-        "detail": [""],
-    }
+REPORT = SmallReport(
+    SETTLEMENTS,
+    two_municipalities().iloc[:1],  # Северогорский ГО alone
+    one_municipality_profile(1),
+    Provenance("roads", "opora", "MIT", "2024", "modelled"),
 )
 
 
@@ -204,23 +203,8 @@ def make_section(**changes: object) -> AnchorSection:
     return dataclasses.replace(section, **changes)  # type: ignore[arg-type]
 
 
-def render(
-    lang: str = "ru",
-    anchors: AnchorSection | None = None,
-    settlements: gpd.GeoDataFrame = SETTLEMENTS,
-) -> str:
-    return render_report(
-        settlements,
-        MUNICIPALITIES,
-        PROFILE,
-        PROFILE_COLUMNS,
-        [],
-        PROVENANCE,
-        region_name="Тестовая область",
-        lang=lang,
-        generated="2024-01-01T00:00+00:00",
-        anchors=anchors,
-    )
+def render(lang: str = "ru", anchors: AnchorSection | None = None) -> str:
+    return REPORT.render(lang, anchors=anchors)
 
 
 # --------------------------------------------------------------------------- tests
@@ -233,11 +217,8 @@ def test_section_only_when_given(lang: str) -> None:
     assert LABELS[lang]["anc_heading"] not in html
     assert 'href="#anchors"' not in html
     root = parse(render(lang, make_section()))
-    section = root.find_id("anchors")
+    section = find_section(root, "anchors", LABELS[lang]["anc_heading"])
     assert section.iter("h2")[0].text == LABELS[lang]["anc_heading"]
-    links = [a for a in root.iter("a") if a.attrs.get("href") == "#anchors"]
-    assert len(links) == 1
-    assert links[0].text == LABELS[lang]["anc_heading"]
     subs = [h.attrs["id"] for h in section.iter("h3") if "sub" in h.classes()]
     assert subs == [
         "anchors-map",
@@ -577,21 +558,12 @@ def test_modelled_badge_iff_modelled(modelled: bool) -> None:
 
 
 def test_map_empty_without_projection() -> None:
-    nowhere = SETTLEMENTS.copy()
-    nowhere["geometry"] = None
-    empty_munis = MUNICIPALITIES.iloc[0:0]
-    html = render_report(
-        nowhere,
-        empty_munis,
-        PROFILE,
-        PROFILE_COLUMNS,
-        [],
-        PROVENANCE,
-        region_name="Тестовая область",
-        lang="en",
-        generated="2024-01-01T00:00+00:00",
-        anchors=make_section(),
+    settlements = SETTLEMENTS.copy()
+    settlements["geometry"] = None
+    nowhere = dataclasses.replace(
+        REPORT, settlements=settlements, municipalities=REPORT.municipalities.iloc[0:0]
     )
+    html = nowhere.render("en", anchors=make_section())
     root = parse(html)
     section = root.find_id("anchors")
     assert not root.by_id("anchors-map-svg")
@@ -642,33 +614,14 @@ def test_bad_values_raise() -> None:
 
 
 def test_write_report_passes_the_section(tmp_path: Path) -> None:
-    out = write_report(
-        tmp_path / "r.html",
-        SETTLEMENTS,
-        MUNICIPALITIES,
-        PROFILE,
-        PROFILE_COLUMNS,
-        [],
-        PROVENANCE,
-        region_name="Тестовая область",
-        lang="en",
-        anchors=make_section(),
-    )
+    out = REPORT.write(tmp_path / "r.html", "en", anchors=make_section())
     assert 'id="anchors-map-svg"' in out.read_text(encoding="utf-8")
 
 
 def test_labels_in_both_languages() -> None:
-    ru = {k for k in LABELS["ru"] if k.startswith("anc_")}
-    en = {k for k in LABELS["en"] if k.startswith("anc_")}
-    assert ru == en
-    assert len(ru) > 40
-    for key in ru:
-        assert LABELS["ru"][key]
-        assert LABELS["en"][key]
+    section_label_keys("anc_", 40)
 
 
 def test_no_external_resources() -> None:
     html = render("en", make_section())
-    assert not re.search(r"https?://", html)
-    assert not re.search(r"""(src|href)\s*=\s*["']?//""", html)
-    assert "<script src" not in html
+    assert_loads_nothing(html, parse(html), svg_refs=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import re
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +14,27 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from opora.report import LABELS, ProfileColumn, ReportInputError, render_report, write_report
+from opora.model.provenance import Provenance
+from opora.report import LABELS, ProfileColumn, ReportInputError
 from opora.report.sections.economy import ECONOMY_REGION_KEY, EconomySection
-from report._html import CHROMIUM, MINUS, NBSP, Node, body_rows, parse, run_in_browser
+from report._html import (
+    CHROMIUM,
+    MINUS,
+    NBSP,
+    Node,
+    assert_links_stay_inside,
+    assert_loads_nothing,
+    assert_no_russian_labels,
+    assert_no_section,
+    body_markup,
+    body_rows,
+    find_section,
+    parse,
+    run_in_browser,
+    section_label_keys,
+    select_probe,
+)
+from report._region import SmallReport, one_municipality_profile, two_municipalities
 
 # --------------------------------------------------------------------------- fixtures
 
@@ -35,27 +52,13 @@ def make_settlements() -> gpd.GeoDataFrame:
     )
 
 
-def make_municipalities() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame(
-        {"oktmo": ["19701000", "19702000"], "name": ["Северогорский ГО", "Лесной МР"]},
-        geometry=[Point(38.0, 59.0), Point(38.6, 59.4)],
-        crs="EPSG:4326",
-    )
-
-
-PROFILE = pd.DataFrame(
-    {"oktmo": ["19701000"], "name": ["Северогорский ГО"], "population": [312_000]}
-)
-PROFILE_COLUMNS = [ProfileColumn("population", "Население", "Population", "чел.", "people", "int")]
-PROVENANCE = pd.DataFrame(
-    {
-        "table": ["org_stats"],
-        "source": ["Росстат"],
-        "licence": ["official publication"],
-        "date": ["2023"],
-        "kind": ["real"],
-        "detail": [""],
-    }
+REPORT = SmallReport(
+    make_settlements(),
+    two_municipalities(),
+    one_municipality_profile(312_000),
+    Provenance("org_stats", "Росстат", "official publication", "2023", "real"),
+    region_name="Тестовская область",
+    generated="2024-05-01T12:00+00:00",
 )
 
 OKTMO = ["19701000", "19702000", "19703000"]
@@ -170,18 +173,7 @@ def make_economy() -> EconomySection:
 
 
 def render(lang: str = "ru", **kwargs: Any) -> str:
-    return render_report(
-        make_settlements(),
-        make_municipalities(),
-        PROFILE,
-        PROFILE_COLUMNS,
-        [],
-        PROVENANCE,
-        region_name="Тестовская область",
-        lang=lang,
-        generated="2024-05-01T12:00+00:00",
-        **kwargs,
-    )
+    return REPORT.render(lang, **kwargs)
 
 
 @pytest.fixture(scope="module", params=["ru", "en"])
@@ -210,21 +202,15 @@ def pct(value: str, lang: str) -> str:
 def test_section_absent_without_economy(lang: str) -> None:
     html = render(lang)
     root = parse(html)
-    assert root.by_id("economy") == []
+    assert_no_section(html, root, "economy", LABELS[lang]["eco_heading"])
     assert root.by_id("economy-data") == []
-    assert not [a for a in root.iter("a") if a.attrs.get("href") == "#economy"]
-    assert LABELS[lang]["eco_heading"] not in html
-    assert "eco-" not in html.split("<body>", 1)[1].split("<script>", 1)[0]
+    assert "eco-" not in body_markup(html)
 
 
 def test_section_nav_link_and_note(eco_doc: tuple[str, str, Node]) -> None:
     lang, _, root = eco_doc
-    section = root.find_id("economy")
-    assert section.tag == "section"
+    section = find_section(root, "economy", LABELS[lang]["eco_heading"])
     assert section.iter("h2")[0].text == LABELS[lang]["eco_heading"]
-    links = [a for a in root.iter("a") if a.attrs.get("href") == "#economy"]
-    assert len(links) == 1
-    assert links[0].text == LABELS[lang]["eco_heading"]
     ids = [n.attrs.get("id") for n in root.iter("section")]
     assert ids.index("profile") < ids.index("economy") < ids.index("import")
     note = root.find_id("economy-note").text
@@ -489,19 +475,8 @@ def test_candidates_table(eco_doc: tuple[str, str, Node]) -> None:
 
 def test_document_is_still_offline(eco_doc: tuple[str, str, Node]) -> None:
     _, html, root = eco_doc
-    for tag, name, value in root.all_attrs:
-        if name in {"src", "href", "xlink:href", "action", "data", "poster", "srcset"}:
-            assert name == "href", f"<{tag} {name}={value}>"
-            assert value.startswith("#"), f"<{tag} {name}={value}>"
-    assert not root.iter("link")
-    assert not root.iter("img")
-    assert not root.iter("iframe")
-    assert all("src" not in s.attrs for s in root.iter("script"))
-    assert "@import" not in html
-    assert not re.search(r"url\(", html)
-    assert not re.search(r"https?://", html)
-    assert "fetch(" not in html
-    assert "XMLHttpRequest" not in html
+    assert_links_stay_inside(root)
+    assert_loads_nothing(html, root)
 
 
 def test_embedded_json_cannot_close_its_script() -> None:
@@ -516,15 +491,8 @@ def test_embedded_json_cannot_close_its_script() -> None:
 
 
 def test_economy_labels_in_both_languages() -> None:
-    ru = {k for k in LABELS["ru"] if k.startswith("eco_")}
-    en = {k for k in LABELS["en"] if k.startswith("eco_")}
-    assert ru == en
-    assert len(ru) > 25
-    html_en = render("en", economy=make_economy())
-    for key in ru:
-        text = LABELS["ru"][key]
-        if "{" not in text and text != LABELS["en"][key] and len(text) > 3:
-            assert text not in html_en, key
+    keys = section_label_keys("eco_", 25)
+    assert_no_russian_labels(keys, render("en", economy=make_economy()))
 
 
 # --------------------------------------------------------------------------- edge cases
@@ -607,18 +575,7 @@ def test_bad_economy_inputs_raise() -> None:
 
 
 def test_write_report_with_economy_and_access_order(tmp_path: Path) -> None:
-    out = write_report(
-        tmp_path / "r.html",
-        make_settlements(),
-        make_municipalities(),
-        PROFILE,
-        PROFILE_COLUMNS,
-        [],
-        PROVENANCE,
-        region_name="Тестовская область",
-        lang="en",
-        economy=make_economy(),
-    )
+    out = REPORT.write(tmp_path / "r.html", "en", economy=make_economy())
     text = out.read_text(encoding="utf-8")
     assert 'id="economy"' in text
     assert LABELS["en"]["eco_heading"] in text
@@ -697,9 +654,7 @@ def test_economy_section_size_grows_slowly_with_municipalities() -> None:
 # --------------------------------------------------------------------------- in a browser
 
 
-_PROBE = """
-<script>
-(function () {
+_STATE = """\
   function state() {
     var bars = [].map.call(document.querySelectorAll("#economy-sector-svg rect.eco-mun"),
       function (r) { return r.getAttribute("width"); });
@@ -718,20 +673,8 @@ _PROBE = """
         function (s) { return s.textContent; })
     };
   }
-  var sel = document.getElementById("economy-muni");
-  var states = [state()];
-  ["19702000", "19703000"].forEach(function (code) {
-    sel.value = code;
-    sel.dispatchEvent(new Event("change"));
-    states.push(state());
-  });
-  var out = document.createElement("pre");
-  out.id = "probe";
-  out.textContent = JSON.stringify(states);
-  document.body.appendChild(out);
-}());
-</script>
 """
+_PROBE = select_probe(_STATE, "economy-muni", ["19702000", "19703000"])
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs chromium")

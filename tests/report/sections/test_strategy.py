@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from opora.report import LABELS, ProfileColumn, ReportInputError, render_report, write_report
+from opora.model.provenance import Provenance
+from opora.report import LABELS, ReportInputError
 from opora.report.passport import PASSPORT_CSS
 from opora.report.sections.economy import EconomySection
 from opora.report.sections.strategy import (
@@ -23,7 +24,22 @@ from opora.report.sections.strategy import (
     StrategySection,
     resilience_class,
 )
-from report._html import CHROMIUM, NBSP, Node, body_rows, parse, run_in_browser
+from report._html import (
+    CHROMIUM,
+    NBSP,
+    Node,
+    assert_loads_nothing,
+    assert_no_russian_labels,
+    assert_no_section,
+    body_markup,
+    body_rows,
+    find_section,
+    parse,
+    run_in_browser,
+    section_label_keys,
+    select_probe,
+)
+from report._region import SmallReport, one_municipality_profile, two_municipalities
 
 # --------------------------------------------------------------------------- fixtures
 
@@ -41,27 +57,13 @@ def make_settlements() -> gpd.GeoDataFrame:
     )
 
 
-def make_municipalities() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame(
-        {"oktmo": ["19701000", "19702000"], "name": ["Северогорский ГО", "Лесной МР"]},
-        geometry=[Point(38.0, 59.0), Point(38.6, 59.4)],
-        crs="EPSG:4326",
-    )
-
-
-PROFILE = pd.DataFrame(
-    {"oktmo": ["19701000"], "name": ["Северогорский ГО"], "population": [312_000]}
-)
-PROFILE_COLUMNS = [ProfileColumn("population", "Население", "Population", "чел.", "people", "int")]
-PROVENANCE = pd.DataFrame(
-    {
-        "table": ["types"],
-        "source": ["opora"],
-        "licence": ["MIT"],
-        "date": ["2024"],
-        "kind": ["real"],
-        "detail": [""],
-    }
+REPORT = SmallReport(
+    make_settlements(),
+    two_municipalities(),
+    one_municipality_profile(312_000),
+    Provenance("types", "opora", "MIT", "2024", "real"),
+    region_name="Тестовская область",
+    generated="2024-05-01T12:00+00:00",
 )
 
 TYPE_LABELS = {
@@ -222,18 +224,7 @@ def make_strategy(**changes: Any) -> StrategySection:
 
 
 def render(lang: str = "ru", **kwargs: Any) -> str:
-    return render_report(
-        make_settlements(),
-        make_municipalities(),
-        PROFILE,
-        PROFILE_COLUMNS,
-        [],
-        PROVENANCE,
-        region_name="Тестовская область",
-        lang=lang,
-        generated="2024-05-01T12:00+00:00",
-        **kwargs,
-    )
+    return REPORT.render(lang, **kwargs)
 
 
 @pytest.fixture(scope="module", params=["ru", "en"])
@@ -253,11 +244,8 @@ def k(lang: str) -> int:
 @pytest.mark.parametrize("lang", ["ru", "en"])
 def test_section_absent_without_strategy(lang: str) -> None:
     html = render(lang)
-    root = parse(html)
-    assert root.by_id("strategy") == []
-    assert not [a for a in root.iter("a") if a.attrs.get("href") == "#strategy"]
-    assert LABELS[lang]["str_heading"] not in html
-    body = html.split("<body>", 1)[1].split("<script>", 1)[0]
+    assert_no_section(html, parse(html), "strategy", LABELS[lang]["str_heading"])
+    body = body_markup(html)
     assert "typ-" not in body
     assert "passport" not in body
     assert PASSPORT_CSS not in html
@@ -265,12 +253,8 @@ def test_section_absent_without_strategy(lang: str) -> None:
 
 def test_section_nav_link_and_note(doc: tuple[str, str, Node]) -> None:
     lang, _, root = doc
-    section = root.find_id("strategy")
-    assert section.tag == "section"
+    section = find_section(root, "strategy", LABELS[lang]["str_heading"])
     assert section.iter("h2")[0].text == LABELS[lang]["str_heading"]
-    links = [a for a in root.iter("a") if a.attrs.get("href") == "#strategy"]
-    assert len(links) == 1
-    assert links[0].text == LABELS[lang]["str_heading"]
     ids = [n.attrs.get("id") for n in root.iter("section")]
     assert ids.index("profile") < ids.index("strategy") < ids.index("import")
     note = root.find_id("strategy-note").text
@@ -739,28 +723,13 @@ def test_document_is_still_offline(doc: tuple[str, str, Node]) -> None:
                 value in pdf_links or value.startswith("passports/%D0")
             )
             assert value.startswith("#") or is_pdf, value
-    assert not root.iter("link")
-    assert not root.iter("iframe")
-    assert all("src" not in s.attrs for s in root.iter("script"))
-    assert "@import" not in html
-    assert not re.search(r"url\(", html)
-    assert not re.search(r"https?://", html)
-    assert "fetch(" not in html
-    assert "XMLHttpRequest" not in html
+    assert_loads_nothing(html, root)
 
 
 def test_strategy_labels_in_both_languages() -> None:
     assert set(LABELS["ru"]) == set(LABELS["en"])
-    ru = {key for key in LABELS["ru"] if key.startswith("str_")}
-    en = {key for key in LABELS["en"] if key.startswith("str_")}
-    assert ru == en
-    assert len(ru) > 50
-    assert all(LABELS[lang][key].strip() for lang in ("ru", "en") for key in ru)
-    html_en = render("en", strategy=make_strategy())
-    for key in ru:
-        text = LABELS["ru"][key]
-        if "{" not in text and text != LABELS["en"][key] and len(text) > 3:
-            assert text not in html_en, key
+    keys = section_label_keys("str_", 50)
+    assert_no_russian_labels(keys, render("en", strategy=make_strategy()))
 
 
 # --------------------------------------------------------------------------- edge cases
@@ -815,18 +784,12 @@ def test_bad_strategy_inputs_raise() -> None:
 
 
 def test_section_without_a_map_projection() -> None:
-    settlements = make_settlements().iloc[0:0]
-    html = render_report(
-        settlements,
-        make_municipalities().iloc[0:0],
-        PROFILE,
-        PROFILE_COLUMNS,
-        [],
-        PROVENANCE,
-        region_name="Тестовская область",
-        lang="en",
-        strategy=make_strategy(),
+    nowhere = dataclasses.replace(
+        REPORT,
+        settlements=REPORT.settlements.iloc[0:0],
+        municipalities=REPORT.municipalities.iloc[0:0],
     )
+    html = nowhere.render("en", strategy=make_strategy())
     root = parse(html)
     assert root.by_id("strategy-map-svg") == []
     assert LABELS["en"]["str_map_empty"] in root.find_id("strategy").text
@@ -834,18 +797,7 @@ def test_section_without_a_map_projection() -> None:
 
 
 def test_write_report_with_strategy(tmp_path: Path) -> None:
-    out = write_report(
-        tmp_path / "r.html",
-        make_settlements(),
-        make_municipalities(),
-        PROFILE,
-        PROFILE_COLUMNS,
-        [],
-        PROVENANCE,
-        region_name="Тестовская область",
-        lang="en",
-        strategy=make_strategy(),
-    )
+    out = REPORT.write(tmp_path / "r.html", "en", strategy=make_strategy())
     text = out.read_text(encoding="utf-8")
     assert 'id="strategy"' in text
     assert FRAGMENTS[0] in text
@@ -854,9 +806,7 @@ def test_write_report_with_strategy(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- in a browser
 
 
-_PROBE = """
-<script>
-(function () {
+_STATE = """\
   function state() {
     var q = function (s) { return document.querySelectorAll(s); };
     return {
@@ -870,20 +820,8 @@ _PROBE = """
       legendOff: q("#strategy-legend tr.off").length
     };
   }
-  var sel = document.getElementById("strategy-type");
-  var states = [state()];
-  ["inter_district_centre", ""].forEach(function (v) {
-    sel.value = v;
-    sel.dispatchEvent(new Event("change"));
-    states.push(state());
-  });
-  var out = document.createElement("pre");
-  out.id = "probe";
-  out.textContent = JSON.stringify(states);
-  document.body.appendChild(out);
-}());
-</script>
 """
+_PROBE = select_probe(_STATE, "strategy-type", ["inter_district_centre", ""])
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs chromium")

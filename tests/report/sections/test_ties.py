@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -11,7 +9,8 @@ import pytest
 from shapely.geometry import Point
 
 from opora.errors import ReportInputError
-from opora.report import LABELS, ProfileColumn, render_report
+from opora.model.provenance import Provenance
+from opora.report import LABELS, ProfileColumn
 from opora.report.sections.ties import (
     TIES_DETACHMENT_COLOURS,
     TIES_KIND_COLOURS,
@@ -19,7 +18,8 @@ from opora.report.sections.ties import (
     TiesSection,
     ties_detachment_class,
 )
-from report._html import Node, parse
+from report._html import Node, assert_loads_nothing, find_section, parse, section_label_keys
+from report._region import SmallReport, one_municipality_profile, two_municipalities
 
 # --------------------------------------------------------------------------- fixtures
 
@@ -33,22 +33,11 @@ SETTLEMENTS = gpd.GeoDataFrame(
     geometry=[Point(38.0, 59.0), Point(38.6, 59.4), Point(39.0, 59.1)],
     crs="EPSG:4326",
 )
-MUNICIPALITIES = gpd.GeoDataFrame(
-    {"oktmo": ["19701000", "19702000"], "name": ["Северогорский ГО", "Лесной МР"]},
-    geometry=[Point(38.0, 59.0), Point(38.6, 59.4)],
-    crs="EPSG:4326",
-)
-PROFILE = pd.DataFrame({"oktmo": ["19701000"], "name": ["Северогорский ГО"], "population": [1]})
-PROFILE_COLUMNS = [ProfileColumn("population", "Население", "Population", "чел.", "people", "int")]
-PROVENANCE = pd.DataFrame(
-    {
-        "table": ["firms"],
-        "source": ["opora"],
-        "licence": ["MIT"],
-        "date": ["2024"],
-        "kind": ["modelled"],
-        "detail": [""],
-    }
+REPORT = SmallReport(
+    SETTLEMENTS,
+    two_municipalities(),
+    one_municipality_profile(1),
+    Provenance("firms", "opora", "MIT", "2024", "modelled"),
 )
 
 COORDS = {"19701000": (38.0, 59.0), "19702000": (38.6, 59.4), "19703000": (39.0, 59.1)}
@@ -118,18 +107,7 @@ def make_ties(
 
 
 def render(lang: str = "ru", ties: TiesSection | None = None) -> str:
-    return render_report(
-        SETTLEMENTS,
-        MUNICIPALITIES,
-        PROFILE,
-        PROFILE_COLUMNS,
-        [],
-        PROVENANCE,
-        region_name="Тестовая область",
-        lang=lang,
-        generated="2024-01-01T00:00+00:00",
-        ties=ties,
-    )
+    return REPORT.render(lang, ties=ties)
 
 
 def lines_of(root: Node) -> list[Node]:
@@ -147,11 +125,8 @@ def test_section_only_when_given(lang: str) -> None:
     assert 'id="ties"' not in html
     assert LABELS[lang]["ties_heading"] not in html
     root = parse(render(lang, make_ties()))
-    section = root.find_id("ties")
+    section = find_section(root, "ties", LABELS[lang]["ties_heading"])
     assert section.iter("h2")[0].text == LABELS[lang]["ties_heading"]
-    links = [a for a in root.iter("a") if a.attrs.get("href") == "#ties"]
-    assert len(links) == 1
-    assert links[0].text == LABELS[lang]["ties_heading"]
     note = root.find_id("ties-note").text
     assert ("Связи по реестру" if lang == "ru" else "Ties from the firm") in note
 
@@ -282,18 +257,9 @@ def test_bad_input() -> None:
 
 
 def test_labels_in_both_languages() -> None:
-    ru = {k for k in LABELS["ru"] if k.startswith("ties_")}
-    en = {k for k in LABELS["en"] if k.startswith("ties_")}
-    assert ru == en
-    assert len(ru) > 10
-    for key in ru:
-        assert LABELS["ru"][key]
-        assert LABELS["en"][key]
+    section_label_keys("ties_", 10)
 
 
 def test_no_external_resources() -> None:
     html = render("en", make_ties())
-    assert not re.search(r"https?://", html)
-    assert not re.search(r"""(src|href)\s*=\s*["']?//""", html)
-    assert "<script src" not in html
-    assert "<link" not in html
+    assert_loads_nothing(html, parse(html), svg_refs=True)

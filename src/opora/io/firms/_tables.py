@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -60,6 +61,24 @@ class _Columns:
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.data)
+
+
+def _mapped_frame(
+    frame: pd.DataFrame, spec: Mapping[str, FieldSpec], headers: dict[str, str], first_row: int
+) -> pd.DataFrame:
+    """Finish a table of mapped fields read from a file.
+
+    Every field of ``spec`` the file lacks is added as missing text, blank cells become
+    missing, ``_row`` numbers the rows from ``first_row`` (the line of the first record)
+    and ``attrs['headers']`` keeps each field's header as written (``headers``).
+    """
+    for f in spec:
+        if f not in frame:
+            frame[f] = pd.Series(pd.NA, index=frame.index, dtype=_TEXT)
+    frame = frame.replace("", pd.NA)
+    frame.insert(0, "_row", range(first_row, first_row + len(frame)))
+    frame.attrs["headers"] = headers
+    return frame
 
 
 def _firm_frame(frame: pd.DataFrame) -> pd.DataFrame:

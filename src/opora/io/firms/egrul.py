@@ -6,15 +6,14 @@ header mapping (:mod:`opora.io.firms.mapping`).
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from pathlib import Path
 
 import pandas as pd
 
-from opora.errors import EmptyFileError, FormatError, MissingColumnError
-from opora.io._checks import check_exists
+from opora.errors import EmptyFileError, MissingColumnError
+from opora.io._checks import check_exists, parse_csv
 from opora.io.firms._tables import (
     _TEXT,
     _branch_frame,
@@ -24,6 +23,7 @@ from opora.io.firms._tables import (
     _header,
     _inn_column,
     _locate,
+    _mapped_frame,
     _money_factor,
     _numbers,
     _sniff_sep,
@@ -40,32 +40,26 @@ __all__ = ["read_branches_csv", "read_ownership_csv", "read_supply_csv"]
 def _read_mapped_csv(
     path: str | Path,
     table: str,
-    mapping: FirmMapping,
+    mapping: FirmMapping | None,
     required: list[list[str]],
     encoding: str,
-) -> tuple[pd.DataFrame, Path, str]:
+) -> tuple[pd.DataFrame, RejectLog, str]:
     """Read a CSV whose headers map to ``mapping.tables[table]``.
 
-    ``required`` lists groups of fields; each group needs at least one field present.
-    Returns the table with model field names and ``_row``, the path and the encoding.
+    ``mapping`` defaults to the built-in one. ``required`` lists groups of fields; each
+    group needs at least one field present. Returns the table with model field names and
+    ``_row``, an empty reject log of the file and the encoding used.
     """
+    spec = (mapping or load_firm_mapping()).tables[table]
     p = check_exists(path)
     text, used = _decode_any(p, p.read_bytes(), encoding)
     if not text.strip():
         msg = "the file holds only whitespace; export it again"
         raise EmptyFileError(p, msg)
     sep = _sniff_sep(text)
-    try:
-        raw = pd.read_csv(
-            io.StringIO(text), sep=sep, dtype="string", keep_default_na=False, skip_blank_lines=True
-        )
-    except (pd.errors.ParserError, csv.Error) as exc:
-        msg = f"cannot be parsed as CSV ({exc}); check the separator and the quoting"
-        raise FormatError(p, msg) from exc
-    except pd.errors.EmptyDataError as exc:
-        msg = "the file has no header line; export it again with column names"
-        raise EmptyFileError(p, msg) from exc
-    spec = mapping.tables[table]
+    raw = parse_csv(
+        p, io.StringIO(text), sep=sep, dtype="string", keep_default_na=False, skip_blank_lines=True
+    )
     found = _match_headers([str(c) for c in raw.columns], spec)
     for group in required:
         if not any(f in found for f in group):
@@ -82,14 +76,21 @@ def _read_mapped_csv(
     if raw.empty:
         msg = "the file has a header but no data rows"
         raise EmptyFileError(p, msg)
-    out = pd.DataFrame({f: raw.iloc[:, i] for f, i in found.items()}, index=raw.index)
-    for f in spec:
-        if f not in out:
-            out[f] = pd.Series(pd.NA, index=raw.index, dtype=_TEXT)
-    out = out.replace("", pd.NA)
-    out.insert(0, "_row", range(2, len(out) + 2))
-    out.attrs["headers"] = {f: str(raw.columns[i]) for f, i in found.items()}
-    return out, p, used
+    out = _mapped_frame(
+        pd.DataFrame({f: raw.iloc[:, i] for f, i in found.items()}, index=raw.index),
+        spec,
+        {f: str(raw.columns[i]) for f, i in found.items()},
+        first_row=2,
+    )
+    return out, RejectLog(p), used
+
+
+def _result(
+    kind: str, table: pd.DataFrame, log: RejectLog, frame: pd.DataFrame, used: str
+) -> ImportResult:
+    """Wrap a table read by :func:`_read_mapped_csv` (``frame``, in ``used`` encoding)."""
+    extra = {"encoding_cp1251": int(used == "cp1251")}
+    return ImportResult(kind, table, log.to_frame(), len(frame), extra)
 
 
 def read_ownership_csv(
@@ -126,11 +127,9 @@ def read_ownership_csv(
     SourceNotFoundError, EmptyFileError, EncodingError, MissingColumnError, FormatError
         When the file cannot be used.
     """
-    m = mapping or load_firm_mapping()
-    frame, p, used = _read_mapped_csv(
-        path, "ownership", m, [["child_inn"], ["parent_inn", "parent_name"]], encoding
+    frame, log, used = _read_mapped_csv(
+        path, "ownership", mapping, [["child_inn"], ["parent_inn", "parent_name"]], encoding
     )
-    log = RejectLog(p)
     child, bad_child = _inn_column(
         frame, "child_inn", _header(frame, "child_inn"), log, required=True
     )
@@ -213,8 +212,7 @@ def read_ownership_csv(
             "flagged",
         )
     table = table.reset_index(drop=True)[OWNERSHIP_COLUMNS]
-    extra = {"encoding_cp1251": int(used == "cp1251")}
-    return ImportResult("ownership", table, log.to_frame(), len(frame), extra)
+    return _result("ownership", table, log, frame, used)
 
 
 _KPP = re.compile(r"\d{4}[\dA-Z]{2}\d{3}")
@@ -256,11 +254,9 @@ def read_branches_csv(
     SourceNotFoundError, EmptyFileError, EncodingError, MissingColumnError, FormatError
         When the file cannot be used.
     """
-    m = mapping or load_firm_mapping()
-    frame, p, used = _read_mapped_csv(
-        path, "branches", m, [["inn"], ["oktmo", "address"]], encoding
+    frame, log, used = _read_mapped_csv(
+        path, "branches", mapping, [["inn"], ["oktmo", "address"]], encoding
     )
-    log = RejectLog(p)
     inn, bad = _inn_column(frame, "inn", _header(frame, "inn"), log, required=True)
     kpp = frame["kpp"].astype(_TEXT).str.strip().str.upper()
     bad_kpp = (kpp.notna() & ~kpp.str.fullmatch(_KPP.pattern).fillna(False)).to_numpy(bool)
@@ -294,9 +290,7 @@ def read_branches_csv(
             source_row=row,
             modelled=False,
         )
-    table = _branch_frame(cols.frame())
-    extra = {"encoding_cp1251": int(used == "cp1251")}
-    return ImportResult("branches", table, log.to_frame(), len(frame), extra)
+    return _result("branches", _branch_frame(cols.frame()), log, frame, used)
 
 
 def read_supply_csv(
@@ -324,10 +318,9 @@ def read_supply_csv(
         When the file cannot be used.
     """
     m = mapping or load_firm_mapping()
-    frame, p, used = _read_mapped_csv(
+    frame, log, used = _read_mapped_csv(
         path, "supply", m, [["supplier_inn"], ["customer_inn"]], encoding
     )
-    log = RejectLog(p)
     sup, bad_s = _inn_column(
         frame, "supplier_inn", _header(frame, "supplier_inn"), log, required=True
     )
@@ -348,5 +341,4 @@ def read_supply_csv(
         }
     )[keep].reset_index(drop=True)
     table["source"] = table["source"].astype(_TEXT)
-    extra = {"encoding_cp1251": int(used == "cp1251")}
-    return ImportResult("supply", table, log.to_frame(), len(frame), extra)
+    return _result("supply", table, log, frame, used)

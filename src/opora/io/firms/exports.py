@@ -31,6 +31,7 @@ from opora.io.firms._tables import (
     _header,
     _inn_column,
     _locate,
+    _mapped_frame,
     _money_factor,
     _numbers,
     _sniff_sep,
@@ -167,21 +168,19 @@ def read_firm_export(
     if not body:
         msg = "the export has a header but no data rows"
         raise EmptyFileError(p, msg)
-    frame = pd.DataFrame(
-        {
-            f: pd.Series(
-                [None if j >= len(r) or r[j] is None else str(r[j]).strip() for r in body],
-                dtype=_TEXT,
-            )
-            for f, j in found.items()
-        }
+    columns = {
+        f: pd.Series(
+            [None if j >= len(r) or r[j] is None else str(r[j]).strip() for r in body],
+            dtype=_TEXT,
+        )
+        for f, j in found.items()
+    }
+    frame = _mapped_frame(
+        pd.DataFrame(columns),
+        spec,
+        {f: headers[j] for f, j in found.items()},
+        first_row=header_at + 2,
     )
-    for f in spec:
-        if f not in frame:
-            frame[f] = pd.Series(pd.NA, index=frame.index, dtype=_TEXT)
-    frame = frame.replace("", pd.NA)
-    frame.insert(0, "_row", range(header_at + 2, header_at + 2 + len(frame)))
-    frame.attrs["headers"] = {f: headers[j] for f, j in found.items()}
     log = RejectLog(p)
     inn, bad = _inn_column(frame, "inn", _header(frame, "inn"), log, required=True)
     employees = _numbers(frame, "employees", _header(frame, "employees"), log)

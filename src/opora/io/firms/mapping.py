@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from opora.errors import FormatError
-from opora.io._checks import check_exists, decode_text
+from opora.io._checks import check_exists, decode_text, package_data
 
 __all__ = ["DEFAULT_MAPPING", "FieldSpec", "FirmMapping", "load_firm_mapping"]
 
@@ -120,7 +119,7 @@ def load_firm_mapping(path: str | Path | None = None) -> FirmMapping:
     FormatError
         If the file is not valid TOML or a field has no ``headers`` list.
     """
-    default = Path(str(resources.files("opora") / "data" / DEFAULT_MAPPING))
+    default = package_data(DEFAULT_MAPPING)
     base = _parse_mapping(tomllib.loads(default.read_text(encoding="utf-8")), default)
     if path is None:
         return base

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from opora.errors import FormatError
-from opora.io._checks import check_exists
+from opora.io._checks import read_toml, settings_path
 from opora.model.roads import STATES
 
 __all__ = ["DEFAULT_SPEEDS", "SpeedTable", "read_speed_table"]
@@ -132,15 +130,8 @@ def read_speed_table(path: str | Path | None = None) -> SpeedTable:
         If the file is not valid TOML, lacks a table or holds a wrong value; the message
         names the field.
     """
-    if path is None:
-        p = Path(str(resources.files("opora") / "data" / DEFAULT_SPEEDS))
-    else:
-        p = check_exists(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        msg = f"not a valid UTF-8 TOML file ({exc}); compare with the default {DEFAULT_SPEEDS}"
-        raise FormatError(p, msg) from exc
+    p = settings_path(path, DEFAULT_SPEEDS)
+    data = read_toml(p, f"compare with the default {DEFAULT_SPEEDS}")
     highway = _speeds(p, _toml_table(p, data, "highway_kmh"), "highway_kmh")
     if not highway:
         msg = "`highway_kmh` is empty: list at least one drivable highway class"

@@ -53,6 +53,24 @@ def _fixed_code(
     return code.mask(~present), bad, short
 
 
+def _optional_code(
+    frame: pd.DataFrame,
+    column: str,
+    width: int,
+    log: RejectLog,
+    reason: str,
+    *,
+    label: str = "OKTMO",
+) -> pd.Series:
+    """Return an optional code as :func:`_fixed_code` does, an invalid one set to missing.
+
+    Each invalid code is flagged in ``log`` with ``reason``.
+    """
+    code, bad, _ = _fixed_code(frame, column, width, log, label=label)
+    log.add_many(frame.loc[bad, "_row"], column, frame.loc[bad, column], reason, "flagged")
+    return code.mask(bad)
+
+
 def _numbers(
     frame: pd.DataFrame,
     column: str,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from opora.io._checks import read_text_csv
-from opora.io.rosstat._common import _fixed_code, _numbers, _squeeze
+from opora.io.rosstat._common import _fixed_code, _numbers, _optional_code, _squeeze
 from opora.model.result import ImportResult, RejectLog
 
 __all__ = ["BIG_CITIES_BUDGET_COLUMNS", "read_big_cities"]
@@ -96,15 +96,15 @@ def read_big_cities(path: str | Path) -> ImportResult:
         if col in raw.columns:
             out[col] = _squeeze(raw[col]).astype("string")
     if "region_oktmo" in raw.columns:
-        reg, bad_reg, _ = _fixed_code(raw, "region_oktmo", 2, log, label="region code")
-        log.add_many(
-            raw.loc[bad_reg, "_row"],
+        reg = _optional_code(
+            raw,
             "region_oktmo",
-            raw.loc[bad_reg, "region_oktmo"],
+            2,
+            log,
             "not a 2-digit region code; set to missing",
-            "flagged",
+            label="region code",
         )
-        out["region_oktmo"] = reg.mask(bad_reg).astype("string")
+        out["region_oktmo"] = reg.astype("string")
     skip = {"_row", "oktmo", "year", *out}
     for col in raw.columns:
         if col not in skip:

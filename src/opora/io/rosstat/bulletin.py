@@ -10,7 +10,7 @@ import pandas as pd
 from opora.errors import UnknownRegionError
 from opora.io._checks import read_text_csv
 from opora.io._oktmo import strip_oktmo
-from opora.io.rosstat._common import _fixed_code, _numbers, _squeeze, _text
+from opora.io.rosstat._common import _fixed_code, _numbers, _optional_code, _squeeze, _text
 from opora.model.result import ImportResult, RejectLog
 
 __all__ = ["BULLETIN_COLUMNS", "read_population_bulletin"]
@@ -87,20 +87,8 @@ def read_population_bulletin(path: str | Path, region: str | None = None) -> Imp
     UnknownRegionError
         When ``region`` matches no row.
     """
-    required = [
-        "terson",
-        "oktmo8",
-        "oktmo11",
-        "level",
-        "region",
-        "name",
-        "pop_total",
-        "pop_urban",
-        "pop_rural",
-        "upper_oktmo8",
-    ]
     text_cols = ["terson", "oktmo8", "oktmo11", "level", "region", "name", "upper_oktmo8"]
-    raw = read_text_csv(path, required, text_columns=text_cols)
+    raw = read_text_csv(path, ["terson", *BULLETIN_COLUMNS], text_columns=text_cols)
     if region is not None:
         regions = _text(raw["region"])
         keep = (regions == region).fillna(False).astype(bool)
@@ -199,15 +187,7 @@ def read_population_bulletin(path: str | Path, region: str | None = None) -> Imp
     )
     level = level.where(~relevel, "region")
 
-    upper, bad_upper, _ = _fixed_code(raw, "upper_oktmo8", 8, log)
-    log.add_many(
-        raw.loc[bad_upper, "_row"],
-        "upper_oktmo8",
-        raw.loc[bad_upper, "upper_oktmo8"],
-        "not an 8-digit OKTMO; set to missing",
-        "flagged",
-    )
-    upper = upper.mask(bad_upper)
+    upper = _optional_code(raw, "upper_oktmo8", 8, log, "not an 8-digit OKTMO; set to missing")
     # Top-level municipalities are their own parent and have codes ending in 000; in the
     # northern regions 308 of them are labelled mo_lower.
     top = (

@@ -8,7 +8,7 @@ import pandas as pd
 
 from opora.io._checks import read_text_csv
 from opora.io._oktmo import strip_oktmo
-from opora.io.rosstat._common import _fixed_code, _numbers, _squeeze, _text
+from opora.io.rosstat._common import _numbers, _optional_code, _squeeze, _text
 from opora.model.result import ImportResult, RejectLog
 
 __all__ = ["read_hflabs_cities"]
@@ -111,18 +111,8 @@ def read_hflabs_cities(path: str | Path) -> ImportResult:
     dup = oktmo.notna() & oktmo.duplicated(keep=False)
     log.add_many(raw.loc[dup, "_row"], "oktmo", oktmo[dup], "OKTMO shared by two cities", "flagged")
 
-    okato, bad_okato, _ = _fixed_code(raw, "okato", 11, log, label="OKATO")
-    log.add_many(
-        raw.loc[bad_okato, "_row"], "okato", raw.loc[bad_okato, "okato"], "not 11 digits", "flagged"
-    )
-    kladr, bad_kladr, _ = _fixed_code(raw, "kladr_id", 13, log, label="KLADR code")
-    log.add_many(
-        raw.loc[bad_kladr, "_row"],
-        "kladr_id",
-        raw.loc[bad_kladr, "kladr_id"],
-        "not 13 digits",
-        "flagged",
-    )
+    okato = _optional_code(raw, "okato", 11, log, "not 11 digits", label="OKATO")
+    kladr = _optional_code(raw, "kladr_id", 13, log, "not 13 digits", label="KLADR code")
 
     city = _squeeze(raw["city"])
     city_type = _text(raw["city_type"])
@@ -140,29 +130,20 @@ def read_hflabs_cities(path: str | Path) -> ImportResult:
         )
         city, city_type = city.where(~use, settlement), city_type.where(~use, stype)
         filled += int(use.sum())
-    if "area" in raw.columns and "area_type" in raw.columns:
-        use = city.isna() & (_text(raw["area_type"]) == "г").fillna(False).astype(bool)
+    # An empty city is taken from the area, then from the region, whose type is ``г``.
+    has_area = "area" in raw.columns and "area_type" in raw.columns
+    for column in ("area", "region") if has_area else ("region",):
+        use = city.isna() & (_text(raw[f"{column}_type"]) == "г").fillna(False).astype(bool)
         log.add_many(
             raw.loc[use, "_row"],
             "city",
-            raw.loc[use, "area"],
-            "city empty; taken from area",
+            raw.loc[use, column],
+            f"city empty; taken from {column}",
             "repaired",
         )
-        city = city.where(~use, _squeeze(raw["area"]))
+        city = city.where(~use, _squeeze(raw[column]))
         city_type = city_type.where(~use, "г")
         filled += int(use.sum())
-    use = city.isna() & (_text(raw["region_type"]) == "г").fillna(False).astype(bool)
-    log.add_many(
-        raw.loc[use, "_row"],
-        "city",
-        raw.loc[use, "region"],
-        "city empty; taken from region",
-        "repaired",
-    )
-    city = city.where(~use, _squeeze(raw["region"]))
-    city_type = city_type.where(~use, "г")
-    filled += int(use.sum())
     left = city.isna()
     log.add_many(
         raw.loc[left, "_row"], "city", raw.loc[left, "city"], "city name missing", "flagged"
@@ -194,8 +175,8 @@ def read_hflabs_cities(path: str | Path) -> ImportResult:
         {
             "oktmo": oktmo.astype("string"),
             "oktmo8": oktmo8.astype("string"),
-            "okato": okato.mask(bad_okato).astype("string"),
-            "kladr_id": kladr.mask(bad_kladr).astype("string"),
+            "okato": okato.astype("string"),
+            "kladr_id": kladr.astype("string"),
             "fias_id": _text(raw["fias_id"]).astype("string"),
             "region_type": _text(raw["region_type"]).astype("string"),
             "region": _squeeze(raw["region"]).astype("string"),

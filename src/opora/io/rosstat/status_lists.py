@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from opora.io._checks import read_text_csv
-from opora.io.rosstat._common import _fixed_code, _squeeze, _text
+from opora.io.rosstat._common import _fixed_code, _optional_code, _squeeze, _text
 from opora.model.result import ImportResult, RejectLog
 
 __all__ = ["STATUS_LIST_COLUMNS", "read_status_list"]
@@ -80,14 +80,7 @@ def read_status_list(path: str | Path) -> ImportResult:
         "no OKTMO and not a whole-region row",
         "rejected",
     )
-    upper, bad_upper, _ = _fixed_code(raw, "upper_oktmo8", 8, log)
-    log.add_many(
-        raw.loc[bad_upper, "_row"],
-        "upper_oktmo8",
-        raw.loc[bad_upper, "upper_oktmo8"],
-        "not an 8-digit OKTMO; set to missing",
-        "flagged",
-    )
+    upper = _optional_code(raw, "upper_oktmo8", 8, log, "not an 8-digit OKTMO; set to missing")
     level = _text(raw["level"]).where(~whole, "region")
     table = pd.DataFrame(
         {
@@ -95,7 +88,7 @@ def read_status_list(path: str | Path) -> ImportResult:
             "region": _squeeze(raw["region"]).astype("string"),
             "name": name.astype("string"),
             "level": level.astype("string"),
-            "upper_oktmo8": upper.mask(bad_upper).astype("string"),
+            "upper_oktmo8": upper.astype("string"),
             "flag_star": _text(raw["flag_star"]).astype("string"),
             "whole_region": whole.to_numpy(),
             "_row": raw["_row"],

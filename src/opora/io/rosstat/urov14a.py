@@ -17,7 +17,7 @@ from opora.errors import FormatError
 from opora.io._checks import check_exists, require_sheets
 from opora.io.rosstat._common import _cell_number
 from opora.model.result import REJECT_COLUMNS, ImportResult, RejectLog
-from opora.model.schemas import INDICATOR_COLUMNS
+from opora.model.schemas import INDICATOR_COLUMNS, INDICATOR_DTYPES
 
 __all__ = ["UROV14A_CODES", "read_urov14a_workbook"]
 
@@ -361,19 +361,7 @@ def read_urov14a_workbook(path: str | Path, years: Iterable[int] | None = None) 
     frame["period"] = "год"
     frame["dimension"] = ""
     frame["source"] = _UROV_SOURCE
-    table = frame[INDICATOR_COLUMNS].astype(
-        {
-            "oktmo": "string",
-            "code": "string",
-            "name": "string",
-            "unit": "string",
-            "year": "Int64",
-            "period": "string",
-            "dimension": "string",
-            "value": "float64",
-            "source": "string",
-        }
-    )
+    table = frame[INDICATOR_COLUMNS].astype(INDICATOR_DTYPES)
     rej_frame = (
         pd.concat(rejects, ignore_index=True) if any(len(r) for r in rejects) else _empty_rejects()
     )

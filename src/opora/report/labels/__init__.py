@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from opora.errors import UnknownLanguageError
+from opora.report._language import language_table
 from opora.report.labels import (
     access,
     anchors,
@@ -88,9 +88,4 @@ def label(key: str, lang: str) -> str:
     KeyError
         If ``key`` is not a known label.
     """
-    try:
-        table = LABELS[lang]
-    except KeyError:
-        msg = f"unknown report language {lang!r}; use one of {', '.join(LANGUAGES)}"
-        raise UnknownLanguageError(msg) from None
-    return table[key]
+    return language_table(LABELS, lang, LANGUAGES, "report")[key]

@@ -27,13 +27,13 @@ from opora.report.passport.charts import (
     sectors_chart,
     trends_chart,
 )
+from opora.report.passport.labels import labels_for
 from opora.report.passport.model import (
     ALERTS,
     TownPassport,
     access_rows,
     card_sections,
     finite_float,
-    labels_for,
     meta_facts,
     num_text,
     resilience_text,

@@ -8,11 +8,12 @@ checks this). Labels that hold ``{name}`` placeholders are filled with
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
-from opora.errors import UnknownLanguageError
+from opora.report._language import language_table
 
-__all__ = ["PASSPORT_LABELS", "PASSPORT_LANGUAGES", "passport_label"]
+__all__ = ["PASSPORT_LABELS", "PASSPORT_LANGUAGES", "labels_for", "passport_label"]
 
 #: Languages a passport can be written in; the first one is the default.
 PASSPORT_LANGUAGES: Final[tuple[str, ...]] = ("ru", "en")
@@ -268,6 +269,27 @@ PASSPORT_LABELS: Final[dict[str, dict[str, str]]] = {
 }
 
 
+def labels_for(lang: str) -> Mapping[str, str]:
+    """Return the passport's label table of ``lang``.
+
+    Parameters
+    ----------
+    lang
+        ``"ru"`` or ``"en"``.
+
+    Returns
+    -------
+    Mapping
+        Label key → text.
+
+    Raises
+    ------
+    UnknownLanguageError
+        If ``lang`` is not one of :data:`PASSPORT_LANGUAGES`.
+    """
+    return language_table(PASSPORT_LABELS, lang, PASSPORT_LANGUAGES, "passport")
+
+
 def passport_label(key: str, lang: str) -> str:
     """Return the passport text for ``key`` in language ``lang``.
 
@@ -290,9 +312,4 @@ def passport_label(key: str, lang: str) -> str:
     KeyError
         If ``key`` is not a known label.
     """
-    try:
-        table = PASSPORT_LABELS[lang]
-    except KeyError:
-        msg = f"unknown passport language {lang!r}; use one of {', '.join(PASSPORT_LANGUAGES)}"
-        raise UnknownLanguageError(msg) from None
-    return table[key]
+    return labels_for(lang)[key]

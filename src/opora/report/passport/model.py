@@ -23,9 +23,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from opora.errors import ReportInputError, UnknownLanguageError
+from opora.errors import ReportInputError
 from opora.report._helpers import display_text, format_number, normalise_type
-from opora.report.passport.labels import PASSPORT_LABELS, PASSPORT_LANGUAGES
 
 __all__ = [
     "ALERTS",
@@ -36,7 +35,6 @@ __all__ = [
     "access_rows",
     "card_sections",
     "finite_float",
-    "labels_for",
     "meta_facts",
     "num_text",
     "resilience_text",
@@ -202,14 +200,6 @@ class TownPassport:
         if not isinstance(self.card, Mapping):
             msg = f"town passport of {self.name!r}: `card` must be a dict of lists"
             raise ReportInputError(msg)
-
-
-def labels_for(lang: str) -> Mapping[str, str]:
-    """Return the label table of ``lang`` or raise :class:`UnknownLanguageError`."""
-    if lang not in PASSPORT_LANGUAGES:
-        msg = f"unknown passport language {lang!r}; use one of {', '.join(PASSPORT_LANGUAGES)}"
-        raise UnknownLanguageError(msg)
-    return PASSPORT_LABELS[lang]
 
 
 def finite_float(value: object) -> float | None:

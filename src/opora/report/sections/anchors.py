@@ -16,7 +16,7 @@ template part ``sections/anchors.html.j2`` shows.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
@@ -314,19 +314,7 @@ def build_anchor_section(result: AnchorAnalyses) -> AnchorSection:
     unc = pd.concat([base, later], ignore_index=True).merge(
         info[["settlement_id", "name", "municipality", "lon", "lat"]], on="settlement_id"
     )
-    unc = unc[
-        [
-            "settlement_id",
-            "name",
-            "municipality",
-            "population",
-            "service",
-            "minutes",
-            "reason",
-            "lon",
-            "lat",
-        ]
-    ]
+    unc = unc[list(_UNCOVERED_COLUMNS)]
     counts = {k: int((plan.anchors["level"] == k).sum()) for k in ("district", "local")}
     modelled = fw.modelled
     net_ru = "смоделированной сети дорог" if modelled else "сети дорог OpenStreetMap"
@@ -366,19 +354,7 @@ def build_anchor_section(result: AnchorAnalyses) -> AnchorSection:
     scen = (
         result.scenarios.table
         if result.scenarios is not None
-        else pd.DataFrame(
-            columns=[
-                "scenario",
-                "label_ru",
-                "label_en",
-                "service",
-                "covered_pct_base",
-                "covered_pct",
-                "delta_pp",
-                "anchors_added",
-                "anchors_removed",
-            ]
-        )
+        else pd.DataFrame(columns=list(_SCENARIO_COLUMNS))
     )
     return AnchorSection(
         anchors=anchors,
@@ -415,6 +391,11 @@ def _flag(value: object) -> bool:
 def _pick(lang: str, ru: object, en: object) -> str:
     """Return the text of the report language."""
     return display_text(ru if lang == "ru" else en)
+
+
+def _service_label(record: Mapping[Hashable, Any], lang: str) -> str:
+    """Return the label of a row's service in the report language, or else its key."""
+    return _pick(lang, record["label_ru"], record["label_en"]) or display_text(record["service"])
 
 
 def _coords(
@@ -744,8 +725,7 @@ def _coverage_rows(coverage: pd.DataFrame, lang: str, t: Mapping[str, str]) -> l
         rows.append(
             {
                 "key": display_text(record["service"]),
-                "label": _pick(lang, record["label_ru"], record["label_en"])
-                or display_text(record["service"]),
+                "label": _service_label(record, lang),
                 "level": t[f"anc_svc_level_{level}"] if level in ANCHOR_LEVELS else level,
                 "standard": MISSING_TEXT if minutes is None else standard_text(minutes, lang, t),
                 "standard_v": "" if minutes is None else repr(minutes),
@@ -837,8 +817,7 @@ def _comparison(section: AnchorSection, lang: str, t: Mapping[str, str]) -> dict
         rows.append(
             {
                 "key": display_text(record["service"]),
-                "label": _pick(lang, record["label_ru"], record["label_en"])
-                or display_text(record["service"]),
+                "label": _service_label(record, lang),
                 "given": _pct_cell(given, lang),
                 "proposed": _pct_cell(proposed, lang),
                 "delta": _delta_cell(

@@ -39,6 +39,7 @@ from opora.report.passport import PASSPORT_CSS, TownPassport
 from opora.typology.rules import TYPES
 
 __all__ = [
+    "COMPONENT_LABELS",
     "RESILIENCE_CLASSES",
     "TYPE_COLOURS",
     "StrategyAnalyses",
@@ -137,7 +138,8 @@ class StrategySection:
 
 # --------------------------------------------------------------------------- builder
 
-_COMPONENT_LABELS = {
+#: Russian and English names of the resilience index components, by column.
+COMPONENT_LABELS: Final[dict[str, tuple[str, str]]] = {
     "component_population": ("Население", "Population"),
     "component_budget": ("Бюджет", "Budget"),
     "component_employment": ("Занятость", "Employment"),
@@ -190,7 +192,7 @@ def build_strategy_section(
     ]
     res = strat.resilience.rename(columns={"resilience_index": "score"})
     comp_cols = [c for c in res.columns if c.startswith("component_")]
-    labels = {c: _COMPONENT_LABELS.get(c, (c, c)) for c in comp_cols}
+    labels = {c: COMPONENT_LABELS.get(c, (c, c)) for c in comp_cols}
     sens = strat.sensitivity.rename(columns={"bottom_share": "share_bottom_quintile"})
     if "oktmo" not in sens:
         sens = sens.reset_index().rename(columns={"index": "oktmo"})
