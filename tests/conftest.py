@@ -42,6 +42,10 @@ def mini_data_dir(tmp_path_factory) -> Path:
             ("bul2024_arctic_zone_mo.csv", DATA / "rosstat" / "bul2024_arctic_zone_mo_sample.csv"),
             ("bul2024_far_north_mo.csv", DATA / "rosstat" / "bul2024_far_north_mo_sample.csv"),
             ("Urov-14a_2010-2022.xlsx", DATA / "rosstat" / "Urov-14a_sample.xlsx"),
+            (
+                "bdmo_employment_by_okved_2023_mo.csv",
+                DATA / "rosstat" / "bdmo_employment_by_okved_2023_mo_sample.csv",
+            ),
         ],
     }
     for folder, files in copies.items():

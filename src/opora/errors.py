@@ -14,9 +14,15 @@ class is defined here, and only here.
     │   ├── MissingColumnError             a required column is absent
     │   ├── MissingSheetError              a required workbook sheet is absent
     │   └── FormatError                    the layout is not the expected one
+    ├── InputPathError (IsADirectoryError)  an input path is a folder, not a file
+    ├── OutputPathError (OSError)          an output cannot be written where asked
     ├── SourceNotFoundError (FileNotFoundError)  a source file or folder is missing
+    │   └── IncompleteRunError             an output folder has no completion record
     ├── RegisterFetchError (RuntimeError)  the settlement register could not be fetched
+    ├── OsmDownloadError (RuntimeError)    an OpenStreetMap extract could not be downloaded
+    ├── BoundaryNotFoundError (LookupError)  an OSM extract has no boundary of the region
     ├── ChecksumError (ValueError)         a fetched file does not match its pinned checksum
+    │   └── OsmChecksumError               an OSM extract does not match its published MD5
     ├── UnknownRegionError (KeyError)      a region name or code is not known
     ├── ValidationError (ValueError)       a model table breaks its schema
     ├── RoadGraphError (ValueError)        links added to a road graph are not valid
@@ -36,17 +42,23 @@ from pathlib import Path
 
 __all__ = [
     "AnchorSelectionError",
+    "BoundaryNotFoundError",
     "ChecksumError",
     "ComplexityWarning",
     "EconomyWarning",
     "EmptyFileError",
     "EncodingError",
     "FormatError",
+    "IncompleteRunError",
     "InputFileError",
+    "InputPathError",
     "MissingColumnError",
     "MissingSheetError",
     "NotSolvedError",
     "OporaError",
+    "OsmChecksumError",
+    "OsmDownloadError",
+    "OutputPathError",
     "RegisterFetchError",
     "ReportInputError",
     "RoadGraphError",
@@ -103,8 +115,20 @@ class FormatError(InputFileError):
     """The file's layout (header, sheet structure, values) is not the expected one."""
 
 
+class InputPathError(IsADirectoryError, OporaError):
+    """An input path names a folder (or something else that is not a file)."""
+
+
+class OutputPathError(OSError, OporaError):
+    """An output cannot be written where asked: read-only folder, a folder, an input."""
+
+
 class SourceNotFoundError(FileNotFoundError, OporaError):
     """A source file or data folder does not exist."""
+
+
+class IncompleteRunError(SourceNotFoundError):
+    """An output folder has no completion record (``run.json``): its run did not finish."""
 
 
 class RegisterFetchError(RuntimeError, OporaError):
@@ -113,6 +137,18 @@ class RegisterFetchError(RuntimeError, OporaError):
 
 class ChecksumError(ValueError, OporaError):
     """A fetched file does not match its pinned SHA-256 checksum."""
+
+
+class OsmChecksumError(ChecksumError):
+    """A downloaded OpenStreetMap extract does not match the MD5 published beside it."""
+
+
+class OsmDownloadError(RuntimeError, OporaError):
+    """An OpenStreetMap extract (or its ``.md5`` file) could not be downloaded."""
+
+
+class BoundaryNotFoundError(LookupError, OporaError):
+    """An OSM extract holds no usable administrative boundary of the region asked for."""
 
 
 class UnknownRegionError(KeyError, OporaError):

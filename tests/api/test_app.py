@@ -32,8 +32,9 @@ def test_health(client):
 def test_region_and_provenance(client):
     body = client.get("/region").json()
     assert body["region"] == "Республика Башкортостан"
-    # the demo adds the modelled road network, facilities and firm registry; nothing else
-    assert body["modelled_tables"] == ["facilities", "firms", "roads"]
+    # the demo adds the modelled road network, facilities and firm registry, and settlement
+    # populations scaled to the 2024 bulletin; nothing else
+    assert body["modelled_tables"] == ["facilities", "firms", "roads", "settlement_population"]
     assert any("GPL" in p["licence"] for p in body["provenance"])
 
 

@@ -122,7 +122,7 @@ def test_gravity_power_at_zero_cost_exit_2(opora_cli, files, tmp_path):
     files["costs"].write_text(COSTS + "04,x,0\n", encoding="utf-8")
     r = _invoke(opora_cli, "gravity", files, tmp_path / "g.csv")
     assert r.exit_code == 2
-    assert "min_cost" in r.output
+    assert "`--min-cost`" in r.output  # the option, not the keyword argument
 
 
 def test_nearest_columns_and_unreachable(opora_cli, files, tmp_path):
@@ -175,8 +175,16 @@ def test_rejects_written_next_to_out(opora_cli, files, tmp_path):
         COSTS + "04,x,-5\n04,y,abc\n04,z,\n,x,3\n99,x,4\n04,qq,8\n", encoding="utf-8"
     )
     out = tmp_path / "scores.csv"
+    # a rejected row would change the other rows' scores: stop with the rejects written
     r = _invoke(opora_cli, "2sfca", files, out, "--max-cost", "60")
+    assert r.exit_code == 2, r.output
+    assert "--drop-rejected" in r.output
+    assert "costs.csv" in r.output
+    assert not out.exists()
+    assert (tmp_path / "scores_rejects.csv").exists()
+    r = _invoke(opora_cli, "2sfca", files, out, "--max-cost", "60", "--drop-rejected")
     assert r.exit_code == 0, r.output
+    assert "dropped rejected rows" in r.stderr
     rejects = pd.read_csv(tmp_path / "scores_rejects.csv", dtype=str)
     assert rejects.columns.tolist() == [
         "file",

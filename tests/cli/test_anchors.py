@@ -168,7 +168,7 @@ def test_list_matching_nothing(run, tmp_path, monkeypatch):
     def fake_analyses(*args: object, **kwargs: object) -> tuple[object, object]:
         return object(), object()
 
-    monkeypatch.setattr(opora.workflow, "region_analyses", fake_analyses)
+    monkeypatch.setattr(opora.workflow, "region_accessibility", fake_analyses)
     monkeypatch.setattr(opora.workflow, "anchor_settlements", lambda _reg: settlements)
     lst = tmp_path / "none.csv"
     lst.write_text("oktmo,name\n80699999999,\n,Марсово\n", encoding="utf-8")
@@ -179,6 +179,12 @@ def test_list_matching_nothing(run, tmp_path, monkeypatch):
     assert "no row matches" in r.output
     rej = pd.read_csv(out / "anchor_list_rejects.csv")
     assert len(rej) == 2
+
+
+def test_select_offers_release_existing(run):
+    r = run("select", "--help")
+    assert r.exit_code == 0
+    assert "--release-existing" in r.output
 
 
 def test_fix_existing_needs_existing(run, tmp_path):
@@ -202,6 +208,19 @@ def test_select_on_a_workspace(opora_cli, run, tmp_path):
     assert set(anchors["settlement_id"]) <= set(settlements["settlement_id"])
     layer = pyogrio.read_dataframe(ws / "region.gpkg", layer="anchors")
     assert len(layer) == len(anchors)
+
+
+@pytest.mark.slow
+def test_select_for_any_region_directly(run, shared_dir, tmp_path):
+    """`--region NAME --data-dir`: no `opora init` detour; no economy is needed."""
+    cache = _cache()
+    out = tmp_path / "o"
+    args = ["select", "--region", "Ненецкий автономный округ", "--data-dir", str(shared_dir)]
+    r = run(*args, "--cache-dir", str(cache), "--out", str(out), "-q")
+    assert r.exit_code == 0, r.output
+    anchors = pd.read_csv(out / "anchors.csv", dtype={"settlement_id": str})
+    # Naryan-Mar, the okrug's centre (OKTMO 11851000001), is an anchor
+    assert "11851000001" in set(anchors["settlement_id"])
 
 
 def test_workspace_that_is_not_one(run, tmp_path):

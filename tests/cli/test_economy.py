@@ -257,6 +257,10 @@ def test_bad_values_exit_2(run, tmp_path: Path) -> None:
     mixed.loc[2, "people"] = "n/a?"
     mixed.to_csv(tmp_path / "mixed.csv", index=False)
     r = _cli(run, tmp_path / "mixed.csv", tmp_path / "o.csv")
+    assert r.exit_code == 2, r.output  # a word among the values changes every RCA
+    assert "line 4" in r.output
+    assert "--drop-rejected" in r.output
+    r = _cli(run, tmp_path / "mixed.csv", tmp_path / "o.csv", "--drop-rejected")
     assert r.exit_code == 0, r.output
     assert "1 cells of `people` are not numbers" in r.output
 

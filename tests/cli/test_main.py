@@ -93,3 +93,35 @@ def test_every_command_group_is_registered(opora_cli, group):
     r = opora_cli(group, "--help")
     assert r.exit_code == 0, r.output
     assert f"opora {group}" in r.output
+
+
+def test_demo_exit_code_and_summary_when_a_step_is_skipped(opora_cli, tmp_path, monkeypatch):
+    """Exit code 3 and the ru/en summary when the run finished with a skipped step."""
+    import opora.workflow
+    from opora.workflow.region import RunResult
+    from opora.workflow.runlog import EXIT_SKIPPED, RunLog
+
+    log = RunLog()
+    log.run("analyses", lambda: None)
+    log.record("ties", "skipped", "no employment by OKVED section", "нет данных о занятости")
+
+    def fake_demo(out, *_a, **_k):
+        return RunResult(region=None, paths={}, log=log)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(opora.workflow, "run_demo", fake_demo)
+    r = opora_cli("demo", "--out", tmp_path / "d", "-q", terminal_width=400)
+    assert r.exit_code == EXIT_SKIPPED == 3
+    assert "пропущен / skipped" in r.output
+    assert "нет данных о занятости / no employment by OKVED section" in r.output
+    assert "1 of 2 steps ran; exit code 3" in r.output
+
+
+def test_workspace_without_completion_record_is_refused(opora_cli, tmp_path):
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "region.gpkg").write_bytes(b"")
+    (ws / "municipality_features.csv").write_text("oktmo\n80601000\n")
+    r = opora_cli("typology", "--workspace", ws, "--out", tmp_path / "t.csv", terminal_width=400)
+    assert r.exit_code == 2
+    assert "no run.json" in r.output
+    assert "did not finish" in r.output

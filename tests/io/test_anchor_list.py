@@ -100,3 +100,31 @@ def test_list_code_repaired_by_name_and_custom_levels(tmp_path):
     }
     (reason,) = rejects.loc[rejects["action"] == "repaired", "reason"]
     assert reason == "no settlement of the region has OKTMO 80609999999; matched by name"
+
+
+def test_list_kinds_russian_values(tmp_path):
+    p = tmp_path / "onp_kinds.csv"
+    p.write_text(
+        "ОКТМО;Наименование;Тип\n"
+        "80609101001;Белебей;Центр агломерации\n"
+        "80611101001;Белорецк;центр социального обслуживания\n"
+        "80701000001;Уфа;ЗАТО\n"
+        "80628403111;Белорецк;\n",
+        encoding="utf-8",
+    )
+    table = read_anchor_list(p)
+    assert table["kind"].tolist()[:3] == ["agglomeration_core", "social_services_centre", "zato"]
+    assert pd.isna(table["kind"].iloc[3])
+    anchors, _ = resolve_anchor_list(table, SETTLEMENTS)
+    assert anchors.set_index("settlement_id")["kind"].to_dict() == {
+        "80609101001": "agglomeration_core",
+        "80611101001": "social_services_centre",
+        "80701000001": "zato",
+        "80628403111": "other",  # a row without a kind
+    }
+    p.write_text("oktmo,kind\n80609101001,столица\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="row 2: kind 'столица'"):
+        read_anchor_list(p)
+    p.write_text("oktmo\n80609101001\n", encoding="utf-8")
+    anchors, _ = resolve_anchor_list(read_anchor_list(p), SETTLEMENTS)
+    assert "kind" not in anchors

@@ -31,16 +31,18 @@ def test_read_costs_rejects_with_file_row_column_value_reason(tmp_path):
         read_costs_csv(p)
     p.write_text('demand_id,site_id,cost\n 01 ,x,1.5\n02,x,-1\n03,x,inf\n04,x,"12,5"\n', "utf-8")
     res = read_costs_csv(p)
-    assert res.table["demand_id"].tolist() == ["01"]  # spaces stripped
+    assert res.table["demand_id"].tolist() == ["01", "04"]  # spaces stripped
+    assert res.table["cost"].tolist() == [1.5, 12.5]  # "12,5" read as 12.5 and reported
     rej = res.rejects
     assert rej["file"].unique().tolist() == [str(p)]
     assert rej["row"].tolist() == [3, 4, 5]
     assert rej["column"].tolist() == ["cost", "cost", "cost"]
     assert rej["value"].tolist() == ["-1", "inf", "12,5"]
+    assert rej["action"].tolist() == ["rejected", "rejected", "repaired"]
     assert "negative" in rej["reason"].iloc[0]
     assert "infinite" in rej["reason"].iloc[1]
-    assert "decimal separator" in rej["reason"].iloc[2]
-    assert res.rows_rejected == 3
+    assert "decimal comma" in rej["reason"].iloc[2]
+    assert res.rows_rejected == 2
 
 
 def test_read_costs_missing_column_is_typed(tmp_path):

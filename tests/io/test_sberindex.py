@@ -100,3 +100,45 @@ def test_dictionary_missing_column_and_file(tmp_path, data_dir):
     txt.write_text("hello")
     with pytest.raises(FormatError, match=r"notexcel\.xlsx"):
         read_sberindex_dictionary(txt)
+
+
+def _versioned_dictionary():
+    """Sochi as the real dictionary has it: version 628 (2018–2021) and 2812 (2021–, active)."""
+    return pd.DataFrame(
+        {
+            "territory_id": [628, 2812],
+            "oktmo": ["03726000", "03726000"],
+            "year_from": pd.array([2018, 2021], dtype="Int64"),
+            "year_to": pd.array([2021, 9999], dtype="Int64"),
+            "active": [False, True],
+        }
+    )
+
+
+def test_one_dictionary_version_per_year_and_duplicates_kept_once(tmp_path):
+    rows = [
+        # 2020: only the old version is valid → its figure
+        (628, 2020, "январь-декабрь", "Все отрасли", "0", 40_000.0),
+        (2812, 2020, "январь-декабрь", "Все отрасли", "0", 41_000.0),
+        # 2023: both give a figure; the version valid in 2023 (2812) is kept
+        (628, 2023, "январь-декабрь", "Все отрасли", "0", 60_000.0),
+        (2812, 2023, "январь-декабрь", "Все отрасли", "0", 67_318.2),
+        # an exact repeat and a blank repeat of a published figure
+        (2812, 2023, "январь-декабрь", "Образование", "P", 50_000.0),
+        (2812, 2023, "январь-декабрь", "Образование", "P", 50_000.0),
+        (2812, 2023, "январь-декабрь", "Здравоохранение", "Q", 55_000.0),
+        (2812, 2023, "январь-декабрь", "Здравоохранение", "Q", None),
+    ]
+    cols = ["territory_id", "year", "period", "okved_name", "okved_letter", "value"]
+    path = tmp_path / "4_bdmo_salary.parquet"
+    pd.DataFrame(rows, columns=cols).to_parquet(path)
+    res = read_sberindex_indicators(path, _versioned_dictionary())
+    t = res.table.set_index(["year", "dimension"])["value"]
+    assert res.table.duplicated(["oktmo", "code", "year", "period", "dimension"]).sum() == 0
+    # 628 was valid until 2021, 2812 from 2021: 2020 takes 628 and 2023 takes 2812
+    assert t[(2020, "total")] == 40_000.0
+    assert t[(2023, "total")] == 67_318.2
+    assert t[(2023, "P")] == 50_000.0
+    assert t[(2023, "Q")] == 55_000.0
+    assert set(res.rejects["action"]) == {"repaired"}
+    assert res.rejects["reason"].str.contains("dictionary versions").sum() == 2

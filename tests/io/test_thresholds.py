@@ -13,7 +13,7 @@ from opora.io.thresholds import read_code_list, read_feature_table, read_thresho
 def test_default_thresholds_read() -> None:
     t = read_thresholds()
     assert t.source == "default"
-    assert t.number("single_enterprise", "top_share_min") == 30.0
+    assert t.number("single_enterprise", "top_share_min") == 20.0
 
 
 def test_user_thresholds_file(tmp_path: Path) -> None:

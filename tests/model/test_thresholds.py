@@ -25,7 +25,7 @@ def test_default_thresholds_are_documented() -> None:
     assert (table["rationale_en"].str.len() > 40).all()
     rules = set(table["rule"])
     assert rules >= {"inter_district_centre", "single_enterprise", "life_support", "tourism"}
-    assert t.number("single_enterprise", "top_share_min") == 30.0
+    assert t.number("single_enterprise", "top_share_min") == 20.0
     assert t.items("single_enterprise", "industrial_sections") == ("B", "C", "D")
     assert t.text("life_support", "combine") == "any"
     with pytest.raises(KeyError):
@@ -48,7 +48,7 @@ def test_user_thresholds_short_and_full_forms() -> None:
     assert t.number("tourism", "beds_per_1000_min") == 50.0
     assert t.entries["tourism.beds_per_1000_min"].rationale_en == "Our regional norm."
     assert t.number("tourism", "lq_i_min") == 2.0  # untouched default
-    assert DEFAULT["single_enterprise.top_share_min"].value == 30.0  # defaults unchanged
+    assert DEFAULT["single_enterprise.top_share_min"].value == 20.0  # defaults unchanged
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from opora.errors import TypologyError
-from opora.io.thresholds import read_feature_table
+from opora.io.thresholds import read_feature_table, read_thresholds
 from opora.typology import (
     CLUSTER_FEATURES,
     TYPES,
@@ -169,10 +169,16 @@ def test_adjusted_rand_index_by_hand() -> None:
     assert adjusted_rand_index([0, 0, 1, 1], [1, 1, 0, 0]) == 1.0
 
 
-def test_compare_with_rules() -> None:
+def test_compare_with_rules(tmp_path: Path) -> None:
     f = read_feature_table(SAMPLE)
     res = cluster(f, k=3, seed=0)
-    long = classify(f)
+    # judge districts by their own data too, so that the sample has several monotowns
+    user = tmp_path / "t.toml"
+    user.write_text(
+        '[single_enterprise]\nmunicipality_types = ["urban_okrug", "municipal_district"]\n',
+        encoding="utf-8",
+    )
+    long = classify(f, read_thresholds(user))
     cmp = compare_with_rules(res, long)
     assert list(cmp.crosstab.columns) == ["n", *TYPES]
     assert cmp.crosstab.index.tolist() == [0, 1, 2]

@@ -99,24 +99,6 @@ def test_inter_district_centre_thresholds(kw: dict[str, object], expected: str) 
 @pytest.mark.parametrize(
     ("kw", "expected"),
     [
-        ({"top_section": "C", "top_section_share": 30.0}, "assigned"),
-        ({"top_section": "C", "top_section_share": 29.99}, "not_assigned"),
-        ({"top_section": "B", "top_section_share": 50.0}, "assigned"),
-        ({"top_section": "D", "top_section_share": 30.0}, "assigned"),
-        # a non-industrial top section never counts, however concentrated
-        ({"top_section": "P", "top_section_share": 60.0, "hhi": 0.4}, "not_assigned"),
-        # HHI path: industrial top below the share threshold
-        ({"top_section": "C", "top_section_share": 20.0, "hhi": 0.25}, "assigned"),
-        ({"top_section": "C", "top_section_share": 20.0, "hhi": 0.2499}, "not_assigned"),
-    ],
-)
-def test_single_enterprise_thresholds(kw: dict[str, object], expected: str) -> None:
-    assert _one("single_enterprise", **kw) == expected
-
-
-@pytest.mark.parametrize(
-    ("kw", "expected"),
-    [
         ({"minutes_to_large_city": 90.0}, "assigned"),
         ({"minutes_to_large_city": 90.01}, "not_assigned"),
         ({"minutes_to_large_city": 0.0}, "assigned"),
@@ -234,7 +216,6 @@ def test_missing_values_give_not_evaluated() -> None:
         )
     )
     for type_id in (
-        "single_enterprise",
         "agglomeration_satellite",
         "life_support",
         "inter_district_centre",
@@ -277,18 +258,8 @@ def test_suppressed_section_is_bounded_by_the_unpublished_remainder() -> None:
     assert _status(long, "tourism", 1) == "assigned"
 
 
-def test_single_enterprise_hidden_industrial_section() -> None:
-    # C suppressed with 35 % unpublished: a hidden C could pass 30 %
-    row = _row(emp_share_C=np.nan, lq_C=np.nan, emp_share_G=0.0, emp_share_P=10.0, top_section="P")
-    row["top_section_share"] = 15.0
-    long = _classify(row)
-    rec = long[long["type"] == "single_enterprise"].iloc[0]
-    assert rec["status"] == "not_evaluated"
-    assert "unpublished" in rec["figures"]
-
-
 def test_no_employment_data_at_all() -> None:
-    row = _row(top_section=None, top_section_share=np.nan, hhi=np.nan)
+    row = _row(type="urban_okrug", top_section=None, top_section_share=np.nan, hhi=np.nan)
     for s in _SHARES:
         row[f"emp_share_{s}"] = np.nan
         row[f"lq_{s}"] = np.nan
@@ -317,10 +288,11 @@ def test_border_list_by_code_and_by_name() -> None:
 
 
 def test_official_monotowns_are_shown_beside_never_used() -> None:
+    town = {"type": "urban_okrug", "emp_share_C": 36.0, "emp_share_G": 0.0}
     rows = [
-        _row(0, top_section="C", top_section_share=45.0),
-        _row(1),  # officially a monotown, but nothing in the data says so
-        _row(2, top_section="C", top_section_share=45.0),  # the data says so, not listed
+        _row(0, **town),
+        _row(1, type="urban_okrug"),  # officially a monotown, but nothing in the data says so
+        _row(2, **town),  # the data says so, not listed
     ]
     listed = ["80600000", "г. Тестовый муниципальный район 1", "Нигдеград"]
     without = _classify(*rows)
@@ -377,13 +349,17 @@ def test_real_sample_types() -> None:
     }  # Salavat: C 39.5 %, 57 min from Sterlitamak
     assert "inter_district_centre" in wide.loc["80701000", "types"]  # Ufa: 61,112 from outside
     assert "agglomeration_satellite" not in wide.loc["80701000", "types"]  # Ufa is the core
-    assert "single_enterprise" in wide.loc["80655000", "types"]  # Khaibullinsky: B 50.6 %
+    # Khaibullinsky: B 50.6 %, but a municipal district is no unit of decree No. 709
+    assert "single_enterprise" not in wide.loc["80655000", "types"]
     assert "agglomeration_satellite" in wide.loc["80649000", "types"]  # Sterlitamaksky
     assert wide.loc["80703000", "types"] == ""  # Agidel
     # Mezhgorye (ZATO): no employment data -> not evaluated, not "no"
     assert "single_enterprise:" in wide.loc["80707000", "not_evaluated"]
     rec = long[(long["oktmo"] == "80739000") & (long["type"] == "single_enterprise")].iloc[0]
-    assert rec["figures"] == "top_section C ∈ {B,C,D}; C = 39,5 % ≥ 30 %"
+    assert rec["figures"] == (
+        "type urban_okrug ∈ {urban_okrug,municipal_okrug,urban_settlement}; "
+        "population = 146 633 ≥ 3 000; C = 39,5 % ≥ 20 % (max of B,C,D)"
+    )
     assert not long[long["status"] == "assigned"]["figures"].str.contains("NaN").any()
 
 
@@ -391,7 +367,6 @@ def test_user_thresholds_change_the_rules(tmp_path: Path) -> None:
     p = tmp_path / "mine.toml"
     p.write_text("[single_enterprise]\ntop_share_min = 40\n", encoding="utf-8")
     t = read_thresholds(p)
-    assert _status(_classify(_row(top_section="C", top_section_share=35.0), thresholds=t),
-                   "single_enterprise") == "not_assigned"  # fmt: skip
-    assert _status(_classify(_row(top_section="C", top_section_share=35.0)),
-                   "single_enterprise") == "assigned"  # fmt: skip
+    town = _row(type="urban_okrug", emp_share_C=35.0, emp_share_G=1.0)
+    assert _status(_classify(town, thresholds=t), "single_enterprise") == "not_assigned"
+    assert _status(_classify(town), "single_enterprise") == "assigned"

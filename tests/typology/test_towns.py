@@ -35,6 +35,8 @@ def test_town_rows_inherit_economy_and_carry_own_population() -> None:
     assert bel["top_section"] == muni["top_section"]
     assert bel["minutes_to_large_city"] == muni["minutes_to_large_city"]  # the centre
     assert not bel["small_town"]
+    assert bel["is_municipal_centre"]
+    assert bel["municipality_type"] == "municipal_district"
     assert towns.set_index("name").loc["Агидель", "small_town"]
     assert towns.set_index("name").loc["Уфа", "is_regional_centre"]
     # with the municipalities table the tops are the same
@@ -74,4 +76,7 @@ def test_town_that_is_not_the_centre_lacks_centre_figures() -> None:
     rec = long[(long["oktmo"] == "80611155051")].set_index("type")["status"]
     assert rec["agglomeration_satellite"] == "not_evaluated"
     assert rec["inter_district_centre"] == "not_evaluated"
-    assert rec["single_enterprise"] == "assigned"  # inherits Beloretsky's C 34.1 %
+    # Beloretsky's C 34.1 % is the district's, not this village-town's: not evaluated
+    assert rec["single_enterprise"] == "not_evaluated"
+    assert not row["is_municipal_centre"]
+    assert row["municipality_type"] == "municipal_district"

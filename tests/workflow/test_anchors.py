@@ -30,3 +30,25 @@ def test_anchor_framework_outputs(demo):
     assert sheet["settlement_id"].tolist() == anchors["settlement_id"].tolist()
     html = demo.paths["report"].read_text(encoding="utf-8")
     assert 'id="anchors"' in html
+
+
+def test_anchor_checks_centres_and_origin_written(demo):
+    out = demo.paths["report"].parent
+    anchors = pd.read_csv(out / "anchors.csv", dtype={"settlement_id": str})
+    assert anchors["existing_centre"].dtype == bool
+    # an anchor kept as an existing service centre is fixed
+    assert anchors.loc[anchors["existing_centre"] & ~anchors["fixed"]].empty
+    centres = pd.read_csv(out / "anchor_centres.csv", dtype={"oktmo": str})
+    up = demo.region.municipalities
+    assert set(centres["oktmo"]) == set(up.loc[up["level"] == "upper", "oktmo"])
+    assert set(centres["method"]) <= {"name", "name_outside", "nearest", "missing"}
+    checks = pd.read_csv(out / "anchor_checks.csv", dtype={"settlement_id": str})
+    pop = demo.region.settlements.set_index("settlement_id")["population"]
+    large = set(pop.index[pd.to_numeric(pop, errors="coerce").fillna(0) >= 50_000].astype(str))
+    listed = set(checks.loc[checks["check"] == "large_not_anchor", "settlement_id"])
+    assert large - set(anchors["settlement_id"]) == listed
+    solves = pd.read_csv(out / "anchor_solves.csv")
+    assert {"unit", "objective_before"} <= set(solves.columns)
+    html = demo.paths["report"].read_text(encoding="utf-8")
+    assert 'id="anchors-origin-table"' in html
+    assert 'id="anchors-checks"' in html

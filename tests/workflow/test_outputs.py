@@ -32,7 +32,12 @@ def test_workspace_files(demo):
         (rej["action"] == "rejected") & rej["file"].str.contains("settlements_handmade")
     ).sum() == 2
     prov = pd.read_csv(demo.paths["provenance"])
-    assert set(prov.loc[prov["kind"] == "modelled", "table"]) == {"roads", "facilities", "firms"}
+    assert set(prov.loc[prov["kind"] == "modelled", "table"]) == {
+        "roads",
+        "facilities",
+        "firms",
+        "settlement_population",  # register figures scaled to the bulletin (1 Jan 2024)
+    }
     assert set(prov.loc[prov["kind"] == "real", "table"]) >= {"settlements", "indicators"}
 
 
@@ -65,8 +70,14 @@ def test_economy_outputs(demo):
     # 100 − own-revenue share (Y48313015 = 25.5 % for Abzelilovsky, read from the source)
     assert ls.loc["80601000", "transfer_dependence"] == pytest.approx(74.5)
     notes = pd.read_csv(out / "economy_notes.csv", dtype={"oktmo": str})
-    missing = notes[notes["status"] == "missing"]
+    missing = notes[notes["status"].isin(["missing", "not_evaluated"])]
     assert missing["reason"].notna().all()
+    # the Urov-14a sample has no Bashkortostan row: not evaluated for the region, in both
+    # languages
+    soc = notes[notes["indicator"] == "social_share"]
+    assert (soc["status"] == "not_evaluated").all()
+    assert soc["reason"].str.startswith("no social payments vs taxable incomes").all()
+    assert soc["reason_ru"].str.startswith("нет данных о социальных выплатах").all()
     # every empty value of the wide table has a reason
     for col in ls.columns.drop("name"):
         for oktmo in ls.index[ls[col].isna()]:

@@ -50,7 +50,15 @@ def test_missing_source_file(tmp_path, mini_data_dir):
     broken = tmp_path / "data"
     shutil.copytree(mini_data_dir, broken)
     (broken / "rosstat" / "Urov-14a_2010-2022.xlsx").unlink()
-    with pytest.raises(SourceNotFoundError, match="Urov-14a"):
+    # an optional source missing degrades: noted with its reason, the rest is read
+    bundle = read_sources(broken, "80")
+    assert "Urov-14a_2010-2022.xlsx not found" in bundle.missing["urov14a"]
+    assert "не найден" in bundle.missing_ru["urov14a"]
+    assert not bundle.indicators["code"].str.startswith("urov14a").any()
+    assert (bundle.indicators["code"] == "emp_share").any()
+    # a source every region needs still stops the run
+    (broken / "rosstat" / "bul2024_population_by_mo.csv").unlink()
+    with pytest.raises(SourceNotFoundError, match="bul2024_population_by_mo"):
         read_sources(broken, "80")
 
 
@@ -71,3 +79,19 @@ def test_source_bundle_needs_data_dir_for_other_regions(tmp_path):
     settings = Settings(cache_dir=tmp_path, data_dir=None)
     with pytest.raises(SourceNotFoundError, match=r"Татарстан.*--data-dir"):
         source_bundle("Татарстан", settings, None)
+
+
+def test_init_writes_the_completion_record_last(tmp_path, mini_data_dir, register):
+    import json
+
+    from opora.io.workspace import RUN_RECORD, read_workspace_tables
+    from opora.workflow.region import init_region
+
+    out = tmp_path / "ws"
+    settings = Settings(cache_dir=tmp_path / "cache", data_dir=mini_data_dir)
+    res = init_region(out, settings, region="80", data_dir=mini_data_dir, register=register)
+    rec = json.loads((out / RUN_RECORD).read_text(encoding="utf-8"))
+    assert (rec["job"], rec["complete"], rec["exit_code"]) == ("init", True, 0)
+    assert res.paths["gpkg"] == out / "region.gpkg"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ws"]
+    assert len(read_workspace_tables(out)["settlements"]) == len(res.region.settlements)

@@ -146,7 +146,8 @@ def resolve_anchor_list(
     Returns
     -------
     tuple
-        The anchors (``settlement_id, level`` and ``services`` when the list gives them;
+        The anchors (``settlement_id, level`` and ``services``, ``kind`` when the list
+        gives them — a row without a kind is ``other``;
         one row per settlement, a repeat keeps the higher level) and the reject report
         (rows matching no settlement or several, repeats), in the columns of every reject
         report. A row found by name after its code failed is kept and reported as
@@ -177,16 +178,17 @@ def resolve_anchor_list(
         if sid is None:
             log.add(rec["_row"], column, value, why, "rejected")
             continue
-        services, level = rec.get("services"), rec.get("level")
+        services, level, kind = rec.get("services"), rec.get("level"), rec.get("kind")
         rows.append(
             {
                 "settlement_id": sid,
                 "level": fallback if level is None or pd.isna(level) else str(level),
                 "services": None if services is None or pd.isna(services) else str(services),
+                "kind": None if kind is None or pd.isna(kind) else str(kind),
                 "_row": rec["_row"],
             }
         )
-    out = pd.DataFrame(rows, columns=["settlement_id", "level", "services", "_row"])
+    out = pd.DataFrame(rows, columns=["settlement_id", "level", "services", "kind", "_row"])
     out["_rank"] = out["level"].map(rank).fillna(-1)
     out = out.sort_values(["_rank", "_row"], ascending=[False, True], kind="stable")
     dup = out["settlement_id"].duplicated()
@@ -199,4 +201,8 @@ def resolve_anchor_list(
         out = out.drop(columns="services")
     else:
         out["services"] = out["services"].fillna("")
+    if out["kind"].isna().all():
+        out = out.drop(columns="kind")
+    else:
+        out["kind"] = out["kind"].fillna("other")
     return out, log.to_frame()

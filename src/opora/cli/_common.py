@@ -39,6 +39,7 @@ __all__ = [
     "WorkspaceDir",
     "fail",
     "progress_steps",
+    "resolve_osm",
     "settings",
     "stderr",
     "stdout",
@@ -194,13 +195,15 @@ DataDir = Annotated[
     ),
 ]
 CacheDir = Annotated[
-    Path | None, typer.Option("--cache-dir", help="Cache for the fetched register.")
+    Path | None,
+    typer.Option("--cache-dir", help="Cache for fetched files (the register, OSM extracts)."),
 ]
 Region = Annotated[
     str | None,
     typer.Option(
         "--region",
-        help="Region name or OKTMO code (default: the embedded Republic of Bashkortostan).",
+        help="Region: Russian or English name, ISO code (RU-KEM) or OKTMO code; `opora "
+        "regions` lists them (default: the embedded Republic of Bashkortostan).",
     ),
 ]
 WorkspaceDir = Annotated[
@@ -218,9 +221,56 @@ Osm = Annotated[
     Path | None,
     typer.Option(
         "--osm",
-        help="OpenStreetMap .osm.pbf extract of the region's roads (default: a modelled network).",
+        help="OpenStreetMap .osm.pbf extract of the region's roads, or `auto`: the region's "
+        "extract fetched by `opora fetch-osm` (default: a modelled network).",
     ),
 ]
+
+
+def resolve_osm(osm: Path | None, region: str | None, cache_dir: Path | None) -> Path | None:
+    """Return the OSM extract to use: ``--osm FILE`` as given, ``--osm auto`` from the cache.
+
+    ``auto`` takes the region's extract cut by ``opora fetch-osm``
+    (:func:`opora.io.osm.fetch.cached_region_extract`); without one, the modelled network
+    stays and a message (ru/en) says so and how to fetch the extract.
+
+    Parameters
+    ----------
+    osm
+        The ``--osm`` option.
+    region
+        The ``--region`` option (``None``: the embedded default region).
+    cache_dir
+        The ``--cache-dir`` option.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The extract, or ``None`` for the modelled network.
+    """
+    if osm is None or str(osm) != "auto":
+        return osm
+    from opora.io.osm.fetch import cached_region_extract
+
+    try:
+        found = cached_region_extract(region, settings(None, cache_dir).cache_dir)
+    except OporaError as exc:
+        fail(exc)
+    if found is None:
+        name = region or "the default region"
+        stderr.print(
+            f"--osm auto: no OpenStreetMap extract of {name} in the cache; the roads stay "
+            f"the modelled network (labelled modelled). Fetch it with `opora fetch-osm "
+            f"--region {region or 'RU-BA'}`. / Выгрузки OSM для региона нет в кэше: "
+            "используется модельная сеть дорог.",
+            markup=False,
+            highlight=False,
+        )
+        return None
+    stderr.print(f"--osm auto: roads from {found}", markup=False, highlight=False)
+    return found
+
+
 Facilities = Annotated[
     Path | None,
     typer.Option(

@@ -2,9 +2,19 @@
 
 Every command reads ``--costs`` (``demand_id,site_id,cost``), ``--demand``
 (``demand_id,weight``) and, where it applies, ``--supply`` (``site_id,capacity``), writes
-one CSV to ``--out`` and, when rows were rejected, ``OUT_rejects.csv`` next to it. A
-short summary goes to standard error. A file that cannot be used stops the command with
-exit code 2 and a message naming the file and the column.
+one CSV to ``--out`` and, when rows were rejected or repaired, ``OUT_rejects.csv`` next
+to it. A short summary goes to standard error. A file that cannot be used stops the
+command with exit code 2 and a message naming the file and the column.
+
+The options and the output path are checked before any file is read (a folder, a
+read-only folder, an input given as ``--out``, another format's extension: exit 2). A
+rejected row changes the other rows' results (a demand weight leaves the sites'
+catchments, a cost pair or a site leaves the supply), so the command stops with exit 2
+and the rejects written, unless ``--drop-rejected`` is given: then the summary says how
+many rows and how much demand weight were dropped. Repaired values (thousands
+separators, decimal commas, ids that lost their leading zeros) are read and reported.
+Outputs are written atomically; a stale ``OUT_rejects.csv`` of an earlier run is
+removed.
 """
 
 from __future__ import annotations
@@ -17,7 +27,7 @@ import typer
 from rich.table import Table
 
 from opora.cli._common import Quiet, fail, stderr, sub_app
-from opora.errors import FormatError, OporaError, ValidationError
+from opora.errors import FormatError, OporaError, OutputPathError, ValidationError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -66,6 +76,26 @@ MaxCost = Annotated[
 OptionalMaxCost = Annotated[
     float | None, typer.Option("--max-cost", help="Ignore pairs costing more (minutes).")
 ]
+DropRejected = Annotated[
+    bool,
+    typer.Option(
+        "--drop-rejected",
+        help="Compute without the rejected rows (they change the other rows' results); "
+        "by default a rejected row stops the command with exit 2.",
+    ),
+]
+
+
+def _positive(value: float | None, option: str, *, zero: bool = False) -> None:
+    """Raise a usage error unless ``value`` is a finite number > 0 (>= 0 with ``zero``)."""
+    import math
+
+    if value is None:
+        return
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero):
+        bound = ">= 0" if zero else "> 0"
+        msg = f"must be a finite number {bound}, got {value}"
+        raise typer.BadParameter(msg, param_hint=option)
 
 
 def _rejects_path(out: Path) -> Path:
@@ -91,10 +121,12 @@ class _Inputs:
             self.paths["supply"] = supply
         self.demand = self.results[1].table
         self.supply = self.results[2].table if supply is not None else None
+        self.notes = [n for r in self.results for n in r.table.attrs.get("notes", [])]
+        extra = self._repair_ids(costs)
         kept, unknown = measures.match_ids(self.results[0].table, self.demand, self.supply)
         self.costs = kept
         self.unknown = len(unknown)
-        frames = [r.rejects for r in self.results if len(r.rejects)]
+        frames = [r.rejects for r in self.results if len(r.rejects)] + extra
         if len(unknown):
             frames.append(
                 pd.DataFrame(
@@ -107,11 +139,15 @@ class _Inputs:
                             unknown["demand_id"].astype(object),
                             unknown["site_id"].astype(object),
                         ),
-                        "reason": np.where(
-                            unknown["column"] == "demand_id",
-                            f"demand_id not among the kept rows of {demand.name}",
-                            f"site_id not among the kept rows of {supply.name if supply else ''}",
-                        ),
+                        "reason": [
+                            self._unknown_reason(col, str(d), str(s), demand, supply)
+                            for col, d, s in zip(
+                                unknown["column"],
+                                unknown["demand_id"],
+                                unknown["site_id"],
+                                strict=True,
+                            )
+                        ],
                         "action": "rejected",
                         "context": None,
                     },
@@ -122,18 +158,106 @@ class _Inputs:
             pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=REJECT_COLUMNS)
         )
 
+    def _repair_ids(self, costs: Path) -> list[pd.DataFrame]:
+        """Restore ids of the costs file that lost their leading zeros; remember hints."""
+        from opora.io._checks import repair_ids
+        from opora.model.result import RejectLog
+
+        log = RejectLog(costs)
+        table = self.results[0].table
+        self.hints: dict[tuple[str, str], str] = {}
+        others = [("demand_id", self.demand)]
+        if self.supply is not None:
+            others.append(("site_id", self.supply))
+        for column, other in others:
+            fixed, repaired, hint = repair_ids(table[column], other[column])
+            if repaired.any():
+                log.add_many(
+                    table.loc[repaired, "source_row"],
+                    column,
+                    table.loc[repaired, column],
+                    "leading zeros restored to match the ids of the other file",
+                    "repaired",
+                )
+                table[column] = fixed
+            for value, text in zip(table.loc[hint.notna(), column], hint.dropna(), strict=True):
+                self.hints[(column, str(value))] = str(text)
+        frame = log.to_frame()
+        return [frame] if len(frame) else []
+
+    def _unknown_reason(
+        self, column: str, demand_id: str, site_id: str, demand: Path, supply: Path | None
+    ) -> str:
+        if column == "demand_id":
+            base = f"demand_id not among the kept rows of {demand.name}"
+            hint = self.hints.get((column, demand_id))
+        else:
+            base = f"site_id not among the kept rows of {supply.name if supply else ''}"
+            hint = self.hints.get((column, site_id))
+        return f"{base}; it {hint}" if hint else base
+
+    @property
+    def rejected(self) -> pd.DataFrame:
+        """The records of rows dropped (not the repaired ones)."""
+        return self.rejects[self.rejects["action"] == "rejected"]
+
     def write_rejects(self, out: Path) -> Path | None:
+        from opora.io._checks import atomic_write
+
         if self.rejects.empty:
             return None
         path = _rejects_path(out)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.rejects.to_csv(path, index=False)
+        frame = self.rejects
+        atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
         return path
+
+    def check_rejected(self, out: Path, drop: bool) -> None:
+        """Stop, after writing the rejects, if a row was rejected and ``drop`` is false."""
+        bad = self.rejected
+        if bad.empty or drop:
+            return
+        from opora.io._checks import remove_stale
+
+        remove_stale(out)  # no old result beside the new rejects
+        where = self.write_rejects(out)
+        first = bad.iloc[0]
+        counts = bad.groupby("file", sort=False).size()
+        listed = ", ".join(f"{Path(str(f)).name}: {n:,}" for f, n in counts.items())
+        msg = (
+            f"{len(bad):,} rows rejected ({listed}; first: row {first['row']}, column "
+            f"`{first['column']}`, {first['value']!r}: {first['reason']}). A rejected row "
+            "changes the other rows' results (a demand weight leaves the catchments, a pair "
+            f"or a site leaves the supply), so nothing was computed. Fix the rows listed in "
+            f"{where}, or pass --drop-rejected to compute without them"
+        )
+        raise FormatError(Path(str(first["file"])), msg, column=str(first["column"]))
+
+    def dropped_summary(self) -> str | None:
+        """Say what dropping the rejected rows changed: rows and demand weight."""
+        bad = self.rejected
+        if bad.empty:
+            return None
+        parts = [
+            f"{Path(str(f)).name}: {n:,} rows"
+            for f, n in bad.groupby("file", sort=False).size().items()
+        ]
+        kept_weight = float(self.demand["weight"].sum())
+        demand_rows = self.results[1].rows_rejected
+        text = (
+            f"dropped rejected rows ({', '.join(parts)}); {demand_rows:,} demand points "
+            f"left out, the kept demand weighs {kept_weight:,.6g}"
+        )
+        if self.unknown:
+            text += f"; {self.unknown:,} cost pairs with an unknown id left out"
+        return text
 
     def check_usable(self, out: Path) -> None:
         """Stop, after writing the rejects, if the demand or supply file kept no row."""
+        from opora.io._checks import remove_stale
+
         for result in self.results[1:]:
             if result.table.empty:
+                remove_stale(out)  # no old result beside the new rejects
                 where = self.write_rejects(out)
                 msg = f"no usable rows: all {result.rows_read:,} rows were rejected (see {where})"
                 raise FormatError(self.paths[result.name], msg)
@@ -160,17 +284,60 @@ def _summary(inputs: _Inputs, out: Path, rows: int, rejects: Path | None) -> Non
             f"pairs naming an id missing from the demand or supply file: {inputs.unknown:,}",
             highlight=False,
         )
+    for note in inputs.notes:
+        stderr.print(f"note: {note}", highlight=False, soft_wrap=True)
+    repaired = int((inputs.rejects["action"] == "repaired").sum()) if len(inputs.rejects) else 0
+    if repaired:
+        stderr.print(f"values repaired (listed in the rejects): {repaired:,}", highlight=False)
+    dropped = inputs.dropped_summary()
+    if dropped:
+        stderr.print(f"[yellow]warning:[/] {dropped}", highlight=False, soft_wrap=True)
     stderr.print(f"wrote {rows:,} rows to {out}", highlight=False)
     if rejects is not None:
         stderr.print(f"rejected rows are listed in {rejects}", highlight=False, soft_wrap=True)
 
 
 def _write(frame: pd.DataFrame, out: Path, inputs: _Inputs, quiet: bool) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(out, index=False)
+    import numpy as np
+
+    from opora.io._checks import atomic_write
+
+    numeric = frame.select_dtypes("number")
+    if numeric.size and np.isinf(numeric.to_numpy(float)).any():
+        msg = (
+            f"{out}: the result holds infinite values (weights or capacities too large for "
+            "the computation); check the units of the input files; nothing was written"
+        )
+        raise OutputPathError(msg)
+    atomic_write(out, lambda tmp: frame.to_csv(tmp, index=False))
     rejects = inputs.write_rejects(out)
     if not quiet:
         _summary(inputs, out, len(frame), rejects)
+
+
+def check_paths(out: Path, *inputs: Path | None) -> None:
+    """Check the inputs and the output path before any work; remove a stale rejects file.
+
+    Parameters
+    ----------
+    out
+        The ``--out`` file.
+    *inputs
+        The input files (``None`` for an option not given).
+
+    Raises
+    ------
+    InputPathError, SourceNotFoundError, OutputPathError
+        On a folder given as an input, a missing input or an unusable output path.
+    """
+    from opora.io._checks import check_input_file, check_output_path, remove_stale
+
+    for path in inputs:
+        if path is not None:
+            check_input_file(path)
+    check_output_path(out, inputs=inputs)
+    check_output_path(_rejects_path(out), inputs=inputs)
+    remove_stale(_rejects_path(out))
 
 
 def _run(
@@ -180,11 +347,14 @@ def _run(
     out: Path,
     quiet: bool,
     measure: Callable[[_Inputs], pd.DataFrame],
+    drop_rejected: bool = False,
 ) -> None:
     """Read the files, compute ``measure(inputs)``, write it and the rejects; stop on an error."""
     try:
+        check_paths(out, costs, demand, supply)
         inputs = _Inputs(costs, demand, supply)
         inputs.check_usable(out)
+        inputs.check_rejected(out, drop_rejected)
         _write(measure(inputs), out, inputs, quiet)
     except OporaError as exc:
         fail(exc)
@@ -199,10 +369,14 @@ def _scores(score: pd.Series) -> pd.DataFrame:
 def _parse_steps(text: str) -> list[tuple[float, float]]:
     try:
         pairs = [part.split(":") for part in text.split(",") if part.strip()]
-        return [(float(b), float(w)) for b, w in pairs]
+        parsed = [(float(b), float(w)) for b, w in pairs]
     except ValueError:
         msg = f"expected BOUND:WEIGHT pairs such as 10:1,20:0.68,30:0.22, got {text!r}"
         raise typer.BadParameter(msg, param_hint="--steps") from None
+    for bound, weight in parsed:
+        _positive(bound, "--steps")
+        _positive(weight, "--steps", zero=True)
+    return parsed
 
 
 def _parse_thresholds(text: str) -> list[float]:
@@ -220,11 +394,13 @@ def two_sfca_cmd(
     supply: SupplyCsv,
     max_cost: MaxCost,
     out: Out,
+    drop_rejected: DropRejected = False,
     quiet: Quiet = False,
 ) -> None:
     """Two-step floating catchment (Luo & Wang): writes demand_id,score."""
     from opora.access import measures
 
+    _positive(max_cost, "--max-cost")
     _run(
         costs,
         demand,
@@ -232,6 +408,7 @@ def two_sfca_cmd(
         out,
         quiet,
         lambda i: _scores(measures.two_sfca(i.costs, i.demand, i.supply_table(), max_cost)),
+        drop_rejected,
     )
 
 
@@ -252,11 +429,17 @@ def e2sfca_cmd(
     sigma: Annotated[
         float | None, typer.Option("--sigma", help="Gaussian width in minutes.")
     ] = None,
+    drop_rejected: DropRejected = False,
     quiet: Quiet = False,
 ) -> None:
     """Enhanced 2SFCA (Luo & Qi) with step or Gaussian weights: writes demand_id,score."""
     from opora.access import measures
 
+    _positive(max_cost, "--max-cost")
+    _positive(sigma, "--sigma")
+    if weights is Weighting.gaussian and sigma is None:
+        msg = "`--sigma` (minutes) is required with `--weights gaussian`"
+        raise typer.BadParameter(msg, param_hint="--sigma")
     parsed = _parse_steps(steps)
 
     def measure(i: _Inputs) -> pd.DataFrame:
@@ -271,7 +454,7 @@ def e2sfca_cmd(
         )
         return _scores(score)
 
-    _run(costs, demand, supply, out, quiet, measure)
+    _run(costs, demand, supply, out, quiet, measure, drop_rejected)
 
 
 @access_app.command("gravity")
@@ -296,11 +479,17 @@ def gravity_cmd(
         bool,
         typer.Option("--competition", help="Divide by weighted demand per site (gravity 2SFCA)."),
     ] = False,
+    drop_rejected: DropRejected = False,
     quiet: Quiet = False,
 ) -> None:
     """Gravity (potential) accessibility, optionally with competition: writes demand_id,score."""
     from opora.access import measures
 
+    _positive(max_cost, "--max-cost")
+    _positive(beta, "--beta", zero=True)
+    _positive(scale, "--scale")
+    _positive(min_cost, "--min-cost", zero=True)
+    _positive(sigma, "--sigma")
     try:
         fn: measures.DecayFunction
         if decay is Decay.power:
@@ -316,12 +505,23 @@ def gravity_cmd(
         fail(exc)
 
     def measure(i: _Inputs) -> pd.DataFrame:
+        if decay is Decay.power and min_cost == 0 and beta > 0:
+            zero = i.costs[i.costs["cost"] == 0]
+            if len(zero):
+                first = zero.iloc[0]
+                msg = (
+                    f"{len(zero):,} pairs cost 0 minutes (first: row {first['source_row']}, "
+                    f"{first['demand_id']} -> {first['site_id']}); power decay gives them an "
+                    "infinite weight. Pass `--min-cost` (for example `--min-cost 1`) to raise "
+                    "smaller costs to it"
+                )
+                raise FormatError(i.paths["costs"], msg, column="cost")
         score = measures.gravity(
             i.costs, i.demand, i.supply_table(), fn, max_cost, competition=competition
         )
         return _scores(score)
 
-    _run(costs, demand, supply, out, quiet, measure)
+    _run(costs, demand, supply, out, quiet, measure, drop_rejected)
 
 
 @access_app.command("nearest")
@@ -331,16 +531,19 @@ def nearest_cmd(
     out: Out,
     supply: OptionalSupply = None,
     max_cost: OptionalMaxCost = None,
+    drop_rejected: DropRejected = False,
     quiet: Quiet = False,
 ) -> None:
     """Nearest reachable site of each demand point: writes demand_id,site_id,cost."""
     from opora.access import measures
 
+    _positive(max_cost, "--max-cost")
+
     def measure(i: _Inputs) -> pd.DataFrame:
         table = measures.nearest(i.costs, i.demand, i.supply, max_cost=max_cost)
         return table[["demand_id", "site_id", "cost"]]
 
-    _run(costs, demand, supply, out, quiet, measure)
+    _run(costs, demand, supply, out, quiet, measure, drop_rejected)
 
 
 @access_app.command("coverage")
@@ -352,16 +555,19 @@ def coverage_cmd(
         str, typer.Option("--thresholds", help="Minutes, comma separated; cost == T is covered.")
     ] = "15,30,60,120",
     supply: OptionalSupply = None,
+    drop_rejected: DropRejected = False,
     quiet: Quiet = False,
 ) -> None:
     """Demand weight within reach of a site: writes threshold,covered_weight,total_weight,share."""
     from opora.access import measures
 
     values = _parse_thresholds(thresholds)
+    for value in values:
+        _positive(value, "--thresholds")
 
     def measure(i: _Inputs) -> pd.DataFrame:
         table = measures.coverage(i.costs, i.demand, values, i.supply)
         table["threshold"] = [int(t) if float(t).is_integer() else t for t in table["threshold"]]
         return table
 
-    _run(costs, demand, supply, out, quiet, measure)
+    _run(costs, demand, supply, out, quiet, measure, drop_rejected)

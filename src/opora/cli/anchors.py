@@ -50,6 +50,7 @@ from opora.cli._common import (
     Quiet,
     Region,
     fail,
+    resolve_osm,
     stdout,
     steps,
     sub_app,
@@ -165,7 +166,7 @@ def _resolve(
 def _analyses(c: _Common, step: Progress) -> tuple[Any, Any, Any]:
     """Build the region's model and analyses; return the region, analyses and levels."""
     from opora.io.normatives import read_anchor_levels
-    from opora.workflow import region_analyses
+    from opora.workflow import region_accessibility
 
     levels = read_anchor_levels(c.normatives)
     if c.workspace is not None:
@@ -179,7 +180,8 @@ def _analyses(c: _Common, step: Progress) -> tuple[Any, Any, Any]:
             progress=step,
         )
         return reg, acc, levels
-    reg, an = region_analyses(
+    # the framework needs roads and settlements only: no economy for a region
+    reg, an = region_accessibility(
         c.region,
         c.data_dir,
         c.cache_dir,
@@ -234,6 +236,7 @@ def _run(
             an.graph,
             an.normatives,
             levels,
+            facilities=an.facilities,
             time_limit=c.time_limit,
             progress=step,
             **kwargs,
@@ -444,6 +447,14 @@ def select_cmd(
         bool,
         typer.Option("--fix-existing", help="Keep the anchors of --existing open, at their level."),
     ] = False,
+    release_existing: Annotated[
+        bool,
+        typer.Option(
+            "--release-existing",
+            help="Let the selection drop settlements that already hold every service of a "
+            "level (kept as anchors by default; they stay candidates).",
+        ),
+    ] = False,
     max_district: Annotated[
         int | None,
         typer.Option(
@@ -477,7 +488,16 @@ def select_cmd(
         msg = "--fix-existing needs --existing LIST"
         raise typer.BadParameter(msg, param_hint="--fix-existing")
     c = _Common(
-        out, region, data_dir, cache_dir, normatives, osm, facilities, time_limit, quiet, workspace
+        out,
+        region,
+        data_dir,
+        cache_dir,
+        normatives,
+        resolve_osm(osm, region, cache_dir),
+        facilities,
+        time_limit,
+        quiet,
+        workspace,
     )
     limits = {k: v for k, v in (("district", max_district), ("local", max_local)) if v is not None}
 
@@ -485,6 +505,7 @@ def select_cmd(
         return {
             "existing": ex,
             "fix_existing": fix_existing,
+            "release_existing": release_existing,
             "max_anchors": limits or None,
             "evaluate": False,
         }
@@ -539,7 +560,16 @@ def evaluate_cmd(
     from opora.workflow import district_centres
 
     c = _Common(
-        out, region, data_dir, cache_dir, normatives, osm, facilities, time_limit, quiet, workspace
+        out,
+        region,
+        data_dir,
+        cache_dir,
+        normatives,
+        resolve_osm(osm, region, cache_dir),
+        facilities,
+        time_limit,
+        quiet,
+        workspace,
     )
 
     def options(reg: Any, given: pd.DataFrame | None) -> dict[str, Any]:
@@ -612,7 +642,16 @@ def scenarios_cmd(
     from opora.workflow import default_scenarios
 
     c = _Common(
-        out, region, data_dir, cache_dir, normatives, osm, facilities, time_limit, quiet, workspace
+        out,
+        region,
+        data_dir,
+        cache_dir,
+        normatives,
+        resolve_osm(osm, region, cache_dir),
+        facilities,
+        time_limit,
+        quiet,
+        workspace,
     )
     try:
         items = read_scenarios(scenarios) if scenarios is not None else default_scenarios()

@@ -26,6 +26,8 @@ from opora.cli._common import EXIT_FAILED, Quiet, fail, stderr, stdout, sub_app
 from opora.errors import EconomyWarning, FormatError, OporaError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from opora.economy.complexity import ComplexityResult
 
 __all__ = ["activities_path", "economy_app"]
@@ -54,6 +56,14 @@ def activities_path(out: Path) -> Path:
     return out.with_name(f"{out.stem}_activities.csv")
 
 
+def _reasons(table: pd.DataFrame) -> str:
+    """Return the distinct reasons of empty ECI / PCI values, for the warning printed."""
+    if "reason" not in table.columns:
+        return "see the warning"
+    found = [str(r) for r in table["reason"].dropna().unique()]
+    return "; ".join(found) if found else "see the warning"
+
+
 def _write(result: ComplexityResult, out: Path) -> tuple[Path, Path]:
     loc = result.locations.reset_index()
     loc = loc.rename(columns={loc.columns[0]: "location"})
@@ -61,10 +71,13 @@ def _write(result: ComplexityResult, out: Path) -> tuple[Path, Path]:
     act = result.activities.reset_index()
     act = act.rename(columns={act.columns[0]: "activity"})
     act = act.sort_values(["pci", "activity"], ascending=[False, True], na_position="last")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    from opora.io._checks import atomic_write
+
     second = activities_path(out)
-    loc[["location", "eci", "diversity"]].to_csv(out, index=False, encoding="utf-8")
-    act[["activity", "pci", "ubiquity"]].to_csv(second, index=False, encoding="utf-8")
+    loc_out = loc[["location", "eci", "diversity"]]
+    act_out = act[["activity", "pci", "ubiquity"]]
+    atomic_write(out, lambda tmp: loc_out.to_csv(tmp, index=False, encoding="utf-8"))
+    atomic_write(second, lambda tmp: act_out.to_csv(tmp, index=False, encoding="utf-8"))
     return out, second
 
 
@@ -112,6 +125,14 @@ def complexity_cmd(
     threshold: Annotated[
         float, typer.Option("--threshold", help="RCA threshold of presence (M = RCA >= t).")
     ] = 1.0,
+    drop_rejected: Annotated[
+        bool,
+        typer.Option(
+            "--drop-rejected",
+            help="Read values that are not numbers as missing; by default they stop the "
+            "command with exit 2 (every value changes the others' RCA).",
+        ),
+    ] = False,
     quiet: Quiet = False,
 ) -> None:
     """Economic complexity (ECI, PCI) of locations × activities, as Growth Lab ecomplexity."""
@@ -119,16 +140,21 @@ def complexity_cmd(
 
     from opora.economy.complexity import complexity
     from opora.economy.structure import org_stats_sections
-    from opora.io._checks import check_exists
+    from opora.io._checks import check_input_file, check_output_path
     from opora.io.economy_table import is_org_stats_export, read_activity_table
 
     source = rosstat_export if rosstat_export is not None else input_path
     if source is None or (input_path is not None and rosstat_export is not None):
         msg = "give exactly one of --input TABLE.csv and --rosstat-export PATH"
         raise typer.BadParameter(msg, param_hint="--input / --rosstat-export")
+    if not (np.isfinite(threshold) and threshold > 0):
+        msg = f"must be a finite number > 0, got {threshold}"
+        raise typer.BadParameter(msg, param_hint="--threshold")
     notes: list[str] = []
     try:
-        check_exists(source)
+        check_input_file(source)
+        check_output_path(out, inputs=[source])
+        check_output_path(activities_path(out), inputs=[source])
         export = rosstat_export is not None or is_org_stats_export(source)
         if export:
             from opora.io.rosstat import read_org_stats_export
@@ -165,6 +191,15 @@ def complexity_cmd(
             read = read_activity_table(
                 source, location=location, activity=activity, value=value, year=year, period=period
             )
+            if read.not_numbers and not drop_rejected:
+                line, bad = read.not_numbers[0]
+                msg = (
+                    f"{len(read.not_numbers):,} cells are not numbers (first: line {line}, "
+                    f"{bad!r}); every value changes the others' RCA, so nothing was computed. "
+                    "Fix them (a suppressed value may be written as `…`, `-` or `x`), or pass "
+                    "--drop-rejected to read them as missing"
+                )
+                raise FormatError(source, msg, column=value)
             table, label = read.table, read.selected
             notes.extend(read.notes)
         with warnings.catch_warnings(record=True) as caught:
@@ -172,11 +207,17 @@ def complexity_cmd(
             result = complexity(
                 table, location="location", activity="activity", value="value", threshold=threshold
             )
-        notes.extend(str(w.message) for w in caught if issubclass(w.category, EconomyWarning))
+        for w in caught:
+            if issubclass(w.category, EconomyWarning):
+                text = str(w.message)
+                if "ECI left empty (see `reason`)" in text:
+                    text = text.replace("(see `reason`)", f"({_reasons(result.locations)})")
+                if "PCI left empty (see `reason`)" in text:
+                    text = text.replace("(see `reason`)", f"({_reasons(result.activities)})")
+                notes.append(text)
+        first, second = _write(result, out)
     except OporaError as exc:
         fail(exc)
-    try:
-        first, second = _write(result, out)
     except OSError as exc:
         fail(f"cannot write {out}: {exc}", EXIT_FAILED)
     for note in notes:

@@ -5,6 +5,7 @@ Register it on the main app with ``app.command("locate")(locate_cmd)``.
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -40,7 +41,18 @@ class MethodChoice(StrEnum):
     auto = "auto"
 
 
-def _check_options(model: str, max_cost: float | None, facilities: int | None) -> None:
+def _check_options(
+    model: str, max_cost: float | None, facilities: int | None, time_limit: float = 1.0
+) -> None:
+    if max_cost is not None and not (math.isfinite(max_cost) and max_cost > 0):
+        msg = f"--max-cost must be a finite number of minutes > 0, got {max_cost:g}"
+        raise ValidationError(msg)
+    if facilities is not None and facilities < 1:
+        msg = f"--facilities must be a whole number >= 1, got {facilities}"
+        raise ValidationError(msg)
+    if not (math.isfinite(time_limit) and time_limit > 0):
+        msg = f"--time-limit must be a finite number of seconds > 0, got {time_limit:g}"
+        raise ValidationError(msg)
     if model in ("lscp", "mclp") and max_cost is None:
         msg = f"--model {model} needs --max-cost (the service radius, in the units of COSTS)"
         raise ValidationError(msg)
@@ -50,6 +62,25 @@ def _check_options(model: str, max_cost: float | None, facilities: int | None) -
     if model == "lscp" and facilities is not None:
         msg = "--model lscp finds the number of sites itself; drop --facilities"
         raise ValidationError(msg)
+
+
+def _number(value: object) -> str:
+    """Format a number for people: ``1,234.5``, ``inf``, ``not known`` - never a repr."""
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(x):
+        return "not known"
+    return f"{x:,.6g}" if math.isfinite(x) else ("inf" if x > 0 else "-inf")
+
+
+def _share(value: object) -> str:
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{x:.4%}" if math.isfinite(x) else "not known"
 
 
 def locate_cmd(
@@ -105,12 +136,19 @@ def locate_cmd(
     writes its result, names the unreachable demand points and exits with code 1.
     """
     from opora.anchors.models import MODELS
-    from opora.io.locate import read_locate_inputs, write_locate_result
+    from opora.io._checks import check_input_file
+    from opora.io.locate import check_locate_paths, read_locate_inputs, write_locate_result
 
     name = model.value
     try:
-        _check_options(name, max_cost, facilities)
+        _check_options(name, max_cost, facilities, time_limit)
+        for given in (costs, demand, sites, quotas):
+            if given is not None:
+                check_input_file(given)
+        check_locate_paths(out, [costs, demand, sites, quotas])
         inputs = read_locate_inputs(costs, demand, sites, quotas)
+        for note in inputs.notes:
+            stderr.print(f"note: {note}", highlight=False, soft_wrap=True)
         cls = MODELS[name]
         demand_table = inputs.demand[["demand_id", "weight"]]
         site_table = None
@@ -129,6 +167,12 @@ def locate_cmd(
             name=name,
         )
         mdl.solve(method=method.value, time_limit=time_limit)
+        if mdl.status != "infeasible" and not math.isfinite(float(mdl.objective)):
+            msg = (
+                f"{demand}: the objective is not a finite number ({_number(mdl.objective)}); "
+                "the weights or costs are too large for the model - check their units"
+            )
+            raise ValidationError(msg)
         json_path, csv_path = write_locate_result(mdl.to_dict(), mdl.assignment, out)
     except OporaError as exc:
         fail(exc)
@@ -136,7 +180,8 @@ def locate_cmd(
     colour = {"optimal": "green", "feasible": "yellow", "time_limit": "yellow"}.get(status, "red")
     stdout.print(
         f"{name}: [bold {colour}]{status}[/] ({mdl.method}), {len(mdl.selected_ids)} sites, "
-        f"objective {mdl.objective:,.6g}, gap {mdl.gap:.4%}, {mdl.solve_seconds:.2f} s",
+        f"objective {_number(mdl.objective)}, gap {_share(mdl.gap)}, "
+        f"{mdl.solve_seconds:.2f} s",
         highlight=False,
     )
     stdout.print(f"result     {json_path}\nassignment {csv_path}", highlight=False)

@@ -26,6 +26,7 @@ from opora.cli._common import (
     Region,
     WorkspaceDir,
     fail,
+    resolve_osm,
     settings,
     stdout,
     steps,
@@ -150,6 +151,16 @@ def init_cmd(
     )
     if not quiet:
         _print_outcome(res.region.imports, res.paths)
+    _finish(res.log, quiet)
+
+
+def _finish(log: Any, quiet: bool) -> None:
+    """Print the run summary (ru/en) and exit with the run's code (0 all ran, 3 skipped)."""
+    if not quiet or not log.complete:
+        for line in log.lines():
+            stdout.print(line, highlight=False)
+    if log.exit_code:
+        raise typer.Exit(log.exit_code)
 
 
 @app.command("demo")
@@ -164,7 +175,11 @@ def demo_cmd(
     facilities: Facilities = None,
     quiet: Quiet = False,
 ) -> None:
-    """Run the main job on the embedded default region: workspace, analyses, HTML report."""
+    """Run the main job: workspace, analyses, HTML report (default region or any with --data-dir).
+
+    Exit codes: 0 every step ran; 3 the outputs are written but some steps were skipped
+    or failed (see run_summary.csv); 2 bad input (nothing written).
+    """
     from opora.workflow import run_demo
 
     res = _run_steps(
@@ -175,7 +190,7 @@ def demo_cmd(
             settings(data_dir, cache_dir),
             lang=lang,
             normatives=normatives,
-            osm=osm,
+            osm=resolve_osm(osm, region, cache_dir),
             facilities=facilities,
             region=region,
             data_dir=data_dir,
@@ -184,6 +199,7 @@ def demo_cmd(
     )
     if not quiet:
         _print_outcome(res.region.imports, res.paths)
+    _finish(res.log, quiet)
 
 
 @app.command("passport")
@@ -239,8 +255,10 @@ def serve_cmd(
 def _register_groups() -> None:
     from opora.cli.access import access_app
     from opora.cli.anchors import anchors_app
+    from opora.cli.country import country_cmd
     from opora.cli.economy import economy_app
     from opora.cli.locate import locate_cmd
+    from opora.cli.osm import fetch_osm_cmd
     from opora.cli.ties import ties_app
     from opora.cli.typology import typology_cmd
 
@@ -250,6 +268,11 @@ def _register_groups() -> None:
     app.command("locate")(locate_cmd)
     app.add_typer(ties_app, name="ties")
     app.add_typer(anchors_app, name="anchors")
+    app.command("country")(country_cmd)
+    app.command("fetch-osm")(fetch_osm_cmd)
+    from opora.cli.regions import regions_cmd
+
+    app.command("regions")(regions_cmd)
 
 
 _register_groups()

@@ -83,7 +83,7 @@ def _load(
 ) -> tuple[pd.DataFrame, Any, Any]:
     """Return the feature table and, when known, the settlements and municipalities."""
     from opora.io.thresholds import read_feature_table
-    from opora.io.workspace import read_workspace_tables
+    from opora.io.workspace import check_complete, read_workspace_tables
 
     if features is not None:
         if towns:
@@ -91,6 +91,7 @@ def _load(
             raise typer.BadParameter(msg, param_hint="--towns")
         return read_feature_table(features), None, None
     if workspace is not None:
+        check_complete(workspace)
         path = workspace / FEATURES_FILE
         if not path.exists():
             msg = (

@@ -4,7 +4,10 @@
   (UTF-8, ``,`` or ``;``) or Excel: a column ``oktmo`` (11-digit settlement code, read as
   text) and/or ``name``; optional ``level`` (``district`` / ``local``, or the Russian
   «межрайонный» / «опорный»), ``municipality`` (name or code of the municipal district, to
-  tell apart settlements of the same name) and ``services`` (comma-separated service keys).
+  tell apart settlements of the same name), ``services`` (comma-separated service keys)
+  and ``kind`` («Тип»: «центр агломерации», «центр социального обслуживания», «ЗАТО»,
+  «иное» as in the national list of anchor settlements, or ``agglomeration_core``,
+  ``social_services_centre``, ``zato``, ``other``).
   The list is matched to settlements by :func:`opora.anchors.lists.resolve_anchor_list`.
 * :func:`read_scenarios`: scenarios of the anchor framework declared in TOML, so that
   they can be re-run and compared::
@@ -41,7 +44,7 @@ from opora.io._checks import check_exists, read_text_csv, read_toml
 from opora.model.roads import STATES
 from opora.model.scenarios import Scenario, parse_scenarios
 
-__all__ = ["LEVEL_ALIASES", "read_anchor_list", "read_scenarios"]
+__all__ = ["KIND_ALIASES", "KIND_LABELS", "LEVEL_ALIASES", "read_anchor_list", "read_scenarios"]
 
 #: Spellings of the levels accepted in a list (lower case).
 LEVEL_ALIASES: dict[str, str] = {
@@ -56,6 +59,57 @@ LEVEL_ALIASES: dict[str, str] = {
     "опорный населенный пункт": "local",
     "онп": "local",
 }
+
+
+#: Kinds of anchor settlements in the national list of anchor settlements (ONP), with the
+#: spellings accepted (lower case, «ё» read as «е»).
+KIND_ALIASES: dict[str, str] = {
+    "agglomeration_core": "agglomeration_core",
+    "agglomeration core": "agglomeration_core",
+    "центр агломерации": "agglomeration_core",
+    "ядро агломерации": "agglomeration_core",
+    "агломерация": "agglomeration_core",
+    "social_services_centre": "social_services_centre",
+    "social-services centre": "social_services_centre",
+    "social services centre": "social_services_centre",
+    "центр социального обслуживания": "social_services_centre",
+    "центр социального обслуживания населения": "social_services_centre",
+    "центр обслуживания": "social_services_centre",
+    "zato": "zato",
+    "зато": "zato",
+    "закрытое административно-территориальное образование": "zato",
+    "other": "other",
+    "иное": "other",
+    "иной": "other",
+    "другое": "other",
+    "прочие": "other",
+}
+
+#: Russian and English labels of the kinds.
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    "agglomeration_core": ("центр агломерации", "agglomeration core"),
+    "social_services_centre": ("центр социального обслуживания", "social-services centre"),
+    "zato": ("ЗАТО", "closed territory (ZATO)"),
+    "municipal_centre": ("центр муниципального образования", "municipal centre"),
+    "other": ("иной", "other"),
+}
+
+
+def _kind(value: object, row: object, p: Path) -> str | None:
+    if value is None or (isinstance(value, float) and value != value) or not str(value).strip():
+        return None
+    if value is pd.NA:
+        return None
+    text = " ".join(str(value).strip().lower().replace("ё", "е").split())
+    key = KIND_ALIASES.get(text)
+    if key is None:
+        msg = (
+            f"row {row}: kind {value!r} is not known; use центр агломерации, центр "
+            "социального обслуживания, ЗАТО or иное (agglomeration_core, "
+            "social_services_centre, zato, other)"
+        )
+        raise FormatError(p, msg, column="kind")
+    return key
 
 
 def _read_table(p: Path) -> pd.DataFrame:
@@ -92,7 +146,8 @@ def read_anchor_list(path: str | Path, levels: Iterable[str] | None = None) -> p
     -------
     pandas.DataFrame
         ``_row`` (line in the file), ``oktmo`` (text or missing), ``name``, ``level``
-        (a level key or missing), ``municipality``, ``services``.
+        (a level key or missing), ``municipality``, ``services``, ``kind`` (a key of
+        :data:`KIND_LABELS` or missing).
 
     Raises
     ------
@@ -101,7 +156,7 @@ def read_anchor_list(path: str | Path, levels: Iterable[str] | None = None) -> p
     MissingColumnError
         If the file has neither ``oktmo`` nor ``name``.
     FormatError
-        If a ``level`` value is not a known level (the message names the row).
+        If a ``level`` or ``kind`` value is not known (the message names the row).
     """
     p = check_exists(path)
     frame = _read_table(p)
@@ -116,6 +171,14 @@ def read_anchor_list(path: str | Path, levels: Iterable[str] | None = None) -> p
         "муниципальный район": "municipality",
         "муниципальное образование": "municipality",
         "услуги": "services",
+        "тип": "kind",
+        "вид": "kind",
+        "тип онп": "kind",
+        "тип опорного населенного пункта": "kind",
+        "тип опорного населённого пункта": "kind",
+        "категория": "kind",
+        "kind": "kind",
+        "type": "kind",
     }
     frame.columns = [
         rename.get(str(c).strip().lower(), str(c).strip().lower()) if c != "_row" else c
@@ -151,6 +214,13 @@ def read_anchor_list(path: str | Path, levels: Iterable[str] | None = None) -> p
     else:
         found = [None] * len(frame)
     out["level"] = found
+    out["kind"] = pd.Series(
+        [_kind(v, r, p) for r, v in zip(frame["_row"], frame["kind"], strict=True)]
+        if "kind" in frame
+        else [None] * len(frame),
+        index=frame.index,
+        dtype="string",
+    )
     out.attrs["path"] = str(p)
     return out
 

@@ -20,10 +20,11 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from opora.errors import FormatError
-from opora.io._checks import read_text_csv
+from opora.io._checks import MAX_VALUE, parse_numbers, read_text_csv
 
 __all__ = ["ActivityTable", "is_org_stats_export", "read_activity_table"]
 
@@ -44,11 +45,15 @@ class ActivityTable:
         The rows kept, such as ``"year = 2023 (latest)"``; empty when all were kept.
     notes
         Warnings for the user (cells that were not numbers).
+    not_numbers
+        ``(line, value)`` of the cells that were neither numbers nor a marker of a
+        suppressed value (``…``, ``-``, ``x``): read as missing.
     """
 
     table: pd.DataFrame
     selected: str = ""
     notes: list[str] = field(default_factory=list)
+    not_numbers: list[tuple[int, str]] = field(default_factory=list)
 
 
 def is_org_stats_export(path: Path) -> bool:
@@ -74,7 +79,10 @@ def is_org_stats_export(path: Path) -> bool:
             head = fh.read(65536).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return False
-    rows = [r for r in csv.reader(io.StringIO(head)) if r][:15]
+    try:
+        rows = [r for r in csv.reader(io.StringIO(head, newline="")) if r][:15]
+    except csv.Error:
+        return False
     cells = [[c.strip() for c in r] for r in rows]
     first = next((r for r in cells if any(r)), None)
     if first is None or sum(1 for c in first if c) != 1:
@@ -86,19 +94,21 @@ def is_org_stats_export(path: Path) -> bool:
     return False
 
 
-def _numbers(frame: pd.DataFrame, column: str, path: Path) -> tuple[pd.Series, int]:
+def _numbers(
+    frame: pd.DataFrame, column: str, path: Path
+) -> tuple[pd.Series, list[tuple[int, str]]]:
     """Parse a column as numbers (spaces and decimal commas allowed).
 
-    Returns the numbers and how many cells were not numbers (set to missing).
+    Returns the numbers and the ``(line, value)`` of the cells that were not numbers
+    (set to missing).
     """
     raw = frame[column]
-    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
-        return raw.astype("float64"), 0
     text = raw.astype("string").str.strip()
-    cleaned = text.str.replace(r"[\s\u00a0]", "", regex=True).str.replace(",", ".", regex=False)
-    number = pd.to_numeric(cleaned, errors="coerce").astype("float64")
-    present = text.notna() & ~text.str.lower().isin(list(_NOT_NUMBERS))
-    bad = (number.isna() & present).fillna(False).astype(bool).to_numpy()
+    marker = text.isna() | text.str.lower().isin(list(_NOT_NUMBERS)).fillna(False)
+    number, _repaired, problem = parse_numbers(
+        text.where(~marker, None), str(frame.attrs.get("sep", ","))
+    )
+    bad = (problem.notna() & ~marker).to_numpy(bool)
     if bad.any() and number.notna().sum() == 0:
         first = frame.loc[bad, "_row"].iloc[0]
         msg = (
@@ -106,7 +116,16 @@ def _numbers(frame: pd.DataFrame, column: str, path: Path) -> tuple[pd.Series, i
             "name the column with the values in `--value`"
         )
         raise FormatError(path, msg, column=column)
-    return number, int(bad.sum())
+    huge = (~np.isfinite(number.fillna(0.0)) | (number.abs() > MAX_VALUE)).to_numpy(bool)
+    if huge.any():
+        first = frame.loc[huge, "_row"].iloc[0]
+        msg = (
+            f"is not a finite number of a usable size at line {first} "
+            f"({raw[huge].iloc[0]!r}; at most {MAX_VALUE:.0e}); check the export and the units"
+        )
+        raise FormatError(path, msg, column=column)
+    lines = [(int(r), str(v)) for r, v in zip(frame.loc[bad, "_row"], raw[bad], strict=True)]
+    return number, lines
 
 
 def _select_period(
@@ -167,7 +186,7 @@ def read_activity_table(
     Parameters
     ----------
     path
-        CSV file (UTF-8).
+        CSV file (UTF-8; ``,``, ``;`` or tab separated, detected from the header).
     location, activity, value
         Columns of the locations (OKTMO, name), the activities (OKVED section) and the
         values (employment, organisations...).
@@ -191,7 +210,7 @@ def read_activity_table(
     """
     required = [location, activity, value] + ([year] if year else [])
     text_cols = [c for c in (location, activity, year, "period") if c]
-    frame = read_text_csv(path, required, text_columns=text_cols)
+    frame = read_text_csv(path, required, text_columns=[*text_cols, value], sep=None)
     notes: list[str] = []
     frame, label = _select_period(frame, path, year, period)
     for col in (location, activity):
@@ -201,7 +220,8 @@ def read_activity_table(
             msg = f"is empty at line {frame.loc[empty, '_row'].iloc[0]}; every row needs a {col}"
             raise FormatError(path, msg, column=col)
         frame[col] = keys
-    number, n_bad = _numbers(frame, value, path)
+    number, not_numbers = _numbers(frame, value, path)
+    n_bad = len(not_numbers)
     if n_bad:
         notes.append(f"{n_bad} cells of `{value}` are not numbers; read as missing (zero)")
     negative = (number < 0).fillna(False).to_numpy(bool)
@@ -222,4 +242,5 @@ def read_activity_table(
     table = pd.DataFrame(
         {"location": frame[location], "activity": frame[activity], "value": number.to_numpy()}
     )
-    return ActivityTable(table, label, notes)
+    notes = [*frame.attrs.get("notes", []), *notes]
+    return ActivityTable(table, label, notes, not_numbers)

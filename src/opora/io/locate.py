@@ -15,7 +15,7 @@ line 1) and the column.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +23,19 @@ import numpy as np
 import pandas as pd
 
 from opora.errors import FormatError
-from opora.io._checks import read_text_csv
+from opora.io._checks import (
+    MAX_VALUE,
+    atomic_write,
+    check_output_path,
+    parse_numbers,
+    read_text_csv,
+    repair_ids,
+)
 
 __all__ = [
     "LocateInputs",
     "assignment_path",
+    "check_locate_paths",
     "read_costs",
     "read_demand",
     "read_locate_inputs",
@@ -68,19 +76,29 @@ def _numbers(
         row, _ = _first_bad(frame, empty, column)
         msg = f"line {row}: {what} is empty; write a number"
         raise FormatError(path, msg, column=column)
-    values = pd.to_numeric(text.where(~empty, None), errors="coerce").astype("float64")
-    bad = values.isna() & ~empty
+    values, repaired, problem = parse_numbers(
+        text.where(~empty, None), str(frame.attrs.get("sep", ","))
+    )
+    bad = problem.notna()
     if bad.any():
         row, value = _first_bad(frame, bad, column)
-        msg = (
-            f"line {row}: {what} {value!r} is not a number; use a dot as the decimal "
-            "separator and no units"
-        )
+        why = problem[bad].iloc[0]
+        msg = f"line {row}: {what} {value!r} is not a number: {why}"
         raise FormatError(path, msg, column=column)
-    nonfinite = ~np.isfinite(values.fillna(0.0))
+    if repaired.notna().any():
+        row, value = _first_bad(frame, repaired.notna(), column)
+        n = int(repaired.notna().sum())
+        frame.attrs.setdefault("notes", []).append(
+            f"{path.name}, column `{column}`: {n:,} values written with thousands separators "
+            f"or a decimal comma were read as numbers (first: line {row}, {value!r})"
+        )
+    nonfinite = ~np.isfinite(values.fillna(0.0)) | (values.abs() > MAX_VALUE).fillna(False)
     if nonfinite.any():
         row, value = _first_bad(frame, nonfinite, column)
-        msg = f"line {row}: {what} {value!r} is not a finite number"
+        msg = (
+            f"line {row}: {what} {value!r} is not a finite number of a usable size "
+            f"(at most {MAX_VALUE:.0e}); check the export and the units"
+        )
         raise FormatError(path, msg, column=column)
     negative = values.fillna(0.0) < 0
     if negative.any():
@@ -121,7 +139,7 @@ def read_costs(path: str | Path) -> pd.DataFrame:
     """
     p = Path(path)
     frame = read_text_csv(
-        p, ["demand_id", "site_id", "cost"], text_columns=["demand_id", "site_id"]
+        p, ["demand_id", "site_id", "cost"], text_columns=["demand_id", "site_id", "cost"], sep=None
     )
     out = pd.DataFrame(
         {
@@ -132,6 +150,7 @@ def read_costs(path: str | Path) -> pd.DataFrame:
         }
     )
     _no_repeats(out, ["demand_id", "site_id"], p, "the pair")
+    out.attrs["notes"] = list(frame.attrs.get("notes", []))
     return out
 
 
@@ -155,7 +174,9 @@ def read_demand(path: str | Path) -> pd.DataFrame:
         is empty, not a number or negative.
     """
     p = Path(path)
-    frame = read_text_csv(p, ["demand_id", "weight"], text_columns=["demand_id"])
+    frame = read_text_csv(
+        p, ["demand_id", "weight"], text_columns=["demand_id", "weight"], sep=None
+    )
     frame["demand_id"] = _text_ids(frame, "demand_id", p)
     frame["weight"] = _numbers(frame, "weight", p, allow_empty=False, what="the weight")
     _no_repeats(frame, ["demand_id"], p, "the demand point")
@@ -184,7 +205,9 @@ def read_sites(path: str | Path) -> pd.DataFrame:
         bad capacity or a ``fixed`` value other than 0/1.
     """
     p = Path(path)
-    frame = read_text_csv(p, ["site_id"], text_columns=["site_id", "group", "fixed"])
+    frame = read_text_csv(
+        p, ["site_id"], text_columns=["site_id", "group", "fixed", "capacity"], sep=None
+    )
     out = pd.DataFrame({"_row": frame["_row"], "site_id": _text_ids(frame, "site_id", p)})
     if "capacity" in frame.columns:
         out["capacity"] = _numbers(frame, "capacity", p, allow_empty=True, what="the capacity")
@@ -207,6 +230,7 @@ def read_sites(path: str | Path) -> pd.DataFrame:
     else:
         out["group"] = pd.Series(pd.NA, index=out.index, dtype="string")
     _no_repeats(out, ["site_id"], p, "the site")
+    out.attrs["notes"] = list(frame.attrs.get("notes", []))
     return out
 
 
@@ -230,7 +254,12 @@ def read_quotas(path: str | Path) -> pd.DataFrame:
         is not a whole number >= 0, or ``min_sites > max_sites``.
     """
     p = Path(path)
-    frame = read_text_csv(p, ["group", "min_sites", "max_sites"], text_columns=["group"])
+    frame = read_text_csv(
+        p,
+        ["group", "min_sites", "max_sites"],
+        text_columns=["group", "min_sites", "max_sites"],
+        sep=None,
+    )
     out = pd.DataFrame({"_row": frame["_row"], "group": _text_ids(frame, "group", p)})
     for column in ("min_sites", "max_sites"):
         values = _numbers(frame, column, p, allow_empty=True, what=f"`{column}`")
@@ -247,6 +276,7 @@ def read_quotas(path: str | Path) -> pd.DataFrame:
         msg = f"line {row}: `min_sites` is larger than `max_sites`"
         raise FormatError(p, msg, column="min_sites")
     _no_repeats(out, ["group"], p, "the group")
+    out.attrs["notes"] = list(frame.attrs.get("notes", []))
     return out
 
 
@@ -260,21 +290,42 @@ class LocateInputs:
         Long cost table and demand table.
     sites, quotas
         Site and quota tables, or ``None``.
+    notes
+        What was detected or repaired while reading (separator, number formats, ids).
     """
 
     costs: pd.DataFrame
     demand: pd.DataFrame
     sites: pd.DataFrame | None
     quotas: pd.DataFrame | None
+    notes: list[str] = field(default_factory=list)
 
 
 def _unknown(
-    table: pd.DataFrame, column: str, known: pd.Series, path: Path, other: Path, what: str
+    table: pd.DataFrame,
+    column: str,
+    known: pd.Series,
+    path: Path,
+    other: Path,
+    what: str,
+    notes: list[str],
 ) -> None:
+    fixed, repaired, hint = repair_ids(table[column], known)
+    if repaired.any():
+        row, value = _first_bad(table, repaired, column)
+        notes.append(
+            f"{path.name}, column `{column}`: {int(repaired.sum()):,} ids that lost their "
+            f"leading zeros were matched to {other.name} (first: line {row}, {value!r})"
+        )
+        table[column] = fixed
     missing = ~table[column].isin(known)
     if missing.any():
         row, value = _first_bad(table, missing, column)
-        msg = f"line {row}: {what} {value!r} is not listed in {other.name}"
+        i = int(np.flatnonzero(missing.to_numpy(bool))[0])
+        extra = hint.iloc[i]
+        msg = f"line {row}: {what} {value!r} is not listed in {other.name}" + (
+            f"; it {extra}" if extra is not pd.NA and isinstance(extra, str) else ""
+        )
         raise FormatError(path, msg, column=column)
 
 
@@ -306,22 +357,27 @@ def read_locate_inputs(
     c_path, d_path = Path(costs), Path(demand)
     cost_table = read_costs(c_path)
     demand_table = read_demand(d_path)
-    _unknown(cost_table, "demand_id", demand_table["demand_id"], c_path, d_path, "demand point")
+    notes = [*cost_table.attrs.get("notes", []), *demand_table.attrs.get("notes", [])]
+    _unknown(
+        cost_table, "demand_id", demand_table["demand_id"], c_path, d_path, "demand point", notes
+    )
     site_table = None
     if sites is not None:
         s_path = Path(sites)
         site_table = read_sites(s_path)
-        _unknown(cost_table, "site_id", site_table["site_id"], c_path, s_path, "site")
+        notes.extend(site_table.attrs.get("notes", []))
+        _unknown(cost_table, "site_id", site_table["site_id"], c_path, s_path, "site", notes)
     quota_table = None
     if quotas is not None:
         q_path = Path(quotas)
         quota_table = read_quotas(q_path)
+        notes.extend(quota_table.attrs.get("notes", []))
         if site_table is None:
             msg = "group quotas need a SITES file with a `group` column (--sites)"
             raise FormatError(q_path, msg, column="group")
         groups = site_table["group"].dropna()
-        _unknown(quota_table, "group", groups, q_path, Path(sites or ""), "group")
-    return LocateInputs(cost_table, demand_table, site_table, quota_table)
+        _unknown(quota_table, "group", groups, q_path, Path(sites or ""), "group", notes)
+    return LocateInputs(cost_table, demand_table, site_table, quota_table, notes)
 
 
 def assignment_path(result: str | Path) -> Path:
@@ -343,7 +399,8 @@ def write_locate_result(
         The model's assignment table (``demand_id, site_id, cost`` and, for capacitated
         models, ``share``).
     path
-        Where the JSON goes; its folder is created if needed.
+        Where the JSON goes; its folder is created if needed. Both files are written
+        atomically (a temporary file in the same folder, then renamed).
 
     Returns
     -------
@@ -351,10 +408,35 @@ def write_locate_result(
         The JSON and the CSV paths.
     """
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
     csv_path = assignment_path(p)
     payload = dict(result)
     payload["assignment_csv"] = csv_path.name
-    p.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    assignment.to_csv(csv_path, index=False, encoding="utf-8")
+    text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    atomic_write(csv_path, lambda tmp: assignment.to_csv(tmp, index=False, encoding="utf-8"))
+    atomic_write(p, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return p, csv_path
+
+
+def check_locate_paths(out: str | Path, inputs: list[str | Path | None]) -> Path:
+    """Check, before any work, that ``RESULT.json`` and its assignment CSV can be written.
+
+    Parameters
+    ----------
+    out
+        The ``--out`` file (``.json``).
+    inputs
+        The input files, which must not be overwritten.
+
+    Returns
+    -------
+    pathlib.Path
+        ``out``.
+
+    Raises
+    ------
+    OutputPathError
+        As :func:`opora.io._checks.check_output_path`.
+    """
+    p = check_output_path(out, inputs=inputs, formats=(".json",))
+    check_output_path(assignment_path(p), inputs=inputs)
+    return p

@@ -1,14 +1,17 @@
 """Readers of a user's own travel-cost matrix, demand points and supply sites (CSV).
 
-Three long tables, UTF-8, comma separated, one header line:
+Three long tables, UTF-8, one header line, separated by commas (or by ``;`` or tabs,
+detected from the header and reported as a note in ``table.attrs["notes"]``):
 
 * costs: ``demand_id,site_id,cost`` (minutes; a pair left out is unreachable);
 * demand: ``demand_id,weight`` (more columns are kept);
 * supply: ``site_id,capacity`` (more columns are kept).
 
 Ids are read as text, so codes such as OKTMO keep their leading zeros, and surrounding
-spaces are removed. A row with an empty id or a missing, non-numeric, infinite or
-negative number is rejected and reported (file, row, column, value, reason); a repeated
+spaces are removed. Numbers written with thousands separators (``"1 200"``, no-break
+spaces) or a decimal comma are read where unambiguous and reported as ``repaired``. A
+row with an empty id or a missing, non-numeric, infinite, too large or negative number
+is rejected and reported (file, row, column, value, reason); a repeated
 id or pair stops the import with :class:`~opora.errors.FormatError`, since there is no
 safe way to choose between the rows.
 """
@@ -22,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from opora.errors import FormatError
-from opora.io._checks import read_text_csv
+from opora.io._checks import MAX_VALUE, parse_numbers, read_text_csv
 from opora.model.result import ImportResult, RejectLog
 
 __all__ = ["read_costs_csv", "read_demand_csv", "read_supply_csv"]
@@ -46,26 +49,40 @@ def _ids(frame: pd.DataFrame, column: str, log: RejectLog, bad: pd.Series) -> pd
     return bad | empty
 
 
-def _numbers(frame: pd.DataFrame, column: str, log: RejectLog, bad: pd.Series) -> pd.Series:
-    """Convert ``column`` to float64; reject missing, non-numeric, infinite or negative."""
+def _numbers(
+    frame: pd.DataFrame, column: str, log: RejectLog, bad: pd.Series, sep: str
+) -> pd.Series:
+    """Convert ``column`` to float64, repairing thousands separators and decimal commas.
+
+    Missing, non-numeric, non-finite, too large (> :data:`MAX_VALUE`) or negative values
+    are rejected; repaired ones are reported with the action ``repaired``.
+    """
     raw = frame[column]
-    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
-        values = raw.astype("float64")
-        not_number = pd.Series(False, index=frame.index)
-    else:
-        text = raw.astype("string").str.strip()
-        values = pd.to_numeric(text, errors="coerce").astype("float64")
-        not_number = values.isna() & text.notna() & (text != "")
-    checks: list[tuple[pd.Series, str]] = [
-        (not_number, "not a number (use a dot as the decimal separator, no spaces)"),
+    values, repaired, problem = parse_numbers(raw, sep)
+    fixed = repaired.notna() & ~bad
+    if fixed.any():
+        for why in repaired[fixed].unique():
+            hit = fixed & (repaired == why).fillna(False)
+            log.add_many(frame.loc[hit, "_row"], column, raw[hit], str(why), "repaired")
+    not_number = problem.notna()
+    checks: list[tuple[pd.Series, str | pd.Series]] = [
+        (not_number, problem),
         (values.isna() & ~not_number, "missing value"),
         (values.isin([np.inf, -np.inf]), "infinite value; leave an unreachable pair out instead"),
+        (
+            values.abs() > MAX_VALUE,
+            f"too large (over {MAX_VALUE:.0e}); check the export, the value cannot be right",
+        ),
         (values < 0, "negative value; must be >= 0"),
     ]
     for mask, reason in checks:
-        hit = mask & ~bad
+        hit = mask.fillna(False).astype(bool) & ~bad
         if hit.any():
-            log.add_many(frame.loc[hit, "_row"], column, raw[hit], reason, "rejected")
+            if isinstance(reason, str):
+                log.add_many(frame.loc[hit, "_row"], column, raw[hit], reason, "rejected")
+            else:
+                for r, v, why in zip(frame.loc[hit, "_row"], raw[hit], reason[hit], strict=True):
+                    log.add(int(r), column, v, str(why), "rejected")
             bad = bad | hit
     frame[column] = values
     return bad
@@ -105,19 +122,23 @@ def _read(
     keep_extra: bool,
 ) -> ImportResult:
     p = Path(path)
-    frame = read_text_csv(p, [*ids, value], text_columns=ids)
+    frame = read_text_csv(p, [*ids, value], text_columns=[*ids, value], sep=None)
+    notes = list(frame.attrs.get("notes", []))
+    sep = str(frame.attrs.get("sep", ","))
     log = RejectLog(p)
     bad = pd.Series(False, index=frame.index)
     for column in ids:
         bad = _ids(frame, column, log, bad)
-    bad = _numbers(frame, value, log, bad)
+    bad = _numbers(frame, value, log, bad, sep)
     kept = frame[~bad]
     _repeated(p, kept, ids)
     extra = [c for c in frame.columns if c not in {*ids, value, "_row"}] if keep_extra else []
     table = kept[[*ids, value, *extra, "_row"]].rename(columns={"_row": "source_row"})
+    table = table.reset_index(drop=True)
+    table.attrs["notes"] = notes
     return ImportResult(
         name=name,
-        table=table.reset_index(drop=True),
+        table=table,
         rejects=log.to_frame().sort_values("row", kind="stable", ignore_index=True),
         rows_read=len(frame),
     )

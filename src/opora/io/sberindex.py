@@ -222,7 +222,7 @@ def read_sberindex_indicators(
                 "rejected",
             )
     rows_read = len(raw)
-    data = raw[~unmapped]
+    data = _one_version_per_oktmo(raw[~unmapped], dictionary, log)
     if oktmo_prefix:
         data = data[data["oktmo"].str.startswith(oktmo_prefix)]
         rows_read = len(data) + int(unmapped.sum())
@@ -236,6 +236,105 @@ def read_sberindex_indicators(
         rows_read,
         {"suppressed_values": int(data["value"].isna().sum()) if "value" in data else 0},
     )
+
+
+def _one_version_per_oktmo(
+    data: pd.DataFrame, dictionary: pd.DataFrame, log: RejectLog
+) -> pd.DataFrame:
+    """Keep, for each OKTMO and year, the rows of one dictionary version only.
+
+    The dictionary is versioned: a municipality whose type or borders changed has several
+    ``territory_id`` with the same OKTMO and consecutive validity years, and the data
+    files may hold figures under each. For every OKTMO and year the version valid that
+    year is kept (else the active one, else the newest); the other version's rows are
+    dropped and logged as repaired, one line per dropped ``territory_id``. Rows that
+    repeat an earlier row exactly (the salary file has some) are kept once.
+    """
+    same = data.drop(columns=["_row"]).duplicated()
+    if same.any():
+        first = data.loc[same, "_row"].iloc[0]
+        log.add(
+            int(first),
+            "",
+            "",
+            f"{int(same.sum())} rows repeat an earlier row exactly; each is kept once",
+            "repaired",
+        )
+        data = data[~same]
+    if "value" in data:
+        key = [c for c in data.columns if c not in ("_row", "value")]
+        dup = data.duplicated(key, keep=False)
+        # a figure given twice, once suppressed (blank): the published one is kept
+        blank = (
+            dup
+            & data["value"].isna()
+            & data.assign(_v=data["value"].notna())
+            .groupby(key, dropna=False)["_v"]
+            .transform("any")
+        )
+        if blank.any():
+            log.add(
+                int(data.loc[blank, "_row"].iloc[0]),
+                "value",
+                "",
+                f"{int(blank.sum())} blank rows repeat a row that has the figure; the figure "
+                "is kept",
+                "repaired",
+            )
+            data = data[~blank]
+        clash = data.duplicated(key, keep="first")
+        if clash.any():
+            log.add_many(
+                data.loc[clash, "_row"],
+                "value",
+                data.loc[clash, "value"],
+                "another row gives a different figure for the same territory, period and "
+                "breakdown; the first is kept",
+                "rejected",
+            )
+            data = data[~clash]
+    tid = data["territory_id"].astype("int64")
+    versions = dictionary.drop_duplicates("territory_id").set_index("territory_id")
+    counts = tid.groupby(data["oktmo"]).nunique()
+    multi = counts[counts > 1].index
+    if multi.empty:
+        return data
+    sub = data[data["oktmo"].isin(multi)]
+    sub_tid = tid[sub.index]
+    v = versions.reindex(sub_tid.to_numpy())
+    start = v["year_from"].to_numpy(dtype="float64", na_value=-np.inf)
+    end = v["year_to"].to_numpy(dtype="float64", na_value=np.inf)
+    active = v["active"].fillna(False).to_numpy(dtype=bool)
+    if "year" in sub:
+        year = pd.to_numeric(sub["year"], errors="coerce").to_numpy(dtype="float64")
+        covers = (start <= year) & (year <= end)
+        period = pd.Series(year, index=sub.index)
+    else:
+        covers = np.zeros(len(sub), dtype=bool)
+        period = pd.Series(0.0, index=sub.index)
+    score = pd.Series(covers * 4 + active * 2, index=sub.index) + start / 1e5
+    best = (
+        pd.DataFrame({"oktmo": sub["oktmo"], "period": period, "tid": sub_tid, "score": score})
+        .sort_values("score", ascending=False)
+        .drop_duplicates(["oktmo", "period"])
+        .set_index(["oktmo", "period"])["tid"]
+    )
+    chosen = best.reindex(pd.MultiIndex.from_arrays([sub["oktmo"], period])).to_numpy()
+    drop = sub.index[sub_tid.to_numpy() != chosen]
+    dropped = data.loc[drop]
+    for (okt, t), rows in dropped.groupby(["oktmo", tid[drop]]):
+        kept = sorted(set(best.loc[okt].tolist()))
+        log.add(
+            int(rows["_row"].iloc[0]),
+            "territory_id",
+            t,
+            f"OKTMO {okt} has several dictionary versions; the version valid in each year "
+            f"(territory_id {', '.join(map(str, kept))}) is kept, {len(rows)} rows of this "
+            "version dropped",
+            "repaired",
+        )
+    result: pd.DataFrame = data.drop(index=drop)
+    return result
 
 
 def _aggregate(kind: str, data: pd.DataFrame) -> pd.DataFrame:

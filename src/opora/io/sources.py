@@ -10,7 +10,7 @@ processed subset of the Republic of Bashkortostan shipped inside the package
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +19,14 @@ import pandas as pd
 
 from opora.errors import SourceNotFoundError
 from opora.io._checks import package_data
+from opora.io._memo import memo_read
 from opora.io.bashkortostan import read_bdmo_long, read_employment_shares
 from opora.io.boundaries import match_boundaries, read_boundaries
 from opora.io.rosstat import read_population_bulletin, read_status_list, read_urov14a_workbook
 from opora.io.sberindex import read_sberindex_dictionary, read_sberindex_indicators
 from opora.model.provenance import Provenance, provenance_frame
 from opora.model.regions import (
+    DEFAULT_REGION,
     DEFAULT_REGION_CODE,
     find_region,
     same_region,
@@ -33,7 +35,9 @@ from opora.model.result import REJECT_COLUMNS, ImportResult, RejectLog
 from opora.model.schemas import INDICATOR_COLUMNS
 
 __all__ = [
+    "REQUIRED_SOURCES",
     "SOURCE_FILES",
+    "SOURCE_USES",
     "SourceBundle",
     "embedded_dir",
     "list_regions",
@@ -54,8 +58,34 @@ SOURCE_FILES: dict[str, str] = {
     "arctic": "rosstat/bul2024_arctic_zone_mo.csv",
     "far_north": "rosstat/bul2024_far_north_mo.csv",
     "urov14a": "rosstat/Urov-14a_2010-2022.xlsx",
+    "employment": "rosstat/bdmo_employment_by_okved_2023_mo.csv",
     "bdmo_bashkortostan": "bashkortostan/bdmo_bashkortostan_2024_2025_long.csv",
-    "employment_bashkortostan": "bashkortostan/akhrameshin_employment_2023_bashkortostan.csv",
+}
+
+#: Sources without which a region cannot be assembled at all.
+REQUIRED_SOURCES: tuple[str, ...] = ("dictionary", "bulletin")
+
+#: What each optional source feeds, in English and Russian (for the "not read" notes).
+SOURCE_USES: dict[str, tuple[str, str]] = {
+    "market_access": ("market access index", "индекс доступа к рынкам"),
+    "population": ("population by age and sex (SberIndex)", "население по возрасту и полу"),
+    "migration": ("migration", "миграция"),
+    "salary": ("wages by OKVED section", "заработная плата по разделам ОКВЭД"),
+    "consumption": ("consumer spending", "потребительские расходы"),
+    "arctic": ("Arctic zone list", "перечень Арктической зоны"),
+    "far_north": ("Far North list", "перечень районов Крайнего Севера"),
+    "urov14a": (
+        "social payments vs taxable incomes",
+        "социальные выплаты и налогооблагаемые доходы",
+    ),
+    "employment": (
+        "employment structure by OKVED section",
+        "структура занятости по разделам ОКВЭД",
+    ),
+    "bdmo_bashkortostan": (
+        "municipal database (own revenues, roads, schools)",
+        "база данных муниципальных образований (собственные доходы, дороги, школы)",
+    ),
 }
 
 _UPPER_COLS = ["oktmo", "name", "type", "status", "centre_name", "lat", "lon"]
@@ -95,6 +125,12 @@ class SourceBundle:
     boundaries
         Municipal boundary polygons matched to OKTMO, where a boundary file of the data
         folder covers the region (``boundaries/*.gpkg``); ``None`` otherwise.
+    missing
+        Optional sources not read, by key of :data:`SOURCE_FILES`, with the reason
+        (file absent from the data folder, or no row for the region); the analyses that
+        need them report ``not_evaluated`` with that reason.
+    missing_ru
+        The same reasons in Russian.
     """
 
     region: str
@@ -111,6 +147,8 @@ class SourceBundle:
     rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
     provenance: list[Provenance] = field(default_factory=list)
     boundaries: gpd.GeoDataFrame | None = None
+    missing: dict[str, str] = field(default_factory=dict)
+    missing_ru: dict[str, str] = field(default_factory=dict)
 
 
 def _path(data_dir: Path, key: str) -> Path:
@@ -178,9 +216,11 @@ def read_sources(data_dir: str | Path, region: str) -> SourceBundle:
     if not d.is_dir():
         msg = f"{d}: data folder not found; pass `--data-dir` pointing at shared/data"
         raise SourceNotFoundError(msg)
-    dic = read_sberindex_dictionary(_path(d, "dictionary"))
+    dic = memo_read(read_sberindex_dictionary, _path(d, "dictionary"))
     name, prefix = find_region(region, list_regions(dic.table))
     results: list[ImportResult] = [dic]
+    missing: dict[str, str] = {}
+    missing_ru: dict[str, str] = {}
     # Membership by the dictionary's region name, not by OKTMO prefix: autonomous okrugs
     # share the prefix of the oblast they lie in (Nenets 118… inside Arkhangelsk 11…).
     upper_rows = dic.table[dic.table["active"] & (dic.table["region_name"] == name)]
@@ -198,35 +238,67 @@ def read_sources(data_dir: str | Path, region: str) -> SourceBundle:
     ind = [_bulletin_indicators(b)]
 
     lower_codes = set(lower["oktmo"].dropna().astype(str))
-    status: dict[str, set[str]] = {}
+    status: dict[str, set[str]] = {"arctic": set(), "far_north": set()}
     for key in ("arctic", "far_north"):
-        res = read_status_list(_path(d, key))
+        path = _optional(d, key, missing, missing_ru)
+        if path is None:
+            continue
+        res = read_status_list(path)
         results.append(res)
         codes_listed = res.table["oktmo8"].dropna().astype(str)
         status[key] = {c for c in codes_listed if c in codes or c in lower_codes}
         whole = res.table[res.table["whole_region"].fillna(False).astype(bool)]
         if any(same_region(r, name) for r in whole["region"]):
             # the whole region is listed: every municipality of it has the status
-            status[key] |= set(upper["oktmo"].astype(str)) | set(
-                lower["oktmo"].dropna().astype(str)
-            )
+            status[key] |= set(upper["oktmo"].astype(str)) | lower_codes
 
     for key in ("market_access", "population", "migration", "salary", "consumption"):
-        res = read_sberindex_indicators(_path(d, key), dic.table, oktmo_prefix=prefix)
+        path = _optional(d, key, missing, missing_ru)
+        if path is None:
+            continue
+        res = read_sberindex_indicators(path, dic.table, oktmo_prefix=prefix)
         results.append(res)
-        ind.append(res.table[res.table["oktmo"].isin(codes)])
-    uro = read_urov14a_workbook(_path(d, "urov14a"))
-    results.append(uro)
-    ind.append(uro.table[uro.table["oktmo"].isin(codes)])
-    prov = _provenance(name, bashkortostan=prefix == DEFAULT_REGION_CODE)
-    if prefix == DEFAULT_REGION_CODE:
-        for reader, key in (
-            (read_bdmo_long, "bdmo_bashkortostan"),
-            (read_employment_shares, "employment_bashkortostan"),
-        ):
-            res = reader(_path(d, key))
+        ind.append(_mine(res.table, codes, key, missing, missing_ru))
+    path = _optional(d, "urov14a", missing, missing_ru)
+    if path is not None:
+        uro = memo_read(read_urov14a_workbook, path)
+        results.append(uro)
+        ind.append(_mine(uro.table, codes, "urov14a", missing, missing_ru))
+    path = _optional(d, "employment", missing, missing_ru)
+    if path is not None:
+        # one reader, one source: the nationwide file; the Bashkortostan file is its subset
+        emp = replace(read_employment_shares(path), name="employment_by_okved")
+        results.append(emp)
+        ind.append(_mine(emp.table, codes, "employment", missing, missing_ru))
+    bashkortostan = prefix == DEFAULT_REGION_CODE and same_region(name, DEFAULT_REGION)
+    if bashkortostan:
+        path = _optional(d, "bdmo_bashkortostan", missing, missing_ru)
+        if path is not None:
+            res = read_bdmo_long(path)
             results.append(res)
             ind.append(res.table)
+    else:
+        missing["bdmo_bashkortostan"] = (
+            "the municipal database extract (own revenues, local roads, schools) covers the "
+            "Republic of Bashkortostan only"
+        )
+        missing_ru["bdmo_bashkortostan"] = (
+            "выгрузка БД ПМО (собственные доходы, местные дороги, школы) есть только для "
+            "Республики Башкортостан"
+        )
+    prov = _provenance(name, bashkortostan=bashkortostan and "bdmo_bashkortostan" not in missing)
+    if "employment" not in missing:
+        prov.append(
+            Provenance(
+                "indicators",
+                "Rosstat municipal database Y48423005: employment of large and medium "
+                "organisations by OKVED section (tochno.st)",
+                "CC BY 4.0",
+                "2023",
+                "real",
+                SOURCE_FILES["employment"],
+            )
+        )
     polygons = None
     for gpkg in sorted((d / "boundaries").glob("*.gpkg")) if (d / "boundaries").is_dir() else []:
         bres = read_boundaries(gpkg)
@@ -268,7 +340,36 @@ def read_sources(data_dir: str | Path, region: str) -> SourceBundle:
         rejects,
         prov,
         polygons,
+        missing,
+        missing_ru,
     )
+
+
+def _optional(
+    data_dir: Path, key: str, missing: dict[str, str], missing_ru: dict[str, str]
+) -> Path | None:
+    """Return an optional source's path, or note why it is not read."""
+    p = data_dir / SOURCE_FILES[key]
+    if p.exists():
+        return p
+    missing[key] = f"{SOURCE_FILES[key]} not found in the data folder {data_dir}"
+    missing_ru[key] = f"файл {SOURCE_FILES[key]} не найден в папке данных {data_dir}"
+    return None
+
+
+def _mine(
+    table: pd.DataFrame,
+    codes: set[str],
+    key: str,
+    missing: dict[str, str],
+    missing_ru: dict[str, str],
+) -> pd.DataFrame:
+    """Rows of the region's municipalities; note the source when it has none."""
+    rows = table[table["oktmo"].isin(codes)]
+    if rows.empty:
+        missing[key] = f"{SOURCE_FILES[key]} has no row for the region's municipalities"
+        missing_ru[key] = f"в файле {SOURCE_FILES[key]} нет строк муниципалитетов региона"
+    return rows
 
 
 def _bulletin_indicators(b: pd.DataFrame) -> pd.DataFrame:
@@ -348,7 +449,7 @@ def _provenance(region: str, *, bashkortostan: bool) -> list[Provenance]:
                 "CC BY 4.0",
                 "2023-2025",
                 "real",
-                f"{SOURCE_FILES['bdmo_bashkortostan']}; {SOURCE_FILES['employment_bashkortostan']}",
+                SOURCE_FILES["bdmo_bashkortostan"],
             )
         )
     _ = region

@@ -9,10 +9,14 @@ Layout of a workspace folder::
     provenance.csv       source, licence, date, real/modelled of every table
     rejects.csv          every rejected, repaired or flagged value (file, row, column...)
     import_summary.csv   rows read / kept / repaired / rejected / flagged per source
+    run.json             completion record, written last: what ran, versions, input
+                         checksums; a folder without it is refused by the readers
+                         (its run was interrupted or failed)
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +24,22 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from opora.errors import SourceNotFoundError
+from opora.errors import IncompleteRunError, SourceNotFoundError
 from opora.model.result import REJECT_COLUMNS
 
-__all__ = ["WORKSPACE_FILES", "append_layers", "read_workspace_tables", "write_workspace"]
+__all__ = [
+    "RUN_RECORD",
+    "WORKSPACE_FILES",
+    "append_layers",
+    "check_complete",
+    "read_run_record",
+    "read_workspace_tables",
+    "write_run_record",
+    "write_workspace",
+]
+
+#: File name of the completion record of an output folder.
+RUN_RECORD = "run.json"
 
 WORKSPACE_FILES = {
     "gpkg": "region.gpkg",
@@ -62,6 +78,7 @@ def write_workspace(
     rejects: pd.DataFrame,
     imports: list[dict[str, Any]],
     boundaries: gpd.GeoDataFrame | None = None,
+    complete: bool = True,
 ) -> dict[str, Path]:
     """Write a region's tables into a workspace folder.
 
@@ -81,6 +98,10 @@ def write_workspace(
         Import summaries.
     boundaries
         Municipal polygons, written as layer ``municipality_boundaries`` when given.
+    complete
+        Write a minimal completion record (:data:`RUN_RECORD`) at the end; a job that
+        goes on writing into the folder passes ``False`` and writes its own record
+        last (:func:`write_run_record`).
 
     Returns
     -------
@@ -105,7 +126,83 @@ def write_workspace(
     rej = rejects.reindex(columns=REJECT_COLUMNS)
     rej.to_csv(paths["rejects"], index=False)
     pd.DataFrame(imports).to_csv(paths["summary"], index=False)
+    if complete:
+        write_run_record(out, {"job": "workspace", "complete": True})
     return paths
+
+
+def write_run_record(folder: str | Path, record: dict[str, Any]) -> Path:
+    """Write the completion record ``run.json`` of an output folder (last of its files).
+
+    Parameters
+    ----------
+    folder
+        The output folder.
+    record
+        JSON-ready mapping: what ran, versions, input checksums.
+
+    Returns
+    -------
+    pathlib.Path
+        The record written.
+    """
+    path = Path(folder) / RUN_RECORD
+    tmp = path.with_name(f".{RUN_RECORD}.tmp")
+    tmp.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def check_complete(folder: str | Path) -> Path:
+    """Refuse an output folder whose run did not finish.
+
+    Parameters
+    ----------
+    folder
+        A workspace or demo output folder.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder.
+
+    Raises
+    ------
+    IncompleteRunError
+        If the folder exists but holds no completion record (:data:`RUN_RECORD`).
+    """
+    d = Path(folder)
+    if d.is_dir() and not (d / RUN_RECORD).exists():
+        msg = (
+            f"{d}: no {RUN_RECORD} - the run that wrote this folder did not finish "
+            "(interrupted or failed), or the folder is not an opora output; run "
+            "`opora init` or `opora demo` into it again"
+        )
+        raise IncompleteRunError(msg)
+    return d
+
+
+def read_run_record(folder: str | Path) -> dict[str, Any]:
+    """Read the completion record of an output folder.
+
+    Parameters
+    ----------
+    folder
+        The output folder.
+
+    Returns
+    -------
+    dict
+        The record.
+
+    Raises
+    ------
+    IncompleteRunError
+        If the folder has no completion record.
+    """
+    d = check_complete(folder)
+    data: dict[str, Any] = json.loads((d / RUN_RECORD).read_text(encoding="utf-8"))
+    return data
 
 
 def append_layers(gpkg: str | Path, layers: dict[str, gpd.GeoDataFrame]) -> None:
@@ -147,12 +244,15 @@ def read_workspace_tables(folder: str | Path) -> dict[str, Any]:
     ------
     SourceNotFoundError
         If the folder is not a workspace.
+    IncompleteRunError
+        If the run that wrote it did not finish (no :data:`RUN_RECORD`).
     """
     d = Path(folder)
     gpkg = d / WORKSPACE_FILES["gpkg"]
     if not gpkg.exists():
         msg = f"{gpkg}: not a workspace (no region.gpkg); create one with `opora init`"
         raise SourceNotFoundError(msg)
+    check_complete(d)
     text = {"oktmo": "string", "municipality_oktmo": "string", "parent_oktmo": "string"}
     s = pyogrio.read_dataframe(gpkg, layer="settlements")
     m = pyogrio.read_dataframe(gpkg, layer="municipalities")

@@ -59,6 +59,13 @@ class Region:
         Reject report of every reader.
     boundaries
         Municipal boundary polygons (``oktmo``, ``name``) where a source has them.
+    missing_sources
+        Optional sources not read for this region, with the reason (the analyses that
+        need them report ``not_evaluated``).
+    population_scaling
+        Report of the settlement populations brought to 1 January 2024, one row per
+        municipality (:data:`~opora.model.population.SCALING_COLUMNS`); ``None`` when
+        the region was not built from its sources.
     """
 
     name: str
@@ -70,6 +77,8 @@ class Region:
     imports: list[dict[str, Any]] = field(default_factory=list)
     rejects: pd.DataFrame = field(default_factory=pd.DataFrame)
     boundaries: gpd.GeoDataFrame | None = None
+    missing_sources: dict[str, str] = field(default_factory=dict)
+    population_scaling: pd.DataFrame | None = None
 
     def provenance_table(self) -> pd.DataFrame:
         """Return the provenance records as a table.
@@ -281,8 +290,10 @@ def supplement_settlements(
     b["oktmo"] = b["oktmo"].astype(str)
     b["pop"] = pd.to_numeric(b["pop_total"], errors="coerce").round().astype("Int64")
     parsed = [_kind_and_name(str(n)) for n in b["name"]]
-    b["kind"] = [k for k, _ in parsed]
-    b["bare"] = [n.replace("ё", "е").lower() for _, n in parsed]
+    b["kind"] = pd.Series([k for k, _ in parsed], index=b.index, dtype=object)
+    b["bare"] = pd.Series(
+        [n.replace("ё", "е").lower() for _, n in parsed], index=b.index, dtype=object
+    )
     # A register row is the bulletin's town when code, name and type agree: the register
     # gives some villages the code of the town they stand in.
     s_bare = s["name"].astype(str).str.replace("ё", "е").str.lower()
@@ -292,9 +303,23 @@ def supplement_settlements(
     have = key_s.isin(by_key.index)
     s.loc[have, "population"] = key_s[have].map(by_key).astype("Int64").to_numpy()
     s.loc[have, "population_year"] = 2024
+    # A district that became an okrug gave its towns new codes (NN6XX -> NN5XX): the
+    # register's town is then matched by name and type within the okrug, where unique.
+    dist = s["municipality_oktmo"].astype(str).str.slice(0, 5)
+    okrug = dist.str.slice(0, 2) + "5" + dist.str.slice(3) + "000"
+    alt_s = (okrug + "|" + s_bare + "|" + s["type"].astype(str)).where(
+        ~have & (dist.str.slice(2, 3) == "6")
+    )
+    alt_b = b["upper_oktmo8"].astype(str) + "|" + b["bare"] + "|" + b["kind"]
+    by_alt = pd.Series(b["pop"].to_numpy(), index=alt_b)
+    by_alt = by_alt[~by_alt.index.duplicated(keep=False)]
+    alt_have = (alt_s.isin(by_alt.index) & ~alt_s.duplicated(keep=False)).astype(bool)
+    s.loc[alt_have, "population"] = alt_s[alt_have].map(by_alt).astype("Int64").to_numpy()
+    s.loc[alt_have, "population_year"] = 2024
     towns = b[b["kind"] != ""]
     missing = towns[
         ~(towns["oktmo"] + "|" + towns["bare"] + "|" + towns["kind"]).isin(set(key_s[have]))
+        & ~alt_b[towns.index].isin(set(alt_s[alt_have]))
     ]
     centres = upper.assign(centre=upper["centre_name"].fillna("").str.replace("ё", "е"))
     centres = centres.set_index("oktmo")
@@ -364,12 +389,12 @@ def supplement_settlements(
     summary = {
         "source": "bulletin towns → settlements",
         "read": len(b),
-        "kept": int(have.sum()) + len(added),
+        "kept": int(have.sum() + alt_have.sum()) + len(added),
         "repaired": 0,
         "rejected": 0,
         "flagged": len(rejects),
         "city_districts_not_settlements": districts,
-        "population_updated_2024": int(have.sum()),
+        "population_updated_2024": int(have.sum() + alt_have.sum()),
         "added_from_bulletin": len(added),
     }
     rej = pd.DataFrame(

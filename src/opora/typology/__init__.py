@@ -4,7 +4,9 @@
 the differentiated model (inter-district centre, single-enterprise economy, Arctic, Far
 North, border, agglomeration satellite, life-support economy, agro-service, tourism,
 industrial), each with its rule, figures and reasons; thresholds live in
-``opora/data/typology.toml``. :mod:`~opora.typology.cluster` groups the same rows by a
+``opora/data/typology.toml``; the single-enterprise type follows the monotown criteria
+of decree No. 709 as far as the data allow (:mod:`~opora.typology.monotown`).
+:mod:`~opora.typology.cluster` groups the same rows by a
 seeded k-means on standardised features and compares the groups with the rules.
 :mod:`~opora.typology.towns` builds the town rows and :mod:`~opora.typology.lists`
 matches users' lists (official monotowns, border municipalities) to the rows.

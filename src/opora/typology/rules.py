@@ -17,9 +17,14 @@ The rules (thresholds in ``opora/data/typology.toml``, read by
     town row is that of its municipality (its district facilities serve the
     municipality first).
 ``single_enterprise``
-    The top employment section is industrial (``industrial_sections``) and its share ≥
-    ``top_share_min`` %, or HHI ≥ ``hhi_min``. Judged from the data only; an official
-    monotown list is shown beside it (``official_monotown``) and never used.
+    The monotown criteria of Government decree No. 709 of 29.07.2014 as far as the data
+    allow (:mod:`~opora.typology.monotown`): the kind of municipality
+    (``municipality_types``; a town row only where it is the centre holding
+    ``centre_population_share_min`` % of its municipality's people), population ≥
+    ``population_min``, and the largest share among ``industrial_sections`` ≥
+    ``top_share_min`` % (an upper bound of one organisation's share). Judged from the
+    data only; an official monotown list is shown beside it (``official_monotown``) and
+    never used.
 ``arctic``, ``far_north``
     ``is_arctic`` / ``is_far_north`` (Rosstat status lists).
 ``border``
@@ -61,15 +66,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import numpy as np
 import pandas as pd
 
-from opora.economy.life_support import SECTION_NAMES
 from opora.errors import TypologyError, ValidationError
 from opora.io.thresholds import read_thresholds
 from opora.model.thresholds import Thresholds
 from opora.typology._compare import at_least, at_most
+from opora.typology._format import _flag, _g, _n, _num, _remainder, _text
 from opora.typology.lists import match_list
+from opora.typology.monotown import monotown_rule_text, single_enterprise
 
 __all__ = [
     "LONG_COLUMNS",
@@ -85,7 +90,10 @@ __all__ = [
 #: Type id → (Russian, English) name, in the order of evaluation and output.
 TYPES: dict[str, tuple[str, str]] = {
     "inter_district_centre": ("межрайонный центр", "inter-district centre"),
-    "single_enterprise": ("моноотраслевая (моногород по данным)", "single-enterprise economy"),
+    "single_enterprise": (
+        "моногород по критериям ПП № 709 (по данным)",
+        "single-enterprise town (decree No. 709 criteria, from data)",
+    ),
     "arctic": ("Арктическая зона", "Arctic zone"),
     "far_north": ("Крайний Север и приравненные", "Far North and equated areas"),
     "border": ("приграничный", "border"),
@@ -149,84 +157,6 @@ class _Context:
     t: Thresholds
     regional_share: Mapping[str, float]
     border: Mapping[int, str] | None
-
-
-# --- formatting ---------------------------------------------------------------------
-
-
-def _n(x: float, digits: int = 1, lang: str = "ru") -> str:
-    """Format a number: ``12 345,6`` (ru, also used for figures) or ``12,345.6`` (en)."""
-    if not math.isfinite(x):
-        return "н/д" if lang == "ru" else "n/a"
-    text = f"{x:,.{digits}f}"
-    if lang == "ru":
-        return text.replace(",", " ").replace(".", ",")
-    return text
-
-
-def _g(x: float, lang: str = "ru") -> str:
-    """Format a threshold compactly: ``5 000``, ``0,25``, ``45``."""
-    if float(x).is_integer():
-        return _n(x, 0, lang)
-    text = f"{x:.4f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") if lang == "ru" else text
-
-
-def _num(row: Mapping[str, Any], col: str) -> float:
-    """Return a cell as a float, ``NaN`` when missing or not a number."""
-    v = row.get(col)
-    if v is None or isinstance(v, str) or v is pd.NA:
-        return math.nan
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return math.nan
-    return f
-
-
-def _flag(row: Mapping[str, Any], col: str) -> bool | None:
-    """Return a boolean cell (``True``/``False``, 1/0, text), ``None`` when missing."""
-    v = row.get(col)
-    if v is None or v is pd.NA:
-        return None
-    if isinstance(v, bool | np.bool_):
-        return bool(v)
-    if isinstance(v, str):
-        low = v.strip().lower()
-        if low in {"true", "1", "yes", "да"}:
-            return True
-        if low in {"false", "0", "no", "нет"}:
-            return False
-        return None
-    f = _num(row, col)
-    return None if math.isnan(f) else f != 0
-
-
-def _text(row: Mapping[str, Any], col: str) -> str | None:
-    v = row.get(col)
-    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
-        return None
-    s = str(v).strip()
-    return s or None
-
-
-def _section(s: str, lang: str) -> str:
-    ru, en = SECTION_NAMES.get(s, (s, s))
-    return f"{s} ({ru if lang == 'ru' else en})"
-
-
-# --- suppressed sections ------------------------------------------------------------
-
-
-def _remainder(row: Mapping[str, Any]) -> float:
-    """Unpublished share of employment: 100 − published ``emp_share_*`` (100 if none)."""
-    shares = [
-        _num(row, c) for c in row if isinstance(c, str) and re.fullmatch(r"emp_share_[A-U]", c)
-    ]
-    known = [v for v in shares if math.isfinite(v)]
-    if not known:
-        return 100.0
-    return min(100.0, max(0.0, 100.0 - sum(known)))
 
 
 def _regional_shares(features: pd.DataFrame) -> dict[str, float]:
@@ -378,82 +308,8 @@ def _inter_district(row: Mapping[str, Any], ctx: _Context) -> _Verdict:
 
 
 def _single_enterprise(row: Mapping[str, Any], ctx: _Context) -> _Verdict:
-    t = ctx.t
-    r = "single_enterprise"
-    sections = t.items(r, "industrial_sections")
-    s_min = t.number(r, "top_share_min")
-    h_min = t.number(r, "hhi_min")
-    top = _text(row, "top_section")
-    share = _num(row, "top_section_share")
-    hhi = _num(row, "hhi")
-    rem = _remainder(row)
-    if top is None or not math.isfinite(share):
-        return _Verdict(
-            "not_evaluated",
-            "top_section = NaN",
-            "Нельзя оценить: нет структуры занятости (данные скрыты или отсутствуют).",
-            "Cannot be evaluated: no employment structure (suppressed or missing).",
-        )
-    industrial = top in sections
-    share_ok = at_least(share, s_min)
-    hhi_ok = math.isfinite(hhi) and at_least(hhi, h_min)
-    hhi_text = (
-        f"HHI = {_n(hhi, 2)} {'≥' if hhi_ok else '<'} {_g(h_min)}"
-        if math.isfinite(hhi)
-        else "HHI = NaN"
-    )
-    share_text = f"{top} = {_n(share)} % {'≥' if share_ok else '<'} {_g(s_min)} %"
-    kind = "∈" if industrial else "∉"
-    sec_text = f"top_section {top} {kind} {{{','.join(sections)}}}"
-    if industrial and (share_ok or hhi_ok):
-        fig = f"{sec_text}; " + (share_text if share_ok else hhi_text)
-        ru_how = f"{_n(share)} % занятых крупных и средних организаций"
-        en_how = f"{_n(share, 1, 'en')} % of the employees of large and medium organisations"
-        if not share_ok:
-            ru_how += f", индекс концентрации HHI {_n(hhi, 2)}"
-            en_how += f", concentration index HHI {_n(hhi, 2, 'en')}"
-        return _Verdict(
-            "assigned",
-            fig,
-            f"Занятость сосредоточена в одной промышленной секции: {_section(top, 'ru')} — "
-            f"{ru_how}. Это суждение по данным, не официальный статус моногорода.",
-            f"Employment is concentrated in one industrial section: {_section(top, 'en')} - "
-            f"{en_how}. A judgement from the data, not the official monotown status.",
-        )
-    hidden = [
-        s
-        for s in sections
-        if not math.isfinite(_num(row, f"emp_share_{s}")) and at_least(rem, s_min)
-    ]
-    if hidden:
-        fig = (
-            f"{sec_text}; {share_text}; unpublished {_n(rem)} % ≥ {_g(s_min)} % "
-            f"({','.join(hidden)} suppressed)"
-        )
-        return _Verdict(
-            "not_evaluated",
-            fig,
-            f"Нельзя оценить: {_n(rem)} % занятости не опубликовано, и скрытая секция "
-            f"{', '.join(hidden)} могла бы превысить порог {_g(s_min)} %.",
-            f"Cannot be evaluated: {_n(rem, 1, 'en')} % of employment is unpublished, and the "
-            f"suppressed section {', '.join(hidden)} could exceed {_g(s_min, 'en')} %.",
-        )
-    if industrial and not math.isfinite(hhi):
-        return _Verdict(
-            "not_evaluated",
-            f"{sec_text}; {share_text}; HHI = NaN",
-            "Нельзя оценить: ведущая секция промышленная, но индекс концентрации не известен.",
-            "Cannot be evaluated: the top section is industrial but HHI is missing.",
-        )
-    fig = f"{sec_text}; {share_text}; {hhi_text}"
-    return _Verdict(
-        "not_assigned",
-        fig,
-        f"Занятость не сосредоточена в промышленности: ведущая секция {_section(top, 'ru')}, "
-        f"{_n(share)} %.",
-        f"Employment is not concentrated in industry: top section {_section(top, 'en')}, "
-        f"{_n(share, 1, 'en')} %.",
-    )
+    v = single_enterprise(row, ctx.t)
+    return _Verdict(v.status, v.figures, v.reason_ru, v.reason_en)
 
 
 def _status_rule(col: str, ru: str, en: str) -> Callable[[Mapping[str, Any], _Context], _Verdict]:
@@ -708,12 +564,7 @@ def _rule_text(type_id: str, t: Thresholds) -> str:
             f"≥ {_g(t.number(r, 'served_outside_alone_min'))}"
         )
     if type_id == "single_enterprise":
-        r = type_id
-        return (
-            f"top_section ∈ {{{','.join(t.items(r, 'industrial_sections'))}}} и "
-            f"(top_section_share ≥ {_g(t.number(r, 'top_share_min'))} % или "
-            f"HHI ≥ {_g(t.number(r, 'hhi_min'))})"
-        )
+        return monotown_rule_text(t)
     if type_id == "arctic":
         return "is_arctic"
     if type_id == "far_north":

@@ -66,7 +66,9 @@ def town_rows(
     -------
     pandas.DataFrame
         One row per town, columns of ``features`` plus ``level`` (``town``),
-        ``municipality_oktmo``, ``municipality_population`` and ``small_town``, ordered
+        ``municipality_oktmo``, ``municipality_population``, ``small_town``,
+        ``is_municipal_centre`` (the town is its municipality's centre) and
+        ``municipality_type`` (the municipality's ``type``; ``type`` is the town's), ordered
         by municipality then population (largest first). ``attrs["unmatched"]`` lists the
         towns whose municipality is not in ``features`` (left out).
     """
@@ -94,8 +96,10 @@ def town_rows(
         row: dict[str, Any] = {str(c): v for c, v in base.loc[muni].to_dict().items()}
         pop = float(pd.to_numeric(pd.Series([rec.get("population")]), errors="coerce").iloc[0])
         sid = _code_text(rec.get("settlement_id"))
-        is_centre = sid is not None and sid == _code_text(row.get("centre_settlement"))
+        centre_id = _code_text(row.get("centre_settlement"))
+        is_centre = sid is not None and sid == centre_id
         code = _code_text(rec.get("oktmo")) or sid or ""
+        muni_type = row.get("type")
         row.update(
             oktmo=code,
             name=str(rec.get("name")),
@@ -108,6 +112,8 @@ def town_rows(
             centre_settlement=sid,
             centre_population=pop,
             small_town=bool(math.isfinite(pop) and at_most(pop, limit)),
+            is_municipal_centre=is_centre if centre_id is not None else None,
+            municipality_type=muni_type,
         )
         if not is_centre:
             for col in _CENTRE_ONLY:
@@ -118,7 +124,14 @@ def town_rows(
                     row[col] = math.nan
         rows.append(row)
     cols = ["oktmo", *[c for c in feats.columns if c != "oktmo"]]
-    extra = ["level", "municipality_oktmo", "municipality_population", "small_town"]
+    extra = [
+        "level",
+        "municipality_oktmo",
+        "municipality_population",
+        "small_town",
+        "is_municipal_centre",
+        "municipality_type",
+    ]
     out = pd.DataFrame(rows, columns=[*cols, *[c for c in extra if c not in cols]])
     if len(out):
         order = out["municipality_oktmo"].map({c: i for i, c in enumerate(feats["oktmo"])})

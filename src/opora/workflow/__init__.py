@@ -12,6 +12,7 @@ One module per job::
     anchors.py     the anchor-settlement framework, its scenarios and files
     ties.py        inter-municipal ties from firm registries, written into a workspace
     outputs.py     which table goes into which file of the output folder
+    runlog.py      steps ran / skipped / failed, run summary, staged output, ``run.json``
     demo.py        the main job (``opora demo``)
 
 The workflow imports :mod:`opora.io`, :mod:`opora.model`, the analysis packages and
@@ -27,6 +28,7 @@ from opora.workflow.analyses import (
     Analyses,
     add_ties_features,
     analyse_region,
+    region_accessibility,
     region_analyses,
     region_features,
     workspace_accessibility,
@@ -72,6 +74,7 @@ __all__ = [
     "init_region",
     "load_region",
     "no_progress",
+    "region_accessibility",
     "region_analyses",
     "region_features",
     "render_passports_html",

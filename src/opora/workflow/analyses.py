@@ -33,6 +33,7 @@ __all__ = [
     "Analyses",
     "add_ties_features",
     "analyse_region",
+    "region_accessibility",
     "region_analyses",
     "region_features",
     "workspace_accessibility",
@@ -153,6 +154,50 @@ def region_analyses(
         reg, read_normatives(normatives), osm=osm, facilities=facilities, progress=progress
     )
     return reg, an
+
+
+def region_accessibility(
+    region: str | None = None,
+    data_dir: Path | None = None,
+    cache_dir: Path | None = None,
+    *,
+    normatives: Path | None = None,
+    osm: Path | None = None,
+    facilities: Path | None = None,
+    progress: Progress = no_progress,
+) -> tuple[Region, AccessAnalyses]:
+    """Build a region's model and compute its accessibility only (what the anchors need).
+
+    The anchor framework needs roads and settlements only: no economy or typology
+    is run, so a region without employment data is served as any other.
+
+    Parameters
+    ----------
+    region
+        Region name or OKTMO code; ``None`` for the embedded default.
+    data_dir
+        Folder of nationwide sources (needed for other regions).
+    cache_dir
+        Cache of the fetched register.
+    normatives
+        Service standards file; the package default when ``None``.
+    osm, facilities
+        Optional OSM extract and facility registry (see :func:`run_accessibility`).
+    progress
+        Called with a description before each step.
+
+    Returns
+    -------
+    tuple
+        The region's model and its accessibility.
+    """
+    reg = load_region(region, data_dir, cache_dir, progress=progress)
+    norms = read_normatives(normatives)
+    acc, fac, shares, graph, prov = run_accessibility(
+        reg, norms, osm=osm, facilities_file=facilities, progress=progress
+    )
+    reg.provenance.extend(prov)
+    return reg, AccessAnalyses(norms, acc, fac, shares, graph)
 
 
 def workspace_accessibility(

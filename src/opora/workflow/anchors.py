@@ -10,18 +10,19 @@ GeoPackage layers for QGIS). The report section is built by
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-from opora.access.facilities import municipal_centre_settlements
+from opora.access.facilities import match_municipal_centres
 from opora.access.modelled import local_utm
 from opora.access.services import ServiceAccess
+from opora.anchors.checks import plausibility_checks
+from opora.anchors.existing import service_centres
 from opora.anchors.framework import REASONS, AnchorFramework, Evaluation
 from opora.anchors.scenarios import ScenarioRun, run_scenarios
 from opora.io.anchor_list import read_scenarios
@@ -38,8 +39,10 @@ __all__ = [
     "DEFAULT_SCENARIOS",
     "AnchorsResult",
     "anchor_settlements",
+    "centre_matches",
     "default_scenarios",
     "district_centres",
+    "existing_anchors",
     "run_anchors",
     "write_anchors",
 ]
@@ -62,6 +65,19 @@ class AnchorsResult:
         Name of the given list.
     scenarios
         Scenario results, or ``None``.
+    centres
+        How each municipal centre was matched
+        (:func:`~opora.access.facilities.match_municipal_centres`), or ``None``.
+    service_centres
+        Settlements holding every service of a level
+        (:func:`~opora.anchors.existing.service_centres`).
+    checks
+        Plausibility checks (:func:`~opora.anchors.checks.plausibility_checks`).
+    released
+        Whether existing service centres were released (``--release-existing``).
+    previous_counts
+        Anchors per level chosen on the same inputs by the previous method (fewest
+        anchors, no existing centre kept, no tie-break); empty when not computed.
     """
 
     framework: AnchorFramework
@@ -69,6 +85,11 @@ class AnchorsResult:
     given_label_ru: str
     given_label_en: str
     scenarios: ScenarioRun | None
+    centres: pd.DataFrame | None = None
+    service_centres: pd.DataFrame = field(default_factory=pd.DataFrame)
+    checks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    released: bool = False
+    previous_counts: dict[str, int] = field(default_factory=dict)
 
 
 def anchor_settlements(region: Region) -> pd.DataFrame:
@@ -102,55 +123,124 @@ def anchor_settlements(region: Region) -> pd.DataFrame:
     )
 
 
-def district_centres(region: Region) -> pd.DataFrame:
-    """Centres of the municipal districts and urban okrugs as a district-level anchor list.
-
-    A centre is the settlement at the municipality's centre point (within 5 km); where
-    none is that close, the settlement of the municipality named as its centre (the
-    most populous one of that name). A municipality whose centre is found neither way
-    is recorded in ``region.rejects`` (``flagged``), never left out silently.
+def centre_matches(region: Region) -> pd.DataFrame:
+    """Match the centres of the municipal districts and urban okrugs, by name first.
 
     Parameters
     ----------
     region
-        The region's model; its reject report gets the centres not found.
+        The region's model.
 
     Returns
     -------
     pandas.DataFrame
-        ``settlement_id, level`` (``district``), one row per centre found.
+        :data:`~opora.access.facilities.CENTRE_MATCH_COLUMNS`, one row per top-level
+        municipality (:func:`~opora.access.facilities.match_municipal_centres`).
     """
-    s = region.settlements.reset_index(drop=True)
-    centre = municipal_centre_settlements(s, region.municipalities)
-    found = set(centre.dropna())
-    ids = s.loc[centre.notna().to_numpy(), "settlement_id"].astype(str).tolist()
-    m = region.municipalities
-    up = m[m["level"] == "upper"]
-    code8 = s["oktmo"].astype(str).str[:8]
-    name = s["name"].astype(str).str.lower().str.replace("ё", "е")
-    pop = pd.to_numeric(s["population"], errors="coerce").fillna(0.0)
+    return match_municipal_centres(region.settlements, region.municipalities)
+
+
+def district_centres(region: Region, matches: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Centres of the municipal districts and urban okrugs as a district-level anchor list.
+
+    A centre is the settlement bearing the centre's name in the SberIndex dictionary
+    inside the municipality (its type prefix parsed off); the settlement nearest to the
+    dictionary's point only when none bears the name
+    (:func:`~opora.access.facilities.match_municipal_centres`). A centre matched by the
+    nearest point, lying more than 5 km from the dictionary's point, or not found is
+    recorded in ``region.rejects`` (``flagged``), never left out silently.
+
+    Parameters
+    ----------
+    region
+        The region's model; its reject report gets the flagged centres.
+    matches
+        The centre matches when already computed (:func:`centre_matches`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``settlement_id, level`` (``district``), ``kind`` (``zato`` for the centre of a
+        closed territory, else ``municipal_centre``), one row per centre found.
+    """
+    m = centre_matches(region) if matches is None else matches
     log = RejectLog("municipalities (centres)")
-    for oktmo, centre_name in up.loc[~up["oktmo"].isin(found), ["oktmo", "centre_name"]].itertuples(
-        index=False
-    ):
-        wanted = str(centre_name or "").strip().lower().replace("ё", "е")
-        wanted = re.sub(r"^(г|город|с|село|пгт|рп|д|п)\.?\s+", "", wanted)
-        hits = s.index[(code8 == str(oktmo)).to_numpy() & (name == wanted).to_numpy()]
-        if len(hits):
-            ids.append(str(s.at[int(pop.loc[hits].idxmax()), "settlement_id"]))
-            continue
-        log.add(
-            None,
-            "centre_name",
-            centre_name,
-            f"no settlement of municipality {oktmo} lies at its centre point or bears the "
-            "centre's name; the municipality has no centre in the district-centre list",
-            "flagged",
-        )
+    for row in m.itertuples(index=False):
+        if row.flagged or row.method == "nearest":
+            value = f"{row.oktmo} {row.centre_name}"
+            log.add(None, "centre_name", value, str(row.reason), "flagged")
     if len(log):
         region.rejects = pd.concat([region.rejects, log.to_frame()], ignore_index=True)
-    ids = list(dict.fromkeys(ids))
-    return pd.DataFrame({"settlement_id": ids, "level": "district"})
+    zato = set(region.municipalities.loc[region.municipalities["is_zato"].astype(bool), "oktmo"])
+    found = m.dropna(subset=["settlement_id"])
+    found = found.assign(
+        kind=found["oktmo"].map(lambda o: "zato" if o in zato else "municipal_centre")
+    )
+    found = found.sort_values("kind", key=lambda k: k.ne("zato"), kind="stable")
+    found = found.drop_duplicates("settlement_id").sort_index()
+    return pd.DataFrame(
+        {
+            "settlement_id": found["settlement_id"].astype(str).to_numpy(),
+            "level": "district",
+            "kind": found["kind"].to_numpy(),
+        }
+    )
+
+
+def existing_anchors(
+    facilities: pd.DataFrame | None,
+    normatives: dict[str, Normative],
+    levels: dict[str, AnchorLevel],
+    settlement_ids: pd.Series,
+    *,
+    existing: pd.DataFrame | None = None,
+    fix_existing: bool = False,
+    release_existing: bool = False,
+) -> tuple[pd.DataFrame | None, pd.DataFrame]:
+    """Existing anchors of the selection: a user's list and the existing service centres.
+
+    Parameters
+    ----------
+    facilities
+        Facility table (``settlement_id, type[, modelled]``), real or modelled; ``None``:
+        no service centres.
+    normatives, levels
+        Service standards and levels.
+    settlement_ids
+        Settlement ids of the framework (centres elsewhere are dropped).
+    existing
+        A user's list of existing anchors (``settlement_id, level``).
+    fix_existing
+        Keep the user's list open.
+    release_existing
+        Let the selection drop existing service centres (they stay candidates).
+
+    Returns
+    -------
+    tuple
+        The existing anchors for :meth:`AnchorFramework.solve` (``settlement_id, level,
+        fixed``; ``None`` when there are none) and the service centres
+        (:func:`~opora.anchors.existing.service_centres`).
+    """
+    centres = service_centres(
+        facilities if facilities is not None else pd.DataFrame(),
+        normatives,
+        levels,
+        fixed=not release_existing,
+    )
+    centres = centres[centres["settlement_id"].isin(set(settlement_ids.astype(str)))]
+    parts = [centres[["settlement_id", "level", "fixed"]]]
+    if existing is not None and len(existing):
+        parts.insert(0, existing[["settlement_id", "level"]].assign(fixed=bool(fix_existing)))
+    both = (
+        pd.concat([p for p in parts if len(p)], ignore_index=True)
+        if any(len(p) for p in parts)
+        else None
+    )
+    if both is None:
+        return None, centres.reset_index(drop=True)
+    both["settlement_id"] = both["settlement_id"].astype(str)
+    return both, centres.reset_index(drop=True)
 
 
 def run_anchors(
@@ -167,6 +257,8 @@ def run_anchors(
     ),
     existing: pd.DataFrame | None = None,
     fix_existing: bool = False,
+    facilities: pd.DataFrame | None = None,
+    release_existing: bool = False,
     max_anchors: dict[str, int] | None = None,
     scenarios: Sequence[Scenario] | None = None,
     evaluate: bool = True,
@@ -195,7 +287,13 @@ def run_anchors(
         Existing anchors (candidates whatever their size; kept open with
         ``fix_existing``); the given list when ``None``.
     fix_existing
-        Keep existing anchors open.
+        Keep the anchors of ``existing`` open.
+    facilities
+        Facility table (real or modelled): a settlement holding every service of a level
+        is an existing anchor of that level, kept open unless ``release_existing``
+        (:func:`existing_anchors`).
+    release_existing
+        Let the selection drop existing service centres (they stay candidates).
     max_anchors
         Largest number of anchors per level.
     scenarios
@@ -216,10 +314,23 @@ def run_anchors(
     """
     progress("anchor framework: travel times between settlements")
     table = anchor_settlements(region)
+    centres = centre_matches(region)
     if given is None and evaluate:
-        given = district_centres(region)
+        given = district_centres(region, centres)
     if existing is None:
         existing = given
+    chosen, found = existing_anchors(
+        facilities,
+        normatives,
+        levels,
+        table["settlement_id"],
+        existing=existing,
+        fix_existing=fix_existing,
+        release_existing=release_existing,
+    )
+    extra = [] if given is None else list(given["settlement_id"].astype(str))
+    if chosen is not None:
+        extra += list(chosen["settlement_id"])
     fw = AnchorFramework.from_graph(
         graph,
         table,
@@ -227,10 +338,23 @@ def run_anchors(
         levels,
         settlement_node=access.settlement_node,
         settlement_access_min=access.settlement_access_min,
-        candidates=None if existing is None else existing["settlement_id"],
+        candidates=pd.Series(list(dict.fromkeys(extra)), dtype=object) if extra else None,
     )
     progress("anchor framework: selection")
-    fw.solve(existing, fix_existing=fix_existing, max_anchors=max_anchors, time_limit=time_limit)
+    previous: dict[str, int] = {}
+    if chosen is not None and not release_existing and len(found):
+        # the previous method on the same inputs: fewest anchors, no centre kept, no tie-break
+        before = fw.solve(
+            existing,
+            fix_existing=fix_existing,
+            max_anchors=max_anchors,
+            time_limit=time_limit,
+            tie_break=False,
+        ).plan
+        if before is not None:
+            counts = before.anchors["level"].value_counts()
+            previous = {str(k): int(v) for k, v in counts.items()}
+    fw.solve(chosen, fix_existing=False, max_anchors=max_anchors, time_limit=time_limit)
     ev = None
     if evaluate and given is not None and len(given):
         progress("anchor framework: evaluation of the given list")
@@ -240,12 +364,29 @@ def run_anchors(
         sc = run_scenarios(
             fw,
             scenarios,
-            existing=existing,
-            fix_existing=fix_existing,
+            existing=chosen,
+            fix_existing=False,
             time_limit=time_limit,
             progress=progress,
         )
-    return AnchorsResult(fw, ev, given_label[0], given_label[1], sc)
+    plan = fw.plan
+    if plan is not None:
+        plan.anchors["existing_centre"] = plan.anchors["settlement_id"].isin(
+            set(found["settlement_id"])
+        )
+    checks = plausibility_checks(fw) if plan is not None else pd.DataFrame()
+    return AnchorsResult(
+        fw,
+        ev,
+        given_label[0],
+        given_label[1],
+        sc,
+        centres=centres,
+        service_centres=found,
+        checks=checks,
+        released=release_existing,
+        previous_counts=previous,
+    )
 
 
 def default_scenarios() -> list[Scenario]:
@@ -311,6 +452,10 @@ def write_anchors(out: Path, result: AnchorsResult) -> dict[str, Path]:
     outside["reason_en"] = outside["reason"].map(lambda r: REASONS.get(r, ("", ""))[1])
     csv("anchor_outside", outside)
     csv("anchor_solves", plan.solves)
+    if len(result.checks.columns):
+        csv("anchor_checks", result.checks)
+    if result.centres is not None:
+        csv("anchor_centres", result.centres)
     if result.evaluation is not None:
         ev = result.evaluation
         csv("anchor_evaluation_coverage", ev.comparison)
@@ -318,6 +463,8 @@ def write_anchors(out: Path, result: AnchorsResult) -> dict[str, Path]:
         csv("anchor_evaluation_by_municipality", ev.by_municipality)
         csv("anchor_evaluation_redundant", ev.redundant)
         csv("anchor_evaluation_additions", ev.additions)
+        if len(ev.by_kind):
+            csv("anchor_evaluation_kinds", ev.by_kind)
     if result.scenarios is not None:
         csv("anchor_scenarios", result.scenarios.table)
     sheets = {
@@ -325,9 +472,12 @@ def write_anchors(out: Path, result: AnchorsResult) -> dict[str, Path]:
         "services": "anchor_services",
         "coverage": "anchor_coverage",
         "outside": "anchor_outside",
+        "checks": "anchor_checks",
+        "centres": "anchor_centres",
         "given_coverage": "anchor_evaluation_coverage",
         "given_by_municipality": "anchor_evaluation_by_municipality",
         "given_redundant": "anchor_evaluation_redundant",
+        "given_kinds": "anchor_evaluation_kinds",
         "given_additions": "anchor_evaluation_additions",
         "scenarios": "anchor_scenarios",
     }

@@ -20,7 +20,10 @@ __all__ = ["write_access", "write_economy", "write_region_workspace"]
 
 
 def write_region_workspace(out_dir: str | Path, region: Region) -> dict[str, Path]:
-    """Write a region's model as a workspace (``opora init``).
+    """Write a region's model as a workspace (``opora init``), without its completion record.
+
+    The job that writes the folder writes ``run.json`` last
+    (:func:`opora.workflow.runlog.finish_run`).
 
     Parameters
     ----------
@@ -34,7 +37,7 @@ def write_region_workspace(out_dir: str | Path, region: Region) -> dict[str, Pat
     dict of str to pathlib.Path
         Files written, keyed like :data:`opora.io.workspace.WORKSPACE_FILES`.
     """
-    return write_workspace(
+    paths = write_workspace(
         out_dir,
         settlements=region.settlements,
         municipalities=region.municipalities,
@@ -43,7 +46,13 @@ def write_region_workspace(out_dir: str | Path, region: Region) -> dict[str, Pat
         rejects=region.rejects,
         imports=region.imports,
         boundaries=region.boundaries,
+        complete=False,
     )
+    if region.population_scaling is not None:
+        # settlement populations brought to 1 Jan 2024: one row per municipality
+        paths["population_scaling"] = Path(out_dir) / "population_scaling.csv"
+        region.population_scaling.to_csv(paths["population_scaling"], index=False)
+    return paths
 
 
 def write_access(

@@ -7,6 +7,7 @@ Orchestration only: the facts come from a region's analyses and strategy
 
 from __future__ import annotations
 
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,18 @@ def _fmt(value: object, decimals: int = 0, suffix: str = "") -> str:
         return "—"
     text = f"{v:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
     return text + suffix
+
+
+def _not_evaluated_notes(notes: pd.DataFrame) -> list[BiText]:
+    """One note per region-level reason of the indicators not evaluated for the region."""
+    if "reason_ru" not in notes.columns:
+        return []
+    rows = notes[notes["status"] == "not_evaluated"]
+    out = []
+    for (ru, en), g in rows.groupby(["reason_ru", "reason"], sort=True):
+        names = ", ".join(sorted(g["indicator"].astype(str).unique()))
+        out.append(BiText(f"Не оценено ({names}): {ru}.", f"Not evaluated ({names}): {en}."))
+    return out
 
 
 def _neighbours(s: pd.DataFrame, lon: float, lat: float, km: float = 40.0) -> pd.DataFrame:
@@ -134,6 +147,7 @@ def build_passports(
                 "Facilities are placed by a model from the standards, not a registry.",
             )
         )
+    notes += _not_evaluated_notes(an.economy.notes)
     sources = [
         BiText(f"{p.source} — {p.licence}", f"{p.source} — {p.licence}") for p in region.provenance
     ]
@@ -301,7 +315,8 @@ def render_passports_html(
         HTML fragments, in the order of ``passports``.
     """
     work = [(p, lang) for p in passports]
-    if n_jobs <= 1 or len(work) < 3:
+    # a daemonic process (a Dask worker of `opora country`) may not start children
+    if n_jobs <= 1 or len(work) < 3 or multiprocessing.current_process().daemon:
         return [_render_one(w) for w in work]
     with ProcessPoolExecutor(max_workers=n_jobs) as pool:
         return list(pool.map(_render_one, work))

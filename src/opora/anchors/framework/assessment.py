@@ -29,6 +29,21 @@ _ASSIGN_COLUMNS = [
 ]
 
 
+#: Columns of :attr:`AnchorPlan.solves`: ``unit`` says what ``objective`` counts (anchors,
+#: or population-weighted mean minutes to the nearest anchor for the tie-break);
+#: ``objective_before`` is that mean before the tie-break (the relocation pass alone).
+SOLVE_COLUMNS = [
+    "step",
+    "model",
+    "status",
+    "objective",
+    "gap",
+    "seconds",
+    "unit",
+    "objective_before",
+]
+
+
 class _Assessment(_FrameworkCore):
     """Assessment of any set of anchors (:meth:`assess`), also used after a selection."""
 
@@ -230,9 +245,7 @@ class _Assessment(_FrameworkCore):
             assignment,
             coverage,
             catchments,
-            pd.DataFrame(
-                solves, columns=["step", "model", "status", "objective", "gap", "seconds"]
-            ),
+            pd.DataFrame(solves, columns=SOLVE_COLUMNS),
             state,
         )
 

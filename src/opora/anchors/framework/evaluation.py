@@ -79,13 +79,63 @@ class _Evaluation(_Selection):
                     "only_proposed": len(p - g),
                 }
             )
+        kinds = (
+            given.assign(settlement_id=given["settlement_id"].astype(str))
+            .drop_duplicates("settlement_id")
+            .set_index("settlement_id")["kind"]
+            .fillna("other")
+            .astype(str)
+            if "kind" in given
+            else pd.Series("other", index=a["settlement_id"].astype(str).unique())
+        )
+        redundant = self._redundant(a, state)
+        redundant["kind"] = redundant["settlement_id"].astype(str).map(kinds).fillna("other")
         return Evaluation(
             plan,
             comparison,
             pd.DataFrame(counts),
             self._by_municipality(plan),
-            self._redundant(a, state),
+            redundant,
             self._additions(a, state, additions, time_limit),
+            self._by_kind(plan, kinds, redundant),
+        )
+
+    def _by_kind(self, plan: AnchorPlan, kinds: pd.Series, redundant: pd.DataFrame) -> pd.DataFrame:
+        """Coverage and redundancy of the given anchors, per kind."""
+        pop = pd.Series(np.nan_to_num(self.population), index=self.settlements["settlement_id"])
+        c = plan.catchments.dropna(subset=["anchor_id"])
+        c = c.assign(
+            kind=c["anchor_id"].astype(str).map(kinds).fillna("other"),
+            population=c["settlement_id"].map(pop).to_numpy(),
+        )
+        rows = []
+        for kind in sorted(set(kinds)):
+            ids = kinds.index[kinds.to_numpy() == kind]
+            mine = c[c["kind"] == kind]
+            total = float(mine["population"].sum())
+            covered = float(mine.loc[mine["covered"].astype(bool), "population"].sum())
+            rows.append(
+                {
+                    "kind": kind,
+                    "anchors": len(ids),
+                    "population": float(pop.reindex(ids).sum()),
+                    "catchment_population": total,
+                    "covered_population": covered,
+                    "covered_pct": covered / total * 100 if total > 0 else np.nan,
+                    "redundant": int((redundant["kind"] == kind).sum()),
+                }
+            )
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "kind",
+                "anchors",
+                "population",
+                "catchment_population",
+                "covered_population",
+                "covered_pct",
+                "redundant",
+            ],
         )
 
     def _by_municipality(self, plan: AnchorPlan) -> pd.DataFrame:

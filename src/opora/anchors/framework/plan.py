@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -49,7 +49,11 @@ class AnchorPlan:
         ``district_anchor_id`` (nearest anchor of the top level) and ``covered`` (every
         service within its standard in the base state).
     solves
-        How each model was solved: ``step, model, status, objective, gap, seconds``.
+        How each model was solved: ``step, model, status, objective, gap, seconds, unit,
+        objective_before``. A level's set-covering row counts anchors; its ``travel
+        time`` row (the tie-break) gives the population-weighted mean minutes from each
+        settlement to its nearest anchor, with ``objective_before`` the same mean for the
+        set that the relocation pass alone would have kept.
     state
         The base state (season) of the assessment.
     """
@@ -100,6 +104,11 @@ class Evaluation:
         rank, settlement_id, name, population, gain_population, gain_person_services``
         (``gain_population``: the largest number of people newly within the standard of
         one of the level's services).
+    by_kind
+        Per kind of the given list (``kind`` column; ``other`` when it has none):
+        ``kind, anchors, population, catchment_population, covered_population,
+        covered_pct, redundant`` — the catchment is the settlements whose nearest given
+        anchor is of that kind, covered when every service is within its standard.
     """
 
     plan: AnchorPlan
@@ -108,3 +117,4 @@ class Evaluation:
     by_municipality: pd.DataFrame
     redundant: pd.DataFrame
     additions: pd.DataFrame
+    by_kind: pd.DataFrame = field(default_factory=pd.DataFrame)

@@ -11,6 +11,7 @@ import scipy.sparse as sp
 
 from opora.anchors.framework._core import BoolArray, IntArray
 from opora.anchors.framework.assessment import _Assessment
+from opora.anchors.framework.tiebreak import TieBreak, min_travel_cover, weighted_minutes
 from opora.anchors.models import LSCP, MCLP, LocationModel
 from opora.errors import AnchorSelectionError
 
@@ -29,16 +30,19 @@ class _Selection(_Assessment):
         closed: Iterable[tuple[str, str | None]] | None = None,
         exclude: Iterable[str] | None = None,
         time_limit: float = 60.0,
+        tie_break: bool = True,
     ) -> Self:
         """Choose the anchors level by level and assess them; returns ``self``.
 
         Parameters
         ----------
         existing
-            Existing anchors: ``settlement_id, level``; they are candidates whatever their
-            size, and kept open when ``fix_existing``.
+            Existing anchors: ``settlement_id, level`` and optionally ``fixed``; they are
+            candidates whatever their size, and kept open when their ``fixed`` is true
+            (without that column: when ``fix_existing``).
         fix_existing
-            Keep existing anchors open (at their level).
+            Keep every existing anchor open (at its level) when ``existing`` has no
+            ``fixed`` column.
         max_anchors
             Largest number of anchors per level (existing ones included); without it the
             fewest anchors covering every coverable settlement are chosen.
@@ -55,6 +59,12 @@ class _Selection(_Assessment):
             Settlement ids that cannot be anchors (closed anchors).
         time_limit
             Seconds per model solve.
+        tie_break
+            Among the sets with the fewest anchors, choose the one with the least
+            population-weighted travel time to the nearest anchor
+            (:func:`~opora.anchors.framework.tiebreak.min_travel_cover`); otherwise, and
+            when that solve finds nothing, each new anchor is moved to the most populous
+            candidate covering all it alone covers.
 
         Returns
         -------
@@ -73,11 +83,10 @@ class _Selection(_Assessment):
         for j, _ in closed_set:  # a settlement closed for every service cannot be an anchor
             if all((j, s) in closed_set for s in self.normatives):
                 excluded[j] = True
-        ex_level = self._existing(existing)
+        ex_level, ex_fixed = self._existing(existing)
         ex_level[excluded] = -1
-        is_fixed = np.zeros(len(self.settlements), dtype=bool)
-        if fix_existing:
-            is_fixed = ex_level >= 0
+        per_row = existing is not None and "fixed" in existing
+        is_fixed = (ex_level >= 0) & (ex_fixed if per_row else fix_existing)
         level_of = np.full(len(self.settlements), -1, dtype=np.int64)  # rank of chosen level
         solves: list[dict[str, Any]] = []
         higher = np.zeros(len(self.settlements), dtype=bool)
@@ -90,10 +99,19 @@ class _Selection(_Assessment):
                 continue
             sites = (self._eligible(level) | (ex_level >= level.rank) | fixed_here) & ~excluded
             limit = None if max_anchors is None else max_anchors.get(key)
-            chosen, row = self._select_level(
-                state, services, sites, fixed_here, higher, closed_set, limit, time_limit, key
+            chosen, rows = self._select_level(
+                state,
+                services,
+                sites,
+                fixed_here,
+                higher,
+                closed_set,
+                limit,
+                time_limit,
+                key,
+                tie_break=tie_break,
             )
-            solves.append(row)
+            solves.extend(rows)
             new = chosen & ~higher
             level_of[new] = level.rank
             higher |= chosen
@@ -110,11 +128,12 @@ class _Selection(_Assessment):
         self.plan = self._assess(given, provides, is_fixed, capacity, state, closed_set, solves)
         return self
 
-    def _existing(self, existing: pd.DataFrame | None) -> IntArray:
-        """Rank of each settlement's existing anchor level, -1 when it is none."""
+    def _existing(self, existing: pd.DataFrame | None) -> tuple[IntArray, BoolArray]:
+        """Rank of each settlement's existing anchor level (-1: none), and its ``fixed``."""
         out = np.full(len(self.settlements), -1, dtype=np.int64)
+        fixed = np.zeros(len(self.settlements), dtype=bool)
         if existing is None or len(existing) == 0:
-            return out
+            return out, fixed
         for col in ("settlement_id", "level"):
             if col not in existing:
                 msg = f"existing anchors lack column `{col}` (expected settlement_id, level)"
@@ -129,7 +148,10 @@ class _Selection(_Assessment):
         pos = self._positions(existing["settlement_id"], "existing anchors")
         ranks = existing["level"].astype(str).map(lambda k: self.levels[k].rank).to_numpy()
         np.maximum.at(out, pos, ranks.astype(np.int64))
-        return out
+        if "fixed" in existing:
+            keep = existing["fixed"].fillna(False).astype(bool).to_numpy()
+            fixed[pos[keep]] = True
+        return out, fixed
 
     def _select_level(
         self,
@@ -142,7 +164,9 @@ class _Selection(_Assessment):
         limit: int | None,
         time_limit: float,
         key: str,
-    ) -> tuple[BoolArray, dict[str, Any]]:
+        *,
+        tie_break: bool = True,
+    ) -> tuple[BoolArray, list[dict[str, Any]]]:
         pairs = self._cover_pairs(state, services, sites, closed)
         n = len(self.settlements)
         pairs["demand"] = pairs["origin"] * len(services) + pairs["service"]
@@ -157,7 +181,7 @@ class _Selection(_Assessment):
         chosen = fixed.copy()
         std = max(self.normatives[k].max_minutes for k in services)
         if len(demand) == 0:
-            return chosen, _solve_row(f"level {key}", None)
+            return chosen, [_solve_row(f"level {key}", None)]
         model: LocationModel
         if limit is None:
             model = LSCP.from_cost_matrix(costs, demand, site_table, max_cost=std, name=key)
@@ -167,7 +191,8 @@ class _Selection(_Assessment):
             if limit < n_own_fixed:
                 msg = (
                     f"level {key}: max_anchors = {limit} is below the {n_own_fixed} existing "
-                    "anchors kept open; raise the limit or do not fix existing anchors"
+                    "anchors kept open; raise the limit, or do not fix existing anchors "
+                    "(settlements holding every service of the level: --release-existing)"
                 )
                 raise AnchorSelectionError(msg)
             p = min(limit + n_fixed - n_own_fixed, len(site_ids))
@@ -178,8 +203,18 @@ class _Selection(_Assessment):
             raise AnchorSelectionError(msg)
         open_ = np.zeros(n, dtype=bool)
         open_[np.asarray(model.selected_ids, dtype=np.int64)] = True
-        open_ = self._prefer_larger(pairs, open_, sites, fixed)
-        return open_ | fixed, _solve_row(f"level {key}", model)
+        rows = [_solve_row(f"level {key}", model)]
+        moved = self._prefer_larger(pairs, open_, sites, fixed)
+        if limit is None and tie_break and model.status == "optimal":
+            tb = min_travel_cover(
+                pairs, pop, fixed, int((open_ & ~fixed).sum()), start=open_, time_limit=time_limit
+            )
+            rows.append(
+                _tie_row(f"level {key}: travel time", tb, weighted_minutes(pairs, pop, moved))
+            )
+            if tb.open_ is not None:
+                return tb.open_ | fixed, rows
+        return moved | fixed, rows
 
     def _prefer_larger(
         self, pairs: pd.DataFrame, open_: BoolArray, sites: BoolArray, fixed: BoolArray
@@ -262,6 +297,13 @@ class _Selection(_Assessment):
         return out, rows
 
 
+#: Unit of the objective of each kind of solve row.
+OBJECTIVE_UNITS = {
+    "anchors": "anchors",
+    "minutes": "population-weighted mean minutes to the nearest anchor",
+}
+
+
 def _solve_row(step: str, model: LocationModel | None) -> dict[str, Any]:
     if model is None:
         return {
@@ -271,6 +313,8 @@ def _solve_row(step: str, model: LocationModel | None) -> dict[str, Any]:
             "objective": 0.0,
             "gap": 0.0,
             "seconds": 0.0,
+            "unit": OBJECTIVE_UNITS["anchors"],
+            "objective_before": float("nan"),
         }
     return {
         "step": step,
@@ -279,4 +323,20 @@ def _solve_row(step: str, model: LocationModel | None) -> dict[str, Any]:
         "objective": float(model.objective),
         "gap": float(model.gap),
         "seconds": float(model.solve_seconds),
+        "unit": OBJECTIVE_UNITS["anchors"],
+        "objective_before": float("nan"),
+    }
+
+
+def _tie_row(step: str, tb: TieBreak, before: float) -> dict[str, Any]:
+    """Solve row of the second objective; ``objective_before``: the relocation pass alone."""
+    return {
+        "step": step,
+        "model": "min_travel_cover",
+        "status": tb.status,
+        "objective": tb.objective,
+        "gap": tb.gap,
+        "seconds": tb.seconds,
+        "unit": OBJECTIVE_UNITS["minutes"],
+        "objective_before": before,
     }

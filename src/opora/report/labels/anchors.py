@@ -135,6 +135,31 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "anc_cmp_additions_none": "Дополнений не предложено.",
         "anc_col_rank": "Место",
         "anc_col_gain": "Прирост охвата",
+        "anc_origin_heading": "Откуда опорные пункты",
+        "anc_origin_intro": (
+            "Населённые пункты, где уже есть все услуги уровня (по реестру учреждений или их "
+            "модели), остаются опорными пунктами этого уровня; остальные добавлены подбором."
+        ),
+        "anc_col_anchors": "Опорных пунктов",
+        "anc_col_kept": "Сохранены как существующие центры",
+        "anc_col_raised": "Существующие центры нижнего уровня",
+        "anc_col_added_new": "Добавлены",
+        "anc_col_previous": "Прежний подбор (без сохранения центров)",
+        "anc_checks_heading": "Проверка правдоподобия",
+        "anc_checks_intro": (
+            "Населённые пункты от 50 000 жителей вне каркаса и опорные пункты, зона "
+            "которых во много раз больше их самих, — с причиной."
+        ),
+        "anc_checks_ratio": "зона больше в {ratio} раза",
+        "anc_checks_none": (
+            "Все населённые пункты от 50 000 жителей — опорные, и ни у одного опорного "
+            "пункта зона не больше его самого в 10 раз и более."
+        ),
+        "anc_kinds_heading": "По типам опорных пунктов заданного списка",
+        "anc_col_kind": "Тип",
+        "anc_col_catchment": "Население зон",
+        "anc_col_covered_all": "Все услуги в пределах нормативов, %",
+        "anc_col_redundant": "Можно исключить",
     },
     "en": {
         "anc_heading": "Anchor settlement framework",
@@ -262,5 +287,31 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "anc_cmp_additions_none": "No additions are proposed.",
         "anc_col_rank": "Rank",
         "anc_col_gain": "Coverage gain",
+        "anc_origin_heading": "Where the anchors come from",
+        "anc_origin_intro": (
+            "Settlements that already hold every service of a level (in the facility "
+            "registry or its model) stay anchors of that level; the others were added by "
+            "the selection."
+        ),
+        "anc_col_anchors": "Anchors",
+        "anc_col_kept": "Kept as existing centres",
+        "anc_col_raised": "Existing centres of a lower level",
+        "anc_col_added_new": "Added",
+        "anc_col_previous": "Previous selection (no centre kept)",
+        "anc_checks_heading": "Plausibility checks",
+        "anc_checks_intro": (
+            "Settlements of 50,000 people or more outside the framework, and anchors whose "
+            "catchment is many times their own population, with the reason."
+        ),
+        "anc_checks_ratio": "catchment {ratio} times larger",
+        "anc_checks_none": (
+            "Every settlement of 50,000 people or more is an anchor, and no anchor's "
+            "catchment is 10 times its own population or more."
+        ),
+        "anc_kinds_heading": "By kind of the given list's anchors",
+        "anc_col_kind": "Kind",
+        "anc_col_catchment": "Catchment population",
+        "anc_col_covered_all": "Every service within its standard, %",
+        "anc_col_redundant": "Removable",
     },
 }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from opora.model.population import SCALING_METHOD
+
 __all__ = ["LABELS"]
 
 #: Label key → text, by language (``ru``, ``en``).
@@ -18,6 +20,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "kind_real": "опубликованные данные",
         "kind_modelled": "смоделировано",
         "provenance_empty": "Сведения о происхождении данных не переданы.",
+        "provenance_population_method": "Численность населения пунктов на 1 января 2024 г.: "
+        + SCALING_METHOD["ru"],
     },
     "en": {
         "provenance_heading": "Data provenance",
@@ -29,5 +33,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "kind_real": "published data",
         "kind_modelled": "modelled",
         "provenance_empty": "No provenance records were given.",
+        "provenance_population_method": "Settlement populations on 1 January 2024: "
+        + SCALING_METHOD["en"]
+        + ".",
     },
 }

@@ -44,6 +44,7 @@ from opora.report._helpers import (
     to_float,
     value_cell,
 )
+from opora.report.sections.anchor_checks import anchor_origin, checks_data
 
 __all__ = [
     "ANCHORS_MAX_UNCOVERED",
@@ -258,6 +259,15 @@ class AnchorSection:
     additions
         Best additions to the given list: ``rank``, ``settlement_id``, ``name`` and
         ``gain_population``; ``None`` counts as empty.
+    origin
+        Anchors per level by origin (:func:`~opora.report.sections.anchor_checks.anchor_origin`:
+        ``level, anchors, kept, raised, added``); ``None``: not shown.
+    checks
+        Plausibility checks (:func:`opora.anchors.checks.plausibility_checks`); ``None``
+        or empty: none listed.
+    kinds
+        Coverage and redundancy of the given list per kind
+        (:attr:`opora.anchors.framework.Evaluation.by_kind`); ``None``: not shown.
     """
 
     anchors: pd.DataFrame
@@ -274,6 +284,9 @@ class AnchorSection:
     given_label_en: str = ""
     redundant: pd.DataFrame | None = None
     additions: pd.DataFrame | None = None
+    origin: pd.DataFrame | None = None
+    checks: pd.DataFrame | None = None
+    kinds: pd.DataFrame | None = None
 
 
 # --------------------------------------------------------------------------- builder
@@ -328,8 +341,11 @@ def build_anchor_section(result: AnchorAnalyses) -> AnchorSection:
         f"{top.min_population:,} жителей), затем опорные пункты (от "
         f"{low.min_population:,}); на каждом уровне — наименьшее число пунктов, при "
         "котором все, кого вообще можно обслужить в пределах норматива, обслужены (задача о "
-        "покрытии, решена точно HiGHS). Центры районов и округов могут быть выбраны при любой "
-        "численности. Сезон «зима» в смоделированной сети — время в пути ×1,25."
+        "покрытии, решена точно HiGHS); из наборов такого размера выбран тот, где "
+        "взвешенное по населению время до ближайшего опорного пункта наименьшее. Населённые "
+        "пункты, где уже есть все услуги уровня, остаются опорными. Центры районов и округов "
+        "могут быть выбраны при любой численности. Сезон «зима» в смоделированной сети — "
+        "время в пути ×1,25."
     )
     note_ru = note_ru.replace(
         f"{top.min_population:,}", f"{top.min_population:,}".replace(",", nbsp)
@@ -342,8 +358,10 @@ def build_anchor_section(result: AnchorAnalyses) -> AnchorSection:
         f"{top.min_population:,}+ people), then local anchors "
         f"({low.min_population:,}+); at each level the fewest anchors that keep "
         "everyone who can be served within a standard served (a set-covering model solved "
-        "exactly with HiGHS). District and okrug centres may be chosen whatever their size. "
-        "Winter on the modelled network: travel times × 1.25."
+        "exactly with HiGHS); among the sets of that size, the one with the least "
+        "population-weighted travel time to the nearest anchor. Settlements that already "
+        "hold every service of a level stay anchors of it. District and okrug centres may "
+        "be chosen whatever their size. Winter on the modelled network: travel times × 1.25."
     )
     comparison = redundant = additions = None
     if result.evaluation is not None:
@@ -351,6 +369,18 @@ def build_anchor_section(result: AnchorAnalyses) -> AnchorSection:
         comparison = ev.comparison
         redundant = ev.redundant
         additions = ev.additions.assign(rank=np.arange(1, len(ev.additions) + 1))
+    kinds = None if result.evaluation is None else result.evaluation.by_kind
+    centres = getattr(result, "service_centres", None)
+    origin = (
+        anchor_origin(
+            plan.anchors,
+            centres,
+            sorted(lv, key=lambda k: -lv[k].rank),
+            getattr(result, "previous_counts", None),
+        )
+        if centres is not None
+        else None
+    )
     scen = (
         result.scenarios.table
         if result.scenarios is not None
@@ -371,6 +401,9 @@ def build_anchor_section(result: AnchorAnalyses) -> AnchorSection:
         given_label_en=result.given_label_en,
         redundant=redundant,
         additions=additions,
+        origin=origin,
+        checks=getattr(result, "checks", None),
+        kinds=kinds,
     )
 
 
@@ -938,4 +971,11 @@ def template_data(section: AnchorSection, ctx: RenderContext) -> dict[str, Any]:
         "scenarios": scenario_rows,
         "changes": change_rows,
         "comparison": _comparison(section, lang, t),
+        "checks": checks_data(
+            section.origin,
+            section.checks,
+            section.kinds,
+            {k: t.get(f"anc_level_{k}", k) for k in ("district", "local")},
+            lang,
+        ),
     }

@@ -227,9 +227,9 @@ def build_economy_section(region: Region, eco: EconomyAnalyses) -> EconomySectio
     label = best["dimension"].astype(str) + " " + best["lq"].map(lambda v: f"{v:.1f}")
     top = label.groupby(best["oktmo"]).agg("; ".join)
     table["top_lq"] = table["oktmo"].map(top)
-    reasons = eco.notes[eco.notes["status"] == "missing"].rename(columns={"indicator": "column"})[
-        ["oktmo", "column", "reason"]
-    ]
+    reasons = eco.notes[eco.notes["status"].isin(["missing", "not_evaluated"])].rename(
+        columns={"indicator": "column"}
+    )[["oktmo", "column", "reason"]]
     extra = [
         pd.DataFrame({"oktmo": loc.index, "column": "eci", "reason": loc["reason"]}),
         pd.DataFrame({"oktmo": div.index, "column": "entropy", "reason": div["reason"]}),

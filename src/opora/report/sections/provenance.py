@@ -39,7 +39,8 @@ def template_data(provenance: pd.DataFrame) -> dict[str, Any]:
     -------
     dict
         ``rows``, ``modelled`` (table and source of each modelled table) and
-        ``attribution`` (each source and licence once).
+        ``attribution`` (each source and licence once) and ``population_method``
+        (``"1"`` when settlement populations were scaled to the bulletin).
 
     Raises
     ------
@@ -62,4 +63,11 @@ def template_data(provenance: pd.DataFrame) -> dict[str, Any]:
         if row["source"] and pair not in seen:
             seen.add(pair)
             attribution.append({"source": row["source"], "licence": row["licence"]})
-    return {"rows": rows, "modelled": modelled, "attribution": attribution}
+    # settlement populations scaled to the bulletin (opora.model.population): say how
+    scaled = any(r["table"] == "settlement_population" for r in rows)
+    return {
+        "rows": rows,
+        "modelled": modelled,
+        "attribution": attribution,
+        "population_method": "1" if scaled else "",
+    }

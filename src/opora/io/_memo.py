@@ -1,0 +1,75 @@
+"""A per-process memo of whole-file readers, for jobs that read the same file many times.
+
+The country job (:mod:`opora.workflow.country`) runs many regions in each worker
+process, and every region reads the same nationwide files: the Urov-14a workbook and
+the SberIndex dictionary take most of a region's source reading (about 20 s of 27 s
+on the 2-core sandbox), and both are parsed whole before the region's rows are picked.
+:func:`memo_read` reads such a file once per process and returns copies afterwards.
+
+The memo is off unless :func:`enable_read_memo` is called (the country job does, in
+each worker), so a single run and the tests read every file as before. A file is
+read again when its size or modification time changes.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+__all__ = ["enable_read_memo", "memo_read"]
+
+_T = TypeVar("_T")
+
+_STATE = {"enabled": False}
+_MEMO: dict[tuple[Any, ...], Any] = {}
+
+
+def enable_read_memo(enabled: bool = True) -> None:
+    """Turn the per-process memo of :func:`memo_read` on (or off, which empties it).
+
+    Parameters
+    ----------
+    enabled
+        Whether later calls of :func:`memo_read` keep and reuse what they read.
+    """
+    _STATE["enabled"] = enabled
+    if not enabled:
+        _MEMO.clear()
+
+
+def memo_read(reader: Callable[..., _T], path: str | Path, *args: Any) -> _T:
+    """Return ``reader(path, *args)``, read once per process when the memo is on.
+
+    Parameters
+    ----------
+    reader
+        A reader of a whole file whose result depends on the file and ``args`` only.
+    path
+        The file.
+    *args
+        More arguments of the reader (hashable).
+
+    Returns
+    -------
+    object
+        What the reader returns; a deep copy of the memorised result when the memo is
+        on, so that a caller changing it does not change what the next caller gets.
+    """
+    if not _STATE["enabled"]:
+        return reader(path, *args)
+    p = Path(path)
+    st = p.stat()
+    key = (
+        reader.__module__,
+        reader.__qualname__,
+        str(p.resolve()),
+        st.st_mtime_ns,
+        st.st_size,
+        args,
+    )
+    if key not in _MEMO:
+        _MEMO[key] = reader(path, *args)
+    kept: _T = _MEMO[key]
+    return copy.deepcopy(kept)
