@@ -178,3 +178,19 @@ def test_no_region_computed(table):
 def test_labels_same_keys_in_both_languages():
     assert set(LABELS["ru"]) == set(LABELS["en"])
     assert all(v.strip() for lang in LABELS for v in LABELS[lang].values())
+
+
+@pytest.mark.parametrize(
+    ("lang", "level", "type_name"),
+    [
+        ("ru", "Опорные: опорные пункты", "промышленная специализация 1"),
+        ("en", "Anchors: local anchors", "industrial specialisation 1"),
+    ],
+)
+def test_levels_and_types_are_named_in_the_page_language(table, points, lang, level, type_name):
+    html = render_national_report(table, points, lang=lang)
+    assert level in html
+    assert "anchors_local" not in html
+    row = national_page_data(table, points, lang=lang)["rows"][0]
+    assert row["types"].startswith(type_name)
+    assert "type_" not in row["types"]

@@ -33,6 +33,7 @@ from opora.report._helpers import (
 from opora.report._language import language_table
 from opora.report.labels import LANGUAGES
 from opora.report.labels.national import LABELS
+from opora.typology.rules import TYPES
 
 __all__ = ["national_page_data", "render_national_report", "write_national_report"]
 
@@ -94,7 +95,13 @@ def _columns(
         {"key": "municipalities", "head": t["col_municipalities"], "fmt": "int"},
     ]
     cols += [
-        {"key": c, "head": t["col_anchors"].format(level=c.removeprefix("anchors_")), "fmt": "int"}
+        {
+            "key": c,
+            "head": t["col_anchors"].format(
+                level=t.get(f"level_{c.removeprefix('anchors_')}", c.removeprefix("anchors_"))
+            ),
+            "fmt": "int",
+        }
         for c in table.columns
         if c.startswith("anchors_")
     ]
@@ -118,13 +125,15 @@ def _columns(
     return [c for c in cols if c["key"] in table.columns]
 
 
-def _types_text(row: Mapping[Any, Any]) -> str:
-    parts = [
-        f"{str(k).removeprefix('type_')} {int(v)}"
-        for k, v in row.items()
-        if str(k).startswith("type_") and to_float(v) is not None
-    ]
-    return ", ".join(parts)
+def _types_text(row: Mapping[Any, Any], lang: str) -> str:
+    """Return the municipal type counts of one region, type names in the page's language."""
+    parts = []
+    for k, v in row.items():
+        if str(k).startswith("type_") and to_float(v) is not None:
+            key = str(k).removeprefix("type_")
+            ru, en = TYPES.get(key, (key, key))
+            parts.append(f"{ru if lang == 'ru' else en} {int(v)}")
+    return "; ".join(parts)
 
 
 def _text(value: object) -> str:
@@ -201,7 +210,7 @@ def national_page_data(
                 "cells": [
                     format_number(r.get(c["key"]), c["fmt"], lang) or MISSING_TEXT for c in columns
                 ],
-                "types": _types_text(r),
+                "types": _types_text(r, lang),
                 "not_evaluated": _text(r.get("not_evaluated")),
                 "error": _text(r.get("error")),
             }
