@@ -50,3 +50,10 @@ def test_country_run_and_rerun(opora_cli, tmp_path, mini_data_dir, register_csv)
     again = opora_cli(*_args(out, mini_data_dir, register_csv, "--regions", "80,Adygea"))
     assert again.exit_code == res.exit_code
     assert set(pd.read_csv(out / "national_regions.csv")["status"]) == {"reused"}
+
+
+def test_osm_takes_only_auto(opora_cli, tmp_path, mini_data_dir, register_csv):
+    res = opora_cli(*_args(tmp_path / "c", mini_data_dir, register_csv, "--osm", "roads.osm.pbf"))
+    assert res.exit_code == 2
+    assert "--osm auto" in res.output
+    assert not (tmp_path / "c").exists()

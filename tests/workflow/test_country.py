@@ -337,3 +337,33 @@ def test_killed_country_run_leaves_no_workers_and_resumes(tmp_path, mini_data_di
     table = pd.read_csv(out / "national_regions.csv")
     assert sorted(table["key"]) == ["RU-AD", "RU-BA"]
     assert set(table["status"]) <= {"done", "reused"}
+
+
+def test_osm_auto_gives_each_region_its_cached_cut(tmp_path, mini_data_dir, monkeypatch):
+    """`--osm auto`: the region's cut from the cache goes to its main job; none → modelled."""
+    cuts = {"Республика Башкортостан": tmp_path / "RU-BA-cut.osm.pbf"}
+    asked, given = [], {}
+
+    def cached(region, cache_dir):
+        asked.append((region, Path(cache_dir)))
+        return cuts.get(region)
+
+    def demo(folder, settings, *, region, osm=None, **kwargs):
+        given[region] = osm
+        raise RuntimeError("stop after the call")  # recorded as a failed region
+
+    monkeypatch.setattr(country, "cached_region_extract", cached)
+    monkeypatch.setattr(country, "run_demo", demo)
+    settings = Settings(cache_dir=tmp_path / "cache", data_dir=mini_data_dir)
+    regions = country_regions(MINI_REGIONS, mini_data_dir)
+    for region in regions:
+        country.run_region(region, tmp_path / region.key, settings, mini_data_dir, "ru")
+    assert asked == []  # without --osm auto the cache is not consulted
+    assert set(given.values()) == {None}
+    for region in regions:
+        country.run_region(
+            region, tmp_path / region.key, settings, mini_data_dir, "ru", osm_auto=True
+        )
+    assert [a[1] for a in asked] == [tmp_path / "cache"] * len(regions)
+    assert given["Республика Башкортостан"] == cuts["Республика Башкортостан"]
+    assert [v for k, v in given.items() if k != "Республика Башкортостан"] == [None]

@@ -86,6 +86,14 @@ def country_cmd(
             help="Settlement register file (CSV, or the wheel) instead of the fetched one.",
         ),
     ] = None,
+    osm: Annotated[
+        str | None,
+        typer.Option(
+            "--osm",
+            help="`auto`: each region uses its OpenStreetMap extract cut by `opora fetch-osm` "
+            "when the cache holds one, the modelled network otherwise.",
+        ),
+    ] = None,
     quiet: Quiet = False,
 ) -> None:
     """Run every region (workspace, analyses, report) in parallel and write the national layer.
@@ -107,6 +115,12 @@ def country_cmd(
 
     # Dask's scheduler logs every worker it meets at INFO level: keep the terminal for progress
     logging.getLogger("distributed").setLevel(logging.ERROR)
+    if osm is not None and osm != "auto":
+        fail(
+            f"`--osm {osm}`: the country run takes only `--osm auto` (each region's cut "
+            "from `opora fetch-osm`); run `opora demo --region NAME --osm FILE` for one "
+            "region's own extract"
+        )
     names = [r.strip() for r in regions.split(",") if r.strip()] if regions else None
     cfg = settings(data_dir, cache_dir)
     bar = Progress(
@@ -138,6 +152,7 @@ def country_cmd(
                 lang=lang,
                 register=register,
                 on_region=on_region,
+                osm_auto=osm == "auto",
             )
     except OporaError as exc:
         fail(exc)

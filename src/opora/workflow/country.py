@@ -14,6 +14,7 @@ regions' folders.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -31,6 +32,7 @@ import pandas as pd
 from opora.config import Settings
 from opora.errors import SourceNotFoundError
 from opora.io._memo import enable_read_memo
+from opora.io.osm.fetch import cached_region_extract
 from opora.io.register import fetch_register, read_settlement_register
 from opora.io.sberindex import read_sberindex_dictionary
 from opora.io.sources import SOURCE_FILES, list_regions
@@ -268,6 +270,8 @@ def run_region(
     data_dir: Path | None,
     lang: str,
     register: Path | None = None,
+    *,
+    osm_auto: bool = False,
 ) -> RegionOutcome:
     """Run one region's main job into its folder; never raise (a failure is returned).
 
@@ -290,6 +294,10 @@ def run_region(
         Report language.
     register
         The settlement register file (CSV or wheel); ``None`` for the cached wheel.
+    osm_auto
+        Use the region's OpenStreetMap extract cut by ``opora fetch-osm`` when the cache
+        holds one (:func:`opora.io.osm.fetch.cached_region_extract`); the modelled network
+        otherwise, labelled as such in the region's outputs.
 
     Returns
     -------
@@ -304,6 +312,7 @@ def run_region(
     folder.mkdir(parents=True)
     t0 = time.perf_counter()
     try:
+        osm = cached_region_extract(region.name, settings.cache_dir) if osm_auto else None
         res = run_demo(
             folder,
             settings,
@@ -311,6 +320,7 @@ def run_region(
             region=region.name,
             data_dir=data_dir,
             register=_register(settings, register),
+            osm=osm,
         )
     except Exception as exc:
         seconds = time.perf_counter() - t0
@@ -439,6 +449,7 @@ def run_country(
     register: Path | None = None,
     on_region: RegionCallback | None = None,
     job: RegionJob = run_region,
+    osm_auto: bool = False,
 ) -> CountryResult:
     """Run every region's main job, in parallel on Dask, then write the national layer.
 
@@ -469,6 +480,9 @@ def run_country(
     job
         The job of one region (default :func:`run_region`); a module-level function so
         that Dask can send it to a worker.
+    osm_auto
+        Each region uses its OpenStreetMap extract cut by ``opora fetch-osm`` when the
+        cache holds one, the modelled network otherwise (``--osm auto``; default job only).
 
     Returns
     -------
@@ -483,6 +497,8 @@ def run_country(
         If a name of ``regions`` matches no region.
     """
     t0 = time.perf_counter()
+    if osm_auto and job is run_region:
+        job = functools.partial(run_region, osm_auto=True)
     d = data_dir if data_dir is not None else settings.data_dir
     if d is None:
         msg = (
