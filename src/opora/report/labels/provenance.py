@@ -20,7 +20,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "kind_real": "опубликованные данные",
         "kind_modelled": "смоделировано",
         "provenance_empty": "Сведения о происхождении данных не переданы.",
-        "provenance_population_method": "Численность населения пунктов на 1 января 2024 г.: "
+        "provenance_population_method": "Пересчёт (модель): "
         + SCALING_METHOD["ru"],
     },
     "en": {
@@ -33,7 +33,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "kind_real": "published data",
         "kind_modelled": "modelled",
         "provenance_empty": "No provenance records were given.",
-        "provenance_population_method": "Settlement populations on 1 January 2024: "
+        "provenance_population_method": "Rescaled (modelled): "
         + SCALING_METHOD["en"]
         + ".",
     },
