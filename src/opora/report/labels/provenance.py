@@ -20,8 +20,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "kind_real": "опубликованные данные",
         "kind_modelled": "смоделировано",
         "provenance_empty": "Сведения о происхождении данных не переданы.",
-        "provenance_population_method": "Пересчёт (модель): "
-        + SCALING_METHOD["ru"],
+        "provenance_population_method": "Пересчёт (модель): " + SCALING_METHOD["ru"],
     },
     "en": {
         "provenance_heading": "Data provenance",
@@ -33,8 +32,6 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "kind_real": "published data",
         "kind_modelled": "modelled",
         "provenance_empty": "No provenance records were given.",
-        "provenance_population_method": "Rescaled (modelled): "
-        + SCALING_METHOD["en"]
-        + ".",
+        "provenance_population_method": "Rescaled (modelled): " + SCALING_METHOD["en"] + ".",
     },
 }
