@@ -77,6 +77,11 @@ def test_demo_embedded_default(opora_cli, tmp_path):
     assert len(prof) == 63
     # own-revenue share of Abzelilovsky district, 2024, read by hand from the source: 25.5 %
     assert prof.set_index("oktmo").loc["80601000", "own_revenue_share"] == 25.5
+    # the closed town Mezhgorye has no SberIndex population series: the blank cell says why
+    why = prof.set_index("oktmo").loc["80707000"]
+    assert pd.isna(why["population_change"])
+    assert "population_change: не опубликовано" in why["not_evaluated_ru"]
+    assert "own_revenue_share" not in str(prof.set_index("oktmo").loc["80601000", "not_evaluated"])
     s = pd.read_csv(out / "import_summary.csv")
     reg = s.set_index("source").loc["settlement_register"]
     assert reg["read"] == 155_921

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from opora.access.services import ServiceAccess
+from opora.analysis.features import FEATURE_DOCS
 from opora.config import Settings
 from opora.io.normatives import read_anchor_levels, read_normatives
 from opora.model.provenance import Provenance
@@ -158,7 +159,9 @@ def _analyse_and_report(
 
     def analyses() -> tuple[Analyses, AccessSection]:
         an = analyse_region(reg, norms, osm=osm, facilities=facilities, progress=progress)
-        an.profile.to_csv(out / "municipality_profile.csv", index=False)
+        _with_reasons(an.profile, _profile_sources()).to_csv(
+            out / "municipality_profile.csv", index=False
+        )
         paths["profile"] = out / "municipality_profile.csv"
         progress("write accessibility and economy tables")
         write_access(out, reg, an.access, an.facilities, an.shares)
@@ -173,7 +176,9 @@ def _analyse_and_report(
             ),
         )
         paths.update(write_economy(out, an.economy))
-        an.features.to_csv(out / "municipality_features.csv", index=False)
+        _with_reasons(an.features, FEATURE_DOCS).to_csv(
+            out / "municipality_features.csv", index=False
+        )
         paths["features"] = out / "municipality_features.csv"
         return an, section
 
@@ -340,6 +345,19 @@ _NO_TIES = (
     "нет данных о занятости по разделам ОКВЭД для этого региона: на них строится "
     "модельный реестр фирм для связей",
 )
+
+
+def _profile_sources() -> dict[str, str]:
+    from opora.analysis.profile import PROFILE_FIELDS
+
+    return {f.key: f.source for f in PROFILE_FIELDS}
+
+
+def _with_reasons(table: pd.DataFrame, sources: Mapping[str, str]) -> pd.DataFrame:
+    """``table`` with ``not_evaluated`` / ``not_evaluated_ru``: why each empty cell is empty."""
+    from opora.analysis.missing import explain_missing
+
+    return pd.concat([table, explain_missing(table, sources)], axis=1)
 
 
 def _profile(reg: Region) -> pd.DataFrame:
