@@ -77,3 +77,25 @@ def test_small_region_end_to_end(region, shared_dir, real_register, tmp_path):
     assert summary.loc["source: bdmo_bashkortostan", "status"] == "not_read"
     html = (out / "report_ru.html").read_text(encoding="utf-8")
     assert "нет данных о собственных доходах бюджета для этого региона" in html
+
+
+def test_sevastopol_runs_every_step_with_unlocated_settlements_reported(
+    shared_dir, real_register, tmp_path
+):
+    # Sevastopol: the bulletin lists settlements the register lacks (no point anywhere),
+    # its districts have no SberIndex series (one municipality or none with a resilience
+    # index): accessibility, anchors and strategy still run, the unplaced ones are named
+    cache, register = real_register
+    out = tmp_path / "run"
+    settings = Settings(cache_dir=cache, data_dir=shared_dir)
+    res = run_demo(out, settings, region="Севастополь", data_dir=shared_dir, register=register)
+    steps = ("sources", "analyses", "ties", "strategy", "anchors", "passports", "report")
+    assert all(res.log.ran(step) for step in steps), res.log.table().to_string()
+    rej = pd.read_csv(out / "rejects.csv", dtype=str)
+    unplaced = rej[rej["reason"].str.startswith("no coordinates", na=False)]
+    assert len(unplaced) > 0
+    assert (unplaced["action"] == "rejected").all()
+    ids = {v.split(" ", 1)[0] for v in unplaced["value"]}
+    kept = set(res.region.settlements["settlement_id"].astype(str))
+    assert not ids & kept
+    assert res.region.settlements.geometry.x.notna().all()

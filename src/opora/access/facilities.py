@@ -169,7 +169,9 @@ def match_municipal_centres(
     names = s["name"].map(_norm).to_numpy() if has_pts else np.array([])
     types = s["type"].astype(str).to_numpy() if has_pts and "type" in s else np.full(len(s), "")
     pop = pd.to_numeric(s.get("population"), errors="coerce").to_numpy(dtype=float)
-    tree = cKDTree(s_xy) if has_pts else None
+    # a settlement without coordinates (added from the bulletin) is matched by name only
+    located = np.flatnonzero(np.isfinite(s_xy).all(axis=1)) if has_pts else np.array([], int)
+    tree = cKDTree(s_xy[located]) if len(located) else None
     for i, m in up.iterrows():
         kind, bare = split_centre_name(m.get("centre_name"))
         point_ok = bool(np.isfinite(u_xy[i]).all())
@@ -210,6 +212,7 @@ def match_municipal_centres(
                 )
         elif point_ok and tree is not None:
             d, k = tree.query(u_xy[i])
+            k = int(located[k])
             if d <= max_km * 1000:
                 j = int(k)
                 row["method"] = "nearest"

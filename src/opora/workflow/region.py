@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from opora.access.facilities import add_missing_centres
@@ -29,8 +31,8 @@ from opora.io.sources import (
 from opora.model.population import bulletin_totals, population_provenance, scale_populations
 from opora.model.provenance import Provenance
 from opora.model.region import Region, build_municipalities, supplement_settlements
-from opora.model.regions import is_default_region
-from opora.model.result import REJECT_COLUMNS, ImportResult
+from opora.model.regions import is_default_region, resolve_region
+from opora.model.result import REJECT_COLUMNS, ImportResult, RejectLog
 from opora.workflow.outputs import write_region_workspace
 from opora.workflow.progress import Progress, no_progress
 from opora.workflow.runlog import RunLog, finish_run, run_record, staged_output
@@ -91,6 +93,32 @@ def register_provenance() -> Provenance:
     )
 
 
+def _drop_unlocated(settlements: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Leave out settlements without coordinates, each named in the reject report.
+
+    A settlement the bulletin lists but the register lacks has no point when no
+    dictionary point stands in for it; roads, travel times and anchors cannot place it.
+    Its municipality's totals still come from the bulletin.
+    """
+    geom = settlements.geometry
+    ok = ~(geom.isna() | geom.is_empty)
+    ok &= np.isfinite(geom.x.to_numpy(dtype=float, na_value=np.nan))
+    ok &= np.isfinite(geom.y.to_numpy(dtype=float, na_value=np.nan))
+    if ok.all():
+        return settlements, pd.DataFrame(columns=REJECT_COLUMNS)
+    log = RejectLog("settlements")
+    for r in settlements[~ok].itertuples(index=False):
+        log.add(
+            None,
+            "geometry",
+            f"{r.settlement_id} {r.name}",
+            "no coordinates in the register or the bulletin: left out of roads, travel "
+            "times and anchors (its population stays in the municipality's bulletin totals)",
+            "rejected",
+        )
+    return settlements[ok.to_numpy()].reset_index(drop=True), log.to_frame()
+
+
 def build_region(
     bundle: SourceBundle, register: ImportResult, *, progress: Progress = no_progress
 ) -> Region:
@@ -134,8 +162,11 @@ def build_region(
     )
     # a municipal centre the register lacks: a flagged point at the dictionary's point
     settlements, centre_rej = add_missing_centres(settlements, muni)
+    settlements, unlocated_rej = _drop_unlocated(settlements)
     imports = [full.summary(), mine.summary(), supplement, *bundle.imports]
-    frames = [f for f in (mine.rejects, sup_rej, centre_rej, bundle.rejects) if len(f)]
+    frames = [
+        f for f in (mine.rejects, sup_rej, centre_rej, unlocated_rej, bundle.rejects) if len(f)
+    ]
     rejects = (
         pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=REJECT_COLUMNS)
     )
@@ -177,14 +208,18 @@ def source_bundle(region: str | None, settings: Settings, data_dir: Path | None)
     ------
     SourceNotFoundError
         If another region than the default is asked for without nationwide sources.
+    UnknownRegionError
+        If ``region`` names no region (the message lists the closest names).
     """
     d = data_dir if data_dir is not None else settings.data_dir
     if region is None or (d is None and is_default_region(region)):
         return read_embedded()
     if d is None:
+        subject = resolve_region(region)  # an unknown name is said so, with the closest ones
         msg = (
-            f"region {region!r} needs the nationwide sources: pass `--data-dir` (a folder laid "
-            "out like shared/data) or set OPORA_DATA_DIR"
+            f"region {region!r} ({subject.name_ru}, OKTMO {subject.oktmo}) needs the "
+            "nationwide sources: pass `--data-dir` (a folder laid out like shared/data) or "
+            "set OPORA_DATA_DIR; only the embedded Республика Башкортостан runs without them"
         )
         raise SourceNotFoundError(msg)
     return read_sources(d, region)

@@ -74,7 +74,19 @@ def run_strategy(region: Region, an: Analyses) -> StrategyResult:
     feats = pd.concat([an.features.assign(level="municipality"), towns], ignore_index=True)
     long = classify(feats)
     res = resilience_index(an.features)
-    sens = weight_sensitivity(an.features).municipalities
+    if int(res["resilience_index"].notna().sum()) >= 2:
+        sens = weight_sensitivity(an.features).municipalities
+    else:  # one municipality (Sevastopol's districts lack the sources): no ranking to test
+        sens = pd.DataFrame(
+            {
+                "oktmo": pd.Series(dtype="string"),
+                "resilience_index": pd.Series(dtype="float64"),
+                "base_rank": pd.Series(dtype="int64"),
+                "median_abs_rank_change": pd.Series(dtype="float64"),
+                "bottom_share": pd.Series(dtype="float64"),
+                "reason": pd.Series(dtype="string"),
+            }
+        )
     cards = strategy_cards(
         an.features,
         types=long,
