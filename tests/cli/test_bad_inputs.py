@@ -79,6 +79,7 @@ def _result(command: str, out: Path) -> object:
 
 def _no_traceback(r) -> None:
     assert "Traceback" not in r.output
+    assert "np.float64" not in r.output  # numbers are written as numbers, not as reprs
     assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
 
 

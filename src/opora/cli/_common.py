@@ -29,14 +29,18 @@ from opora.errors import OporaError
 __all__ = [
     "EXIT_BAD_INPUT",
     "EXIT_FAILED",
+    "LANGUAGES",
     "CacheDir",
     "DataDir",
     "Facilities",
+    "Lang",
     "Normatives",
     "Osm",
     "Quiet",
     "Region",
     "WorkspaceDir",
+    "check_out_file",
+    "check_out_folder",
     "fail",
     "progress_steps",
     "resolve_osm",
@@ -77,6 +81,60 @@ def fail(problem: OporaError | str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     text = escape(str(problem))
     stderr.print(f"[bold red]error:[/] {text}", markup=True, highlight=False, soft_wrap=True)
     raise typer.Exit(code=code)
+
+
+def check_out_folder(out: Path, *inputs: Path | None, option: str = "--out") -> Path:
+    """Stop the command (exit 2) unless the output folder ``out`` can be written.
+
+    Parameters
+    ----------
+    out
+        The output folder.
+    *inputs
+        Input paths it must not be.
+    option
+        Name of the option, for the message.
+
+    Returns
+    -------
+    pathlib.Path
+        ``out``.
+    """
+    from opora.io._checks import check_output_folder
+
+    try:
+        return check_output_folder(out, inputs=inputs, option=option)
+    except OporaError as exc:
+        fail(exc)
+
+
+def check_out_file(
+    out: Path, formats: tuple[str, ...], *inputs: Path | None, option: str = "--out"
+) -> Path:
+    """Stop the command (exit 2) unless the output file ``out`` can be written.
+
+    Parameters
+    ----------
+    out
+        The output file.
+    formats
+        Extensions the command writes (the first is the default).
+    *inputs
+        Input paths it must not overwrite.
+    option
+        Name of the option, for the message.
+
+    Returns
+    -------
+    pathlib.Path
+        ``out``.
+    """
+    from opora.io._checks import check_output_path
+
+    try:
+        return check_output_path(out, inputs=inputs, formats=formats, option=option)
+    except OporaError as exc:
+        fail(exc)
 
 
 def sub_app(name: str, help_text: str) -> typer.Typer:
@@ -210,11 +268,79 @@ WorkspaceDir = Annotated[
     Path,
     typer.Option("--workspace", help="Workspace folder (written by `opora init` or `opora demo`)."),
 ]
+
+
+def _check_lang(value: str) -> str:
+    """Refuse a report language other than ``ru`` and ``en`` before any work."""
+    if value not in LANGUAGES:
+        msg = f"unknown language {value!r}; use one of {', '.join(LANGUAGES)}"
+        raise typer.BadParameter(msg)
+    return value
+
+
+def _check_normatives(value: Path | None) -> Path | None:
+    """Read ``--normatives`` at once: a wrong file stops the command before any work."""
+    if value is None:
+        return None
+    from opora.io.normatives import read_anchor_levels, read_normatives
+
+    try:
+        read_normatives(value)
+        read_anchor_levels(value)
+    except OporaError as exc:
+        fail(f"--normatives: {exc}")
+    return value
+
+
+def _check_osm(value: Path | None) -> Path | None:
+    """Check that ``--osm`` is ``auto`` or an OpenStreetMap extract, by its first bytes."""
+    if value is None or str(value) == "auto":
+        return value
+    from opora.io._checks import check_input_file, sniff_content
+
+    try:
+        check_input_file(value)
+        kind = sniff_content(value)
+    except OporaError as exc:
+        fail(f"--osm: {exc}")
+    except OSError as exc:
+        fail(f"--osm: {value}: cannot be read ({exc.strerror})")
+    if kind not in {"OSM PBF", "XML"}:
+        what = f"a {kind} file" if kind else "text"
+        fail(
+            f"--osm: {value}: this is {what}, not an OpenStreetMap extract (.osm.pbf); fetch "
+            "the region's extract with `opora fetch-osm` or download one from "
+            "download.geofabrik.de, or pass `--osm auto`"
+        )
+    return value
+
+
+def _check_facilities(value: Path | None) -> Path | None:
+    """Read ``--facilities`` at once: a wrong registry stops the command before any work."""
+    if value is None:
+        return None
+    from opora.io.facilities import read_facility_registry
+
+    try:
+        read_facility_registry(value)
+    except OporaError as exc:
+        fail(f"--facilities: {exc}")
+    return value
+
+
+#: Languages of the reports and passports.
+LANGUAGES = ("ru", "en")
+
+Lang = Annotated[
+    str,
+    typer.Option("--lang", help="Report language: ru or en.", callback=_check_lang),
+]
 Normatives = Annotated[
     Path | None,
     typer.Option(
         "--normatives",
         help="Service standards and levels of the hierarchy (TOML); default built in.",
+        callback=_check_normatives,
     ),
 ]
 Osm = Annotated[
@@ -223,6 +349,7 @@ Osm = Annotated[
         "--osm",
         help="OpenStreetMap .osm.pbf extract of the region's roads, or `auto`: the region's "
         "extract fetched by `opora fetch-osm` (default: a modelled network).",
+        callback=_check_osm,
     ),
 ]
 
@@ -276,5 +403,6 @@ Facilities = Annotated[
     typer.Option(
         "--facilities",
         help="Facility registry CSV/XLSX (default: from the OSM extract, else modelled).",
+        callback=_check_facilities,
     ),
 ]

@@ -18,7 +18,9 @@ from opora.cli._common import (
     EXIT_FAILED,
     CacheDir,
     DataDir,
+    Lang,
     Quiet,
+    check_out_folder,
     fail,
     settings,
     stderr,
@@ -78,7 +80,7 @@ def country_cmd(
             "regions one after another without Dask.",
         ),
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Report language: ru or en.")] = "ru",
+    lang: Lang = "ru",
     register: Annotated[
         Path | None,
         typer.Option(
@@ -102,6 +104,14 @@ def country_cmd(
     Exit code: 0 when every region ran every step, 3 when some steps were skipped, 1
     when a region failed, 2 for an unusable option.
     """
+    check_out_folder(out, data_dir, cache_dir, register)
+    if register is not None:
+        from opora.io._checks import check_input_file
+
+        try:
+            check_input_file(register)
+        except OporaError as exc:
+            fail(exc)
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,

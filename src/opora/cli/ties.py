@@ -17,6 +17,7 @@ column), and exit code 2.
 from __future__ import annotations
 
 import html
+import math
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 import typer
 from rich.table import Table
 
-from opora.cli._common import Quiet, WorkspaceDir, fail, stdout, sub_app
+from opora.cli._common import Quiet, WorkspaceDir, check_out_file, fail, stdout, sub_app
 from opora.errors import OporaError
 
 if TYPE_CHECKING:
@@ -52,6 +53,31 @@ class Weight(StrEnum):
     employees = "employees"
     revenue = "revenue"
     links = "n_links"
+
+
+def _check_cores(value: str | None) -> str | None:
+    """Refuse ``--cores`` unless it lists 8-digit (municipality) or 11-digit OKTMO codes."""
+    if value is None:
+        return None
+    codes = [c.strip() for c in value.split(",") if c.strip()]
+    bad = [c for c in codes if not (c.isascii() and c.isdigit() and len(c) in {8, 11})]
+    if bad or not codes:
+        shown = ", ".join(repr(c) for c in bad[:5]) or repr(value)
+        msg = (
+            f"{shown} is not an OKTMO code; give 8-digit municipality or 11-digit settlement "
+            "codes separated by commas, such as 80701000,80651101001 (written as text: keep "
+            "the leading zeros)"
+        )
+        raise typer.BadParameter(msg)
+    return ",".join(codes)
+
+
+def _positive_finite(value: float) -> float:
+    """Refuse a distance or population that is not a positive finite number."""
+    if not math.isfinite(value) or value <= 0:
+        msg = f"must be a positive finite number, got {value}"
+        raise typer.BadParameter(msg)
+    return value
 
 
 @ties_app.callback()
@@ -124,13 +150,25 @@ def build_cmd(
     ),
     cores: Annotated[
         str | None,
-        typer.Option("--cores", help="OKTMO codes of agglomeration cores, comma-separated."),
+        typer.Option(
+            "--cores",
+            help="OKTMO codes of agglomeration cores (8 or 11 digits), comma-separated.",
+            callback=_check_cores,
+        ),
     ] = None,
     core_population: Annotated[
-        float, typer.Option("--core-population", help="Population of a large city.")
+        float,
+        typer.Option(
+            "--core-population", help="Population of a large city.", callback=_positive_finite
+        ),
     ] = 250_000,
     neighbour_km: Annotated[
-        float, typer.Option("--neighbour-km", help="Distance of neighbouring municipalities.")
+        float,
+        typer.Option(
+            "--neighbour-km",
+            help="Distance of neighbouring municipalities (km).",
+            callback=_positive_finite,
+        ),
     ] = 70.0,
     quiet: Quiet = False,
 ) -> None:
@@ -218,6 +256,9 @@ def report_cmd(
     ] = None,
 ) -> None:
     """Print (or write) the per-town ties card table of a workspace."""
+    if out is not None:
+        check_out_file(out, (".csv", ".md", ".html", ".htm"))
+    from opora.io._checks import atomic_write
     from opora.ties.metrics import town_card
     from opora.workflow.ties import read_ties_metrics
 
@@ -229,21 +270,22 @@ def report_cmd(
     is_modelled = bool(card["modelled"].astype(bool).any()) if len(card) else False
     label = " (modelled registry)" if is_modelled else ""
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
         suffix = out.suffix.lower()
         if suffix == ".md":
             note = "*Modelled registry: no real firm is described.*\n\n" if is_modelled else ""
-            out.write_text(f"# Ties card{label}\n\n{note}{_markdown(card)}", encoding="utf-8")
+            text = f"# Ties card{label}\n\n{note}{_markdown(card)}"
         elif suffix in {".html", ".htm"}:
             body = card.to_html(index=False, na_rep="", float_format=lambda v: f"{v:,.3f}")
             title = html.escape(f"Ties card{label}")
-            out.write_text(
-                f"<!doctype html><meta charset='utf-8'><title>{title}</title>"
-                f"<h1>{title}</h1>{body}",
-                encoding="utf-8",
+            text = (
+                f"<!doctype html><meta charset='utf-8'><title>{title}</title><h1>{title}</h1>{body}"
             )
         else:
-            card.to_csv(out, index=False)
+            text = card.to_csv(index=False)
+        try:
+            atomic_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        except OporaError as exc:
+            fail(exc)
         stdout.print(f"wrote {len(card):,} towns to {out}", highlight=False)
         return
     table = Table(title=f"Ties card{label}", title_justify="left")

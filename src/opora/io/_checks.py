@@ -37,6 +37,7 @@ __all__ = [
     "atomic_write",
     "check_exists",
     "check_input_file",
+    "check_output_folder",
     "check_output_path",
     "decode_text",
     "detect_separator",
@@ -140,11 +141,21 @@ def read_toml(path: Path, hint: str) -> dict[str, Any]:
     Raises
     ------
     FormatError
-        If the file is not UTF-8 or not valid TOML.
+        If the file is not UTF-8 (the message says if it looks like cp1251 and how to fix
+        it) or not valid TOML.
     """
+    raw = path.read_bytes()
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        try:
+            raw.decode("cp1251")
+            how = "it looks like Windows-1251 (cp1251): `iconv -f cp1251 -t utf-8 IN > OUT`"
+        except UnicodeDecodeError:
+            how = "re-save it as UTF-8"
+        msg = f"not a valid UTF-8 TOML file (byte {exc.start} is not UTF-8; {how}); {hint}"
+        raise FormatError(path, msg) from exc
+    except tomllib.TOMLDecodeError as exc:
         msg = f"not a valid UTF-8 TOML file ({exc}); {hint}"
         raise FormatError(path, msg) from exc
 
@@ -558,6 +569,60 @@ def check_output_path(
     if not os.access(existing, os.W_OK | os.X_OK) or (p.exists() and not os.access(p, os.W_OK)):
         msg = f"{p}: the folder {existing} is not writable; choose a folder you can write to"
         raise OutputPathError(msg)
+    return p
+
+
+def check_output_folder(
+    out: str | Path, *, inputs: Iterable[str | Path | None] = (), option: str = "--out"
+) -> Path:
+    """Check, before any work, that an output folder can be created or written at ``out``.
+
+    The jobs that write a folder stage their files in a hidden sibling folder, so the
+    parent of ``out`` must be writable too.
+
+    Parameters
+    ----------
+    out
+        The output folder (created when missing).
+    inputs
+        Input paths (files or folders) the output must not be.
+    option
+        Name of the option, for the message.
+
+    Returns
+    -------
+    pathlib.Path
+        The same path.
+
+    Raises
+    ------
+    OutputPathError
+        If ``out`` is a file, one of its parents is a file, it or its parent is not
+        writable, or it is one of ``inputs``.
+    """
+    p = Path(out)
+    if p.exists() and not p.is_dir():
+        msg = f"{p}: {option} is a file, not a folder; give a folder (it is created if missing)"
+        raise OutputPathError(msg)
+    for given in inputs:
+        if given is not None and p.exists() and Path(given).exists():
+            try:
+                same = p.samefile(given)
+            except OSError:
+                same = False
+            if same:
+                msg = f"{p}: {option} is also an input of this command; write to another folder"
+                raise OutputPathError(msg)
+    existing = p.absolute().parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        msg = f"{p}: {existing} is a file, not a folder; choose another place for {option}"
+        raise OutputPathError(msg)
+    for folder in (existing, p) if p.is_dir() else (existing,):
+        if not os.access(folder, os.W_OK | os.X_OK):
+            msg = f"{p}: the folder {folder} is not writable; choose a folder you can write to"
+            raise OutputPathError(msg)
     return p
 
 

@@ -105,7 +105,8 @@ def read_code_list(path: str | Path) -> list[str]:
     """Read a list of municipalities or towns (official monotowns, border municipalities).
 
     The file is a UTF-8 CSV (``,`` or ``;``) with a header holding a code column
-    (``oktmo``, ``октмо``, ``code``, ``код``) and/or a name column (``name``,
+    (``oktmo``, ``октмо``, ``code``, ``код``, or any header containing ``oktmo`` /
+    ``октмо`` such as ``oktmo8_mo``) and/or a name column (``name``,
     ``название``, ``наименование``, ``municipality``, ``город``...), or a plain list with
     one entry a line and no header. On each line the code is used when present, the name
     otherwise. Codes keep their leading zeros; a 7- or 10-digit code (an 8- or 11-digit
@@ -138,6 +139,8 @@ def read_code_list(path: str | Path) -> list[str]:
     rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
     header = [c.strip().lower() for c in rows[0]]
     code_col = next((header.index(h) for h in _CODE_HEADERS if h in header), None)
+    if code_col is None:  # `oktmo8_mo`, `код_октмо`, `OKTMO (11)`: a header naming OKTMO
+        code_col = next((i for i, h in enumerate(header) if "oktmo" in h or "октмо" in h), None)
     name_col = next((header.index(h) for h in _NAME_HEADERS if h in header), None)
     if code_col is None and name_col is None:
         body, code_col, name_col, first_line = rows, None, 0, 1

@@ -17,6 +17,7 @@ Layout of a workspace folder::
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from opora.errors import IncompleteRunError, SourceNotFoundError
+from opora.errors import FormatError, IncompleteRunError, SourceNotFoundError
 from opora.model.result import REJECT_COLUMNS
 
 __all__ = [
@@ -153,6 +154,40 @@ def write_run_record(folder: str | Path, record: dict[str, Any]) -> Path:
     return path
 
 
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` runs on this machine (a staging folder's writer)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def _check_staging(d: Path) -> None:
+    """Refuse ``d`` without a completion record when a run's staging folder lies beside it."""
+    if (d / RUN_RECORD).exists():
+        return  # complete; a staging folder beside it is a rerun in progress
+    a = d.absolute()
+    prefix = f".{a.name}.partial-"
+    siblings = sorted(a.parent.iterdir()) if a.parent.is_dir() else []
+    for stage in (p for p in siblings if p.name.startswith(prefix) and p.is_dir()):
+        pid = stage.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and _alive(int(pid)):
+            msg = (
+                f"{d}: a run is still writing this folder (process {pid}, staging folder "
+                f"{stage}); wait for it to finish"
+            )
+        else:
+            msg = (
+                f"{d}: the run that writes this folder did not finish (stopped or killed; "
+                f"its staging folder {stage} is left); run `opora demo --out {d}` (or "
+                "`opora init`) into it again - the rerun removes the staging folder"
+            )
+        raise IncompleteRunError(msg)
+
+
 def check_complete(folder: str | Path) -> Path:
     """Refuse an output folder whose run did not finish.
 
@@ -169,9 +204,11 @@ def check_complete(folder: str | Path) -> Path:
     Raises
     ------
     IncompleteRunError
-        If the folder exists but holds no completion record (:data:`RUN_RECORD`).
+        If the folder exists but holds no completion record (:data:`RUN_RECORD`), or
+        has none and a run's staging folder (``.NAME.partial-PID``) lies beside it.
     """
     d = Path(folder)
+    _check_staging(d)
     if d.is_dir() and not (d / RUN_RECORD).exists():
         msg = (
             f"{d}: no {RUN_RECORD} - the run that wrote this folder did not finish "
@@ -246,20 +283,33 @@ def read_workspace_tables(folder: str | Path) -> dict[str, Any]:
         If the folder is not a workspace.
     IncompleteRunError
         If the run that wrote it did not finish (no :data:`RUN_RECORD`).
+    FormatError
+        If its GeoPackage or Parquet file is damaged.
     """
     d = Path(folder)
     gpkg = d / WORKSPACE_FILES["gpkg"]
     if not gpkg.exists():
+        _check_staging(d)  # a first run that was killed has left only its staging folder
         msg = f"{gpkg}: not a workspace (no region.gpkg); create one with `opora init`"
         raise SourceNotFoundError(msg)
     check_complete(d)
     text = {"oktmo": "string", "municipality_oktmo": "string", "parent_oktmo": "string"}
-    s = pyogrio.read_dataframe(gpkg, layer="settlements")
-    m = pyogrio.read_dataframe(gpkg, layer="municipalities")
+    try:
+        s = pyogrio.read_dataframe(gpkg, layer="settlements")
+        m = pyogrio.read_dataframe(gpkg, layer="municipalities")
+        indicators = pd.read_parquet(d / WORKSPACE_FILES["indicators"])
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as exc:
+        where = gpkg if "parquet" not in str(exc).lower() else d / WORKSPACE_FILES["indicators"]
+        msg = (
+            f"the workspace cannot be read ({type(exc).__name__}: {str(exc)[:200]}): the file "
+            "is damaged or was changed by hand; run `opora init` or `opora demo` into the "
+            "folder again"
+        )
+        raise FormatError(where, msg) from exc
     return {
         "settlements": s,
         "municipalities": m,
-        "indicators": pd.read_parquet(d / WORKSPACE_FILES["indicators"]),
+        "indicators": indicators,
         "provenance": pd.read_csv(d / WORKSPACE_FILES["provenance"], dtype="string"),
         "rejects": pd.read_csv(d / WORKSPACE_FILES["rejects"], dtype=text | {"value": "string"}),
         "summary": _read_summary(d / WORKSPACE_FILES["summary"]),

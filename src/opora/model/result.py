@@ -121,6 +121,9 @@ class ImportResult:
         Data rows found in the source (or in the part of it that was asked for).
     extra
         Named counts specific to the source (for example, repairs by kind).
+    notes
+        Named facts for messages, as text (for example, the other regions a registry
+        holds); not counts, so not in :meth:`summary`.
     """
 
     name: str
@@ -128,6 +131,7 @@ class ImportResult:
     rejects: pd.DataFrame
     rows_read: int
     extra: dict[str, int] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
 
     @property
     def rows_kept(self) -> int:

@@ -43,7 +43,10 @@ def match_list(frame: pd.DataFrame, entries: Sequence[str]) -> tuple[list[str | 
     punctuation, and the words *городской округ*, *муниципальный район*, *район*,
     *округ*, *город*, *г.*, *пгт*, *рп*, *ЗАТО* left out), to its name: "Белорецкий
     район" matches "Белорецкий муниципальный район", "г. Белорецк" the town "Белорецк".
-    A municipality row also matches an 11-digit code of a settlement in it. Then matches
+    A municipality row also matches an 11-digit code of a settlement in it and the
+    8-digit code of a lower-level municipality in it (``80611101``, the town settlement
+    of Beloretsk, matches the district ``80611000``); a town row matches the 8-digit code
+    of the lower-level municipality its 11-digit code starts with. Then matches
     spread along the hierarchy: a municipality is matched when one of its town rows is,
     and a town when its municipality is.
 
@@ -72,6 +75,12 @@ def match_list(frame: pd.DataFrame, entries: Sequence[str]) -> tuple[list[str | 
             hit = next(
                 (e for e in by_code if len(e) == 11 and code in {e[:8], e[:5] + "000"}), None
             )
+        if hit is None:  # a lower-level municipality (a town's or village's settlement)
+            lower = [e for e in by_code if len(e) == 8 and not e.endswith("000")]
+            if level == "town":
+                hit = next((e for e in lower if code.startswith(e)), None)
+            else:
+                hit = next((e for e in lower if code == e[:5] + "000"), None)
         if hit is not None:
             direct[i] = hit
             used.add(hit)

@@ -39,6 +39,7 @@ from opora.io.sources import SOURCE_FILES, list_regions
 from opora.io.workspace import RUN_RECORD
 from opora.model.regions import federal_subjects, resolve_region
 from opora.model.result import ImportResult
+from opora.workflow._pool import terminate_on_signals
 from opora.workflow.demo import run_demo
 from opora.workflow.national import write_national
 
@@ -529,17 +530,18 @@ def run_country(
     if todo and scheduler is None and n_workers <= 0:
         _run_sequential(todo, job, settings, d, lang, register, report)
     elif todo:
-        _run_dask(
-            todo,
-            job,
-            settings,
-            d,
-            lang,
-            register,
-            report,
-            scheduler=scheduler,
-            workers=max(n_workers, 1),
-        )
+        with terminate_on_signals():  # SIGTERM closes the Dask cluster as Ctrl-C does
+            _run_dask(
+                todo,
+                job,
+                settings,
+                d,
+                lang,
+                register,
+                report,
+                scheduler=scheduler,
+                workers=max(n_workers, 1),
+            )
     t1 = time.perf_counter()
     ordered = [outcomes[r.key] for r in listing if r.key in outcomes]
     table, paths = write_national(out, [asdict(o) for o in ordered], lang=lang)

@@ -8,7 +8,6 @@ Orchestration only: the facts come from a region's analyses and strategy
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from opora.report.passport import (
 from opora.report.sections.strategy import COMPONENT_LABELS
 from opora.strategy import card_lines
 from opora.typology.rules import TYPES
+from opora.workflow._pool import process_pool
 from opora.workflow.analyses import Analyses, analyse_region
 from opora.workflow.progress import Progress, no_progress
 from opora.workflow.region import load_region
@@ -318,7 +318,7 @@ def render_passports_html(
     # a daemonic process (a Dask worker of `opora country`) may not start children
     if n_jobs <= 1 or len(work) < 3 or multiprocessing.current_process().daemon:
         return [_render_one(w) for w in work]
-    with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+    with process_pool(n_jobs) as pool:  # ends with this process (SIGTERM, Ctrl-C, kill)
         return list(pool.map(_render_one, work))
 
 

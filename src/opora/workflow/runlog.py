@@ -299,6 +299,23 @@ def file_checksums(paths: list[Path]) -> dict[str, str]:
     return out
 
 
+def _remove_stale_stages(out: Path) -> None:
+    """Remove the staging folders of ``out`` left by runs that were killed."""
+    if not out.parent.is_dir():
+        return
+    prefix = f".{out.name}.partial-"
+    for old in out.parent.iterdir():
+        pid = old.name.removeprefix(prefix)
+        if not old.name.startswith(prefix) or not pid.isdigit() or not old.is_dir():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:  # its run is gone: nothing will finish it
+            shutil.rmtree(old, ignore_errors=True)
+        except PermissionError:  # another user's run, still going
+            continue
+
+
 @contextlib.contextmanager
 def staged_output(out_dir: str | Path) -> Iterator[Path]:
     """Write a job's outputs into a hidden sibling folder and move them into place at the end.
@@ -308,7 +325,8 @@ def staged_output(out_dir: str | Path) -> Iterator[Path]:
     every file of the staging folder replaces the one of the same name in ``out_dir``
     (other files there are left alone) and the staging folder is removed; the caller
     then writes ``run.json`` (:func:`opora.io.workspace.write_run_record`). When the body
-    raises, the staging folder is removed and ``out_dir`` is left as it was.
+    raises, the staging folder is removed and ``out_dir`` is left as it was. Staging
+    folders of ``out_dir`` left by killed runs (their process is gone) are removed first.
 
     Parameters
     ----------
@@ -324,6 +342,7 @@ def staged_output(out_dir: str | Path) -> Iterator[Path]:
     stage = out.parent / f".{out.name}.partial-{os.getpid()}"
     if stage.exists():
         shutil.rmtree(stage)
+    _remove_stale_stages(out)
     stage.mkdir(parents=True)
     try:
         yield stage

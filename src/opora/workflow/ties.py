@@ -124,6 +124,36 @@ def _read_registries(
             raise FormatError(path, msg)
 
 
+def _no_firm_message(results: list[ImportResult], settlements: pd.DataFrame) -> str:
+    """Say what the registries held when none of their firms is in the workspace's region."""
+    names = sorted(set(settlements.get("region", pd.Series()).dropna().astype(str)))
+    region = ", ".join(names) or "the workspace's region"
+    parts = []
+    for r in results:
+        if r.name == "fns_sme_register":
+            other = r.extra.get("other_region", 0)
+            where = r.notes.get("other_regions")
+            parts.append(
+                f"{r.extra.get('documents', r.rows_read):,} register documents read, "
+                f"{other:,} of other regions" + (f" ({where})" if where else "")
+            )
+        elif r.name.startswith("firm_export"):
+            parts.append(f"{r.rows_read:,} rows of {r.name}")
+    rejects = [r.rejects for r in results if len(r.rejects)]
+    if rejects:
+        frame = pd.concat(rejects, ignore_index=True)
+        bad = frame[frame["action"] == "rejected"]
+        if len(bad):
+            top = bad["reason"].astype(str).value_counts().head(3)
+            reasons = "; ".join(f"{why}: {n:,}" for why, n in top.items())
+            parts.append(f"{len(bad):,} rows rejected ({reasons})")
+    read = "; ".join(parts) or "no firm rows read"
+    return (
+        f"no firm of {region} was kept: {read}. Give the registry of {region} (or the "
+        "national one); for an export, check its region and location columns"
+    )
+
+
 def _write(
     workspace: Path, frames: dict[str, pd.DataFrame], firms: pd.DataFrame
 ) -> dict[str, Path]:
@@ -270,8 +300,7 @@ def build_workspace_ties(
         if revexp is not None:
             inputs.revenue = inputs.add(read_fns_revexp(revexp, inns)).table
         if not any(not f.empty for f in inputs.firms):
-            msg = "no firm of the workspace's region was kept; see the reject report"
-            raise FormatError(regs[0], msg)
+            raise FormatError(regs[0], _no_firm_message(inputs.results, settlements))
         firms = combine_firms(inputs.firms, headcount=inputs.headcount, revenue=inputs.revenue)
     elif modelled or _is_default_region(settlements):
         model = modelled_registry(settlements, municipalities, tables["indicators"], seed=seed)

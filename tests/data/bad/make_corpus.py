@@ -87,9 +87,68 @@ FILES: dict[str, bytes | str] = {
 }
 
 
+# -- the sources of `docs/sources.md` and the other files a command reads (sources/) ----------
+
+DATA = HERE.parent
+BULLETIN = (DATA / "mini" / "bul2024_population_by_mo.csv").read_text(encoding="utf-8")
+FEATURES = (DATA / "typology" / "features_sample.csv").read_text(encoding="utf-8")
+FACILITIES = "name,type,lat,lon\nШкола № 1,школа,54.72,55.94\nФАП Бакалы,ФАП,55.18,53.80\n"
+NORMATIVES = '[levels.district]\nrank = 1\nmin_population = "many"\n'
+
+
+def _workbook(sheets: dict[str, list[list[object]]]) -> bytes:
+    """A real .xlsx workbook (openpyxl), one sheet per key."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+SOURCES: dict[str, bytes | str] = {
+    # the Rosstat population bulletin of `opora init --data-dir`
+    "sources/bulletin_cp1251.csv": BULLETIN.encode("cp1251"),
+    "sources/bulletin_empty.csv": b"",
+    "sources/bulletin_missing_column.csv": BULLETIN.replace(",pop_total,", ",population,", 1),
+    "sources/bulletin_xlsx_renamed.csv": _xlsx(),
+    # the Urov-14a budget workbook: one sheet a year
+    "sources/urov14a_missing_sheet.xlsx": _workbook({"Лист1": [["ОКТМО", "Доходы"], [1, 2]]}),
+    "sources/urov14a_csv_renamed.xlsx": "ОКТМО,Доходы\n80601000,1\n",
+    "sources/urov14a_truncated.xlsx": _workbook({"2022": [["a"], [1]]})[:300],
+    # the SberIndex dictionary of municipalities
+    "sources/dictionary_missing_column.xlsx": _workbook({"Sheet1": [["код", "имя"], [1, "x"]]}),
+    # `opora typology --features`
+    "sources/features_cp1251.csv": FEATURES.encode("cp1251"),
+    "sources/features_missing_oktmo.csv": FEATURES.replace("oktmo,", "code,", 1),
+    "sources/features_header_only.csv": FEATURES.splitlines()[0] + "\n",
+    "sources/features_xlsx_renamed.csv": _xlsx(),
+    # `opora typology --official-monotowns`
+    "sources/list_cp1251.csv": "oktmo,name\n80739000,Салават\n".encode("cp1251"),
+    "sources/list_empty.csv": b"",
+    "sources/list_bad_code.csv": "oktmo,name\n8073900A,Салават\n",
+    # `opora demo --facilities` (refused before any work)
+    "sources/facilities_cp1251.csv": FACILITIES.encode("cp1251"),
+    "sources/facilities_missing_type.csv": FACILITIES.replace("name,type,", "name,kind,", 1),
+    "sources/facilities_truncated.xlsx": _workbook({"Sheet": [["name", "type"]]})[:300],
+    # `opora demo --normatives` (refused before any work)
+    "sources/normatives_not_toml.toml": "levels = [district\n",
+    "sources/normatives_cp1251.toml": "# Нормативы\n[levels.district]\nrank = 1\n".encode("cp1251"),
+    "sources/normatives_bad_value.toml": NORMATIVES,
+    # `opora ties build --ownership`
+    "sources/ownership_missing_inn.csv": "компания,доля\n0274613182,50\n",
+    "sources/ownership_xlsx_renamed.csv": _xlsx(),
+}
+
+
 def main() -> None:
     """Write every file of the corpus."""
-    for name, content in FILES.items():
+    for name, content in (FILES | SOURCES).items():
         path = HERE / name
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, str):

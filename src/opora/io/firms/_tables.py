@@ -11,8 +11,8 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from opora.errors import EncodingError
-from opora.io._checks import decode_text
+from opora.errors import EncodingError, FormatError
+from opora.io._checks import _not_text_message, decode_text, sniff_bytes, sniff_content
 from opora.io._oktmo import classify_oktmo, strip_oktmo
 from opora.io.firms.codes import clean_inn
 from opora.io.firms.mapping import FieldSpec, _unit_factor
@@ -128,6 +128,10 @@ def _branch_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _decode_any(path: Path, raw: bytes, encoding: str) -> tuple[str, str]:
+    # a zip, a workbook or a PDF renamed .csv is said so, not decoded as cp1251 garbage
+    kind = sniff_content(path) if sniff_bytes(raw[:4096]) is not None else None
+    if kind is not None:
+        raise FormatError(path, _not_text_message(kind))
     if encoding == "auto":
         try:
             return raw.decode("utf-8-sig"), "utf-8"

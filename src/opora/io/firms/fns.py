@@ -319,6 +319,7 @@ def read_sme_register(
     wanted = set(keep_inns) if keep_inns is not None else set()
     cols = _Columns(FIRM_COLUMNS)
     counts: Counter[str] = Counter()
+    others: Counter[str] = Counter()  # documents by region, outside the workspace's
     members: set[str] = set()
     shared: dict[str, str] = {}
 
@@ -332,6 +333,7 @@ def read_sme_register(
         inside = index is None or index.in_region(d.region_code, d.region)
         if not inside and (d.inn is None or d.inn.strip() not in wanted):
             counts["other_region"] += 1
+            others[f"{(d.region or '?').strip()} ({d.region_code or '?'})"] += 1
             continue
         ctx = f"{d.member} ИдДок={d.doc_id}"
         inn, status = clean_inn(d.inn)
@@ -409,8 +411,12 @@ def read_sme_register(
         )
     table = _drop_duplicate_inns(_firm_frame(cols.frame()), log, "register")
     extra = {"documents": read, "files": len(members), **counts}
+    shown = ", ".join(f"{name}: {n:,}" for name, n in others.most_common(5))
+    if len(others) > 5:
+        shown += f" and {len(others) - 5} more regions"
+    notes = {"other_regions": shown} if others else {}
     return ImportResult(
-        "fns_sme_register", table.reset_index(drop=True), log.to_frame(), read, extra
+        "fns_sme_register", table.reset_index(drop=True), log.to_frame(), read, extra, notes
     )
 
 
