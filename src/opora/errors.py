@@ -29,6 +29,8 @@ class is defined here, and only here.
     ├── TypologyError (ValueError)         typology arguments or inputs are not usable
     ├── AnchorSelectionError (ValueError)  anchor framework inputs are inconsistent
     ├── NotSolvedError (RuntimeError)      a location model result is read before solving
+    ├── JobError (RuntimeError)            a web job's work failed (type and message kept)
+    ├── DatabaseError (ConnectionError)    the PostGIS server store cannot be reached or used
     ├── UnknownLanguageError (ValueError)  a report language is not supported
     ├── ReportInputError (ValueError)      a table given to the report lacks a column
     └── EconomyWarning (UserWarning)       an economy result is partial or empty
@@ -45,6 +47,7 @@ __all__ = [
     "BoundaryNotFoundError",
     "ChecksumError",
     "ComplexityWarning",
+    "DatabaseError",
     "EconomyWarning",
     "EmptyFileError",
     "EncodingError",
@@ -52,6 +55,7 @@ __all__ = [
     "IncompleteRunError",
     "InputFileError",
     "InputPathError",
+    "JobError",
     "MissingColumnError",
     "MissingSheetError",
     "NotSolvedError",
@@ -177,6 +181,30 @@ class AnchorSelectionError(ValueError, OporaError):
 
 class NotSolvedError(RuntimeError, OporaError):
     """A result of a location model was read before :meth:`LocationModel.solve`."""
+
+
+class JobError(RuntimeError, OporaError):
+    """The work of a web job failed; keeps the original error's type and message.
+
+    Parameters
+    ----------
+    error_type
+        Name of the error class the work raised (``FormatError``, ``TimeoutError``…).
+    message
+        Its message.
+    expected
+        ``True`` when it was an :class:`OporaError` (the message is for the user as it is).
+    """
+
+    def __init__(self, error_type: str, message: str, *, expected: bool) -> None:
+        super().__init__(message)
+        self.error_type = error_type
+        self.message = message
+        self.expected = expected
+
+
+class DatabaseError(ConnectionError, OporaError):
+    """The PostGIS server store cannot be reached, or its driver is not installed."""
 
 
 class UnknownLanguageError(ValueError, OporaError):

@@ -1,26 +1,16 @@
-"""The HTTP API, in process (no network)."""
+"""The application factory, the command, errors as JSON, the front end and the schema."""
+
+from __future__ import annotations
+
+import shutil
 
 import pytest
-from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from opora.api import create_app
-from opora.config import Settings
-from opora.errors import SourceNotFoundError
-from opora.io.register import read_settlement_register
-from opora.workflow import run_demo
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory, mini_data_dir, register_csv):
-    out = tmp_path_factory.mktemp("ws")
-    run_demo(
-        out,
-        Settings(cache_dir=out / "c", data_dir=mini_data_dir),
-        region="80",
-        data_dir=mini_data_dir,
-        register=read_settlement_register(register_csv),
-    )
-    return TestClient(create_app(out))
+from opora.api.app import STATIC_DIR
+from opora.cli.main import app as cli
+from opora.errors import IncompleteRunError, SourceNotFoundError
 
 
 def test_health(client):
@@ -29,54 +19,124 @@ def test_health(client):
     assert r.json()["status"] == "ok"
 
 
-def test_region_and_provenance(client):
-    body = client.get("/region").json()
-    assert body["region"] == "Республика Башкортостан"
-    # the demo adds the modelled road network, facilities and firm registry, and settlement
-    # populations scaled to the 2024 bulletin; nothing else
-    assert body["modelled_tables"] == ["facilities", "firms", "roads", "settlement_population"]
-    assert any("GPL" in p["licence"] for p in body["provenance"])
-
-
-def test_settlements_filter(client):
-    fc = client.get("/settlements", params={"municipality": "80601410"}).json()
-    names = sorted(f["properties"]["name"] for f in fc["features"])
-    assert names == ["Малая Тестовка", "Пример", "Тестовка"]
-    big = client.get("/settlements", params={"min_population": 100_000}).json()
-    assert [f["properties"]["name"] for f in big["features"]] == ["Уфа"]
-    assert client.get("/settlements", params={"municipality": "8060"}).status_code == 422
-
-
-def test_municipalities_and_profile(client):
-    up = client.get("/municipalities", params={"level": "upper"}).json()
-    assert len(up["features"]) == 3
-    prof = client.get("/profile").json()
-    assert {p["oktmo"] for p in prof} == {"80601000", "80602000", "80701000"}
-    ind = client.get("/indicators", params={"oktmo": "80601000", "code": "Y48313015"}).json()
-    assert [i["value"] for i in ind] == [25.5]
-
-
-def test_rejects_summary(client):
-    rows = client.get("/rejects/summary").json()
-    assert any(r["action"] == "rejected" for r in rows)
-
-
-def test_not_a_workspace(tmp_path):
-    with pytest.raises(SourceNotFoundError, match="opora init"):
+def test_not_a_workspace_is_refused(tmp_path):
+    with pytest.raises(SourceNotFoundError, match="opora demo"):
         create_app(tmp_path)
+    with pytest.raises(SourceNotFoundError, match="no such folder"):
+        create_app(tmp_path / "missing")
 
 
-def test_anchor_endpoints(client):
-    anchors = client.get("/anchors").json()
-    assert anchors
-    assert {a["level"] for a in anchors} <= {"district", "local"}
-    local = client.get("/anchors", params={"level": "local"}).json()
-    assert all(a["level"] == "local" for a in local)
-    assert client.get("/anchors", params={"level": "regional"}).status_code == 422
-    cov = client.get("/anchors/coverage").json()
-    assert {c["service"] for c in cov} >= {"school", "hospital"}
-    out = client.get("/anchors/outside", params={"limit": 5}).json()
-    sizes = [o["population_outside"] for o in out]
-    assert sizes == sorted(sizes, reverse=True)
-    scen = client.get("/anchors/scenarios").json()
-    assert {s["scenario"] for s in scen} == {"winter"}
+def test_incomplete_folder_is_refused(workspace_copy):
+    (workspace_copy / "run.json").unlink()
+    with pytest.raises(IncompleteRunError, match="did not finish"):
+        create_app(workspace_copy)
+
+
+def test_folder_becoming_incomplete_answers_409(workspace_copy):
+    from fastapi.testclient import TestClient
+
+    with TestClient(create_app(workspace_copy), raise_server_exceptions=False) as c:
+        assert c.get("/api/info").status_code == 200
+        (workspace_copy / "run.json").unlink()
+        r = c.get("/api/municipalities")
+        assert r.status_code == 409
+        err = r.json()["error"]
+        assert err["type"] == "IncompleteRunError"
+        assert err["status"] == 409
+        assert "run.json" in err["message"]
+        # liveness does not depend on the folder
+        assert c.get("/health").status_code == 200
+
+
+def test_serve_refuses_incomplete_folder_with_exit_2(workspace_copy, tmp_path):
+    (workspace_copy / "run.json").unlink()
+    r = CliRunner().invoke(cli, ["serve", str(workspace_copy)])
+    assert r.exit_code == 2, r.output
+    assert "did not finish" in r.output
+    assert "Traceback" not in r.output
+    r = CliRunner().invoke(cli, ["serve", str(tmp_path / "nowhere")])
+    assert r.exit_code == 2
+    assert "no such folder" in r.output
+    r = CliRunner().invoke(cli, ["serve", str(tmp_path), "--tiles", "ftp://x"])
+    assert r.exit_code == 2
+    assert "--tiles" in r.output
+
+
+def test_serve_prints_the_address(workspace, monkeypatch):
+    import uvicorn
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw, app=app))
+    monkeypatch.delenv("OPORA_TOKEN", raising=False)
+    r = CliRunner().invoke(cli, ["serve", str(workspace), "--port", "8123"])
+    assert r.exit_code == 0, r.output
+    assert f"opora: serving {workspace} on http://127.0.0.1:8123/" in r.output
+    assert seen["host"] == "127.0.0.1"
+    assert seen["port"] == 8123
+    assert seen["app"].state.opora.tokens == {}
+
+
+def test_errors_are_json(client):
+    r = client.get("/api/layers/settlements.geojson", params={"limit": 0})
+    assert r.status_code == 422
+    body = r.json()
+    assert set(body) == {"error"}
+    assert body["error"]["type"] == "RequestValidationError"
+    assert "limit" in body["error"]["message"]
+    r = client.get("/api/no-such-endpoint")
+    assert r.status_code == 404
+    assert r.json()["error"]["status"] == 404
+
+
+def test_front_end_and_static(client):
+    r = client.get("/")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/html")
+    if (STATIC_DIR / "index.html").is_file():
+        assert r.text == (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+    assets = [p for p in STATIC_DIR.rglob("*") if p.is_file()] if STATIC_DIR.is_dir() else []
+    if assets:
+        rel = assets[0].relative_to(STATIC_DIR).as_posix()
+        r = client.get(f"/static/{rel}")
+        assert r.status_code == 200
+        assert r.content == assets[0].read_bytes()
+    # no path from a request leaves the static folder
+    assert client.get("/static/../app.py").status_code == 404
+    assert client.get("/static/%2e%2e/app.py").status_code == 404
+
+
+def test_openapi_documents_every_endpoint(client):
+    schema = client.get("/openapi.json").json()
+    ops = [
+        (path, method, op)
+        for path, item in schema["paths"].items()
+        for method, op in item.items()
+        if method in {"get", "post", "delete", "put", "patch"}
+    ]
+    paths = {p for p, _, _ in ops}
+    for needed in [
+        "/health",
+        "/api/info",
+        "/api/layers/{layer_id}.geojson",
+        "/api/tiles/{layer}/{z}/{x}/{y}.pbf",
+        "/api/municipalities",
+        "/api/towns/{oktmo}",
+        "/api/towns/{oktmo}/passport.html",
+        "/api/towns/{oktmo}/passport.pdf",
+        "/api/anchors/summary",
+        "/api/anchors",
+        "/api/anchors/services",
+        "/api/regions",
+    ]:
+        assert needed in paths
+    for path, method, op in ops:
+        assert op.get("summary"), f"{method} {path} has no summary"
+        assert op.get("responses"), f"{method} {path} documents no response"
+
+
+def test_country_folder_incomplete_is_refused(country, tmp_path):
+    copy = tmp_path / "c"
+    shutil.copytree(country, copy)
+    (copy / "country_run.json").unlink()
+    with pytest.raises(IncompleteRunError, match="opora country"):
+        create_app(copy)

@@ -1,174 +1,119 @@
-"""FastAPI application factory serving a workspace written by ``opora init`` / ``opora demo``.
+"""The web application (``opora serve``): a map-first workspace over FastAPI.
 
-Endpoints (all JSON; GeoJSON for spatial layers):
-
-``GET /health``                     liveness and version
-``GET /region``                     region name, counts, provenance with real/modelled flags
-``GET /municipalities``             GeoJSON points; ``?level=upper|lower``
-``GET /settlements``                GeoJSON points; ``?municipality=OKTMO8``, ``?min_population=N``
-``GET /profile``                    the municipality profile table (when the demo wrote it)
-``GET /indicators``                 long indicators; ``?oktmo=…&code=…``
-``GET /rejects/summary``            counts of rejected / repaired / flagged values by file
+:func:`create_app` serves a region workspace (``opora demo`` / ``opora init``) or a
+country folder (``opora country``) from the file store, or from PostgreSQL + PostGIS
+when a database URL is given. It mounts the read-only endpoints
+(:mod:`opora.api.read`, :mod:`opora.api.tiles`), the jobs (:mod:`opora.api.jobs`:
+uploads, scenarios, exports; they need a token), the front end
+(``opora/api/static``: ``/`` and ``/static/...``), and answers every error as JSON
+(:mod:`opora.api.errors`). The OpenAPI schema is at ``/openapi.json``, its pages at
+``/docs``.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
-import pandas as pd
-from fastapi import FastAPI, HTTPException, Query
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
 from opora._version import __version__
-from opora.io.workspace import read_workspace_tables
+from opora.api.errors import install_error_handlers
+from opora.api.jobs import router as jobs_router
+from opora.api.read import router as read_router
+from opora.api.state import AppState
+from opora.api.tiles import router as tiles_router
+from opora.io.store import FileStore, Store, folder_kind
 
-__all__ = ["create_app"]
+__all__ = ["STATIC_DIR", "create_app"]
+
+#: The front end's files (package data).
+STATIC_DIR = Path(__file__).parent / "static"
+
+_NO_FRONT_END = """<!doctype html><html lang="ru"><head><meta charset="utf-8">
+<title>opora</title></head><body><h1>opora</h1>
+<p>API: <a href="/docs">/docs</a>, <a href="/api/info">/api/info</a></p></body></html>"""
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", force_ascii=False))
-    return out
+def _open_store(folder: Path, database: str | None) -> Store:
+    if database is None:
+        return FileStore(folder)
+    from opora.io.postgis import PostgisStore  # type: ignore[import-not-found,unused-ignore]
+
+    store: Store = PostgisStore(database, folder)
+    return store
 
 
-def _geojson(frame: Any) -> dict[str, Any]:
-    out: dict[str, Any] = json.loads(frame.to_json(na="null", drop_id=True))
-    return out
+def _mount_front_end(app: FastAPI) -> None:
+    index = STATIC_DIR / "index.html"
+    if STATIC_DIR.is_dir():
+        app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/", include_in_schema=False, response_model=None)
+    async def home() -> FileResponse | HTMLResponse:
+        if index.is_file():
+            return FileResponse(index, media_type="text/html")
+        return HTMLResponse(_NO_FRONT_END)
 
 
-def create_app(workspace: str | Path) -> FastAPI:
-    """Create the API for one workspace folder.
+def create_app(
+    folder: str | Path,
+    *,
+    database: str | None = None,
+    tokens: Mapping[str, str] | None = None,
+    tiles_url: str | None = None,
+) -> FastAPI:
+    """Create the web application for a workspace or a country folder.
 
     Parameters
     ----------
-    workspace
-        Folder written by ``opora init`` or ``opora demo``.
+    folder
+        A workspace (``opora demo`` / ``opora init``) or a country folder
+        (``opora country``).
+    database
+        PostgreSQL URL: keep the tables, jobs and results in PostGIS instead of the
+        folder.
+    tokens
+        Token name → token that may write (start jobs); with none, every writing
+        endpoint answers 403.
+    tiles_url
+        A user's tile server for the base map (``https://…/{z}/{x}/{y}.png``).
 
     Returns
     -------
     fastapi.FastAPI
-        The application; tables are read once, when it is created.
+        The application; tables are loaded on first use, once per version of the
+        folder, and reloaded when its completion record changes.
 
     Raises
     ------
     SourceNotFoundError
-        If the folder is not a workspace.
+        If the folder is neither a workspace nor a country folder.
+    IncompleteRunError
+        If the run that wrote the folder did not finish.
     """
-    folder = Path(workspace)
-    tables = read_workspace_tables(folder)
-    profile_path = folder / "municipality_profile.csv"
-    profile = pd.read_csv(profile_path, dtype={"oktmo": str}) if profile_path.exists() else None
-    settlements = tables["settlements"]
-    municipalities = tables["municipalities"]
-    indicators = tables["indicators"]
-    provenance = tables["provenance"]
+    path = Path(folder)
+    kind = folder_kind(path)
+    store = _open_store(path, database)
+    store.version()
+    state = AppState(
+        folder=path, store=store, kind=kind, tokens=dict(tokens or {}), tiles_url=tiles_url
+    )
     app = FastAPI(
         title="opora",
         version=__version__,
-        description="Anchor settlements and small towns: workspace API.",
-    )
-
-    @app.get("/health")
-    def health() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
-
-    @app.get("/region")
-    def region() -> dict[str, Any]:
-        names = municipalities["region"].dropna().unique().tolist()
-        return {
-            "region": names[0] if names else None,
-            "settlements": len(settlements),
-            "municipalities": len(municipalities),
-            "indicators": len(indicators),
-            "modelled_tables": sorted(
-                provenance.loc[provenance["kind"] == "modelled", "table"].unique().tolist()
-            ),
-            "provenance": _records(provenance),
-        }
-
-    @app.get("/municipalities")
-    def get_municipalities(
-        level: str | None = Query(None, pattern="^(upper|lower)$"),
-    ) -> dict[str, Any]:
-        m = municipalities if level is None else municipalities[municipalities["level"] == level]
-        return _geojson(m)
-
-    @app.get("/settlements")
-    def get_settlements(
-        municipality: str | None = Query(None, pattern=r"^\d{8}$"),
-        min_population: int | None = Query(None, ge=0),
-    ) -> dict[str, Any]:
-        s = settlements
-        if municipality is not None:
-            s = s[s["municipality_oktmo"].astype(str) == municipality]
-        if min_population is not None:
-            s = s[s["population"].fillna(-1) >= min_population]
-        return _geojson(s)
-
-    @app.get("/profile")
-    def get_profile() -> list[dict[str, Any]]:
-        if profile is None:
-            raise HTTPException(404, "no municipality profile in this workspace; run opora demo")
-        return _records(profile)
-
-    @app.get("/indicators")
-    def get_indicators(
-        oktmo: str | None = Query(None, pattern=r"^\d{8}$"),
-        code: str | None = None,
-        limit: int = Query(1000, ge=1, le=100_000),
-    ) -> list[dict[str, Any]]:
-        d = indicators
-        if oktmo is not None:
-            d = d[d["oktmo"] == oktmo]
-        if code is not None:
-            d = d[d["code"] == code]
-        return _records(d.head(limit))
-
-    def _table(name: str) -> pd.DataFrame:
-        path = folder / f"{name}.csv"
-        if not path.exists():
-            raise HTTPException(404, f"no {name}.csv in this workspace; run opora demo")
-        return pd.read_csv(path, dtype={"settlement_id": str, "anchor_id": str})
-
-    @app.get("/anchors")
-    def get_anchors(
-        level: str | None = Query(None, pattern="^(district|local)$"),
-    ) -> list[dict[str, Any]]:
-        """Anchor settlements of the proposed framework (level, services, served population)."""
-        a = _table("anchors")
-        if level is not None:
-            a = a[a["level"] == level]
-        return _records(a)
-
-    @app.get("/anchors/coverage")
-    def get_anchor_coverage() -> list[dict[str, Any]]:
-        """Coverage per service of the proposed framework, with the population outside by reason."""
-        return _records(_table("anchor_coverage"))
-
-    @app.get("/anchors/outside")
-    def get_anchor_outside(
-        reason: str | None = Query(
-            None, pattern="^(too_far|no_anchor|capacity|unreachable|season)$"
+        description=(
+            "Anchor settlements and small towns: the map, tables, town passports and jobs "
+            "of a region workspace or a country folder. Errors answer "
+            '`{"error": {"type", "message", "status"}}`.'
         ),
-        limit: int = Query(1000, ge=1, le=100_000),
-    ) -> list[dict[str, Any]]:
-        """Settlements left outside a standard, with the reason, the largest first."""
-        o = _table("anchor_outside")
-        if reason is not None:
-            o = o[o["reason"] == reason]
-        return _records(o.sort_values("population_outside", ascending=False).head(limit))
-
-    @app.get("/anchors/scenarios")
-    def get_anchor_scenarios() -> list[dict[str, Any]]:
-        """Change in coverage and in the recommended anchors under each scenario."""
-        return _records(_table("anchor_scenarios"))
-
-    @app.get("/rejects/summary")
-    def rejects_summary() -> list[dict[str, Any]]:
-        r = tables["rejects"]
-        if r.empty:
-            return []
-        g = r.groupby(["file", "action"]).size().rename("count").reset_index()
-        return _records(g)
-
+    )
+    app.state.opora = state
+    install_error_handlers(app)
+    app.include_router(read_router)
+    app.include_router(tiles_router)
+    app.include_router(jobs_router)
+    _mount_front_end(app)
     return app

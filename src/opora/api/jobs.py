@@ -55,6 +55,7 @@ from opora.errors import (
     AnchorSelectionError,
     EmptyFileError,
     InputFileError,
+    JobError,
     OporaError,
     SourceNotFoundError,
 )
@@ -162,16 +163,6 @@ def _child(
         conn.send(("error", type(exc).__name__, f"{exc}\n{traceback.format_exc()}", False))
     finally:
         conn.close()
-
-
-class _JobError(Exception):
-    """A job's work raised; carries the error type, message and whether it is an OporaError."""
-
-    def __init__(self, error_type: str, message: str, *, expected: bool) -> None:
-        super().__init__(message)
-        self.error_type = error_type
-        self.message = message
-        self.expected = expected
 
 
 def _now() -> str:
@@ -366,13 +357,13 @@ class JobRunner:
                 try:
                     result = _work(job["kind"], str(self.folder), job["params"], upload, progress)
                 except OporaError as exc:
-                    raise _JobError(type(exc).__name__, str(exc), expected=True) from exc
+                    raise JobError(type(exc).__name__, str(exc), expected=True) from exc
                 except Exception as exc:
                     log.exception("job %s failed", job_id)
-                    raise _JobError(type(exc).__name__, str(exc), expected=False) from exc
+                    raise JobError(type(exc).__name__, str(exc), expected=False) from exc
             else:
                 result = self._in_child(job, upload, progress)
-        except _JobError as exc:
+        except JobError as exc:
             message = exc.message if exc.expected else _internal(exc.error_type, exc.message)
             self._update(
                 job_id,
@@ -417,7 +408,7 @@ class JobRunner:
                         return result
                     else:
                         _, error_type, text, expected = message
-                        raise _JobError(error_type, text, expected=expected)
+                        raise JobError(error_type, text, expected=expected)
                 elif not proc.is_alive() and not parent.poll(0):
                     break
                 if time.monotonic() - started > self.job_timeout:
@@ -426,7 +417,7 @@ class JobRunner:
                         "try a smaller change or ask the administrator for a longer limit"
                     )
                     kind = "TimeoutError"
-                    raise _JobError(kind, msg, expected=True)
+                    raise JobError(kind, msg, expected=True)
         finally:
             parent.close()
             if proc.is_alive():
@@ -434,7 +425,7 @@ class JobRunner:
             proc.join(5)
         msg = f"the job's process ended without a result (exit code {proc.exitcode})"
         kind = "ChildProcessError"
-        raise _JobError(kind, msg, expected=False)
+        raise JobError(kind, msg, expected=False)
 
     def _save(self, job_id: str, result: WhatIfResult) -> None:
         try:

@@ -10,8 +10,9 @@ command tree stays light.
 from __future__ import annotations
 
 import logging
+import signal
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
@@ -20,11 +21,13 @@ from opora.cli._common import (
     CacheDir,
     DataDir,
     Facilities,
+    Lang,
     Normatives,
     Osm,
     Quiet,
     Region,
-    WorkspaceDir,
+    check_out_file,
+    check_out_folder,
     fail,
     resolve_osm,
     settings,
@@ -140,6 +143,7 @@ def init_cmd(
     quiet: Quiet = False,
 ) -> None:
     """Assemble a region's workspace: GeoPackage, Parquet indicators, rejects, provenance."""
+    check_out_folder(out, data_dir, cache_dir)
     from opora.workflow import init_region
 
     res = _run_steps(
@@ -166,7 +170,7 @@ def _finish(log: Any, quiet: bool) -> None:
 @app.command("demo")
 def demo_cmd(
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("opora-demo"),
-    lang: Annotated[str, typer.Option("--lang", help="Report language: ru or en.")] = "ru",
+    lang: Lang = "ru",
     region: Region = None,
     data_dir: DataDir = None,
     cache_dir: CacheDir = None,
@@ -180,6 +184,7 @@ def demo_cmd(
     Exit codes: 0 every step ran; 3 the outputs are written but some steps were skipped
     or failed (see run_summary.csv); 2 bad input (nothing written).
     """
+    check_out_folder(out, data_dir, cache_dir)
     from opora.workflow import run_demo
 
     res = _run_steps(
@@ -206,13 +211,14 @@ def demo_cmd(
 def passport_cmd(
     town: Annotated[str, typer.Option("--town", help="Town name or 11-digit OKTMO.")],
     out: Annotated[Path, typer.Option("--out", help="PDF file to write.")],
-    lang: Annotated[str, typer.Option("--lang", help="ru or en.")] = "ru",
+    lang: Lang = "ru",
     region: Region = None,
     data_dir: DataDir = None,
     cache_dir: CacheDir = None,
     quiet: Quiet = False,
 ) -> None:
     """Write a small town's printable passport (PDF): types, access, economy, strategy."""
+    check_out_file(out, (".pdf",))
     from opora.workflow import town_passport_pdf
 
     path = _run_steps(
@@ -234,22 +240,62 @@ def passport_cmd(
 
 @app.command("serve")
 def serve_cmd(
-    workspace: WorkspaceDir,
+    folder: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Workspace (`opora demo` / `opora init`) or country folder (`opora country`).",
+            show_default=False,
+        ),
+    ] = None,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            help="PostgreSQL + PostGIS URL: keep tables, jobs and results there.",
+            show_default=False,
+        ),
+    ] = None,
+    tiles: Annotated[
+        str | None,
+        typer.Option(
+            "--tiles", help="Your tile server for the base map ({z}/{x}/{y}).", show_default=False
+        ),
+    ] = None,
+    tokens: Annotated[
+        Path | None,
+        typer.Option(
+            "--tokens",
+            help="Tokens file (`name:token` per line) for the writing endpoints; "
+            "or set OPORA_TOKEN.",
+            show_default=False,
+        ),
+    ] = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000,
+    workspace: Annotated[
+        Path | None, typer.Option("--workspace", hidden=True, show_default=False)
+    ] = None,
 ) -> None:
-    """Serve a workspace over HTTP (FastAPI; needs uvicorn)."""
+    """Serve the web application: map, tables, town passports and jobs."""
+    target = folder or workspace
+    if target is None:
+        fail("give the folder to serve: opora serve FOLDER (a workspace or a country folder)")
+    if tiles is not None and not tiles.startswith(("http://", "https://")):
+        fail(
+            f"--tiles {tiles!r} is not an http(s) URL; give e.g. https://host/{{z}}/{{x}}/{{y}}.png"
+        )
+    import uvicorn
+
     from opora.api import create_app
+    from opora.api.auth import load_tokens
 
     try:
-        import uvicorn
-    except ImportError:
-        fail("uvicorn is not installed: pip install 'opora[server]'")
-    try:
-        application = create_app(workspace)
+        known = load_tokens(tokens)
+        application = create_app(target, database=database, tokens=known, tiles_url=tiles)
     except OporaError as exc:
         fail(exc)
-    uvicorn.run(application, host=host, port=port)
+    stdout.print(f"opora: serving {target} on http://{host}:{port}/")
+    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
 
 
 def _register_groups() -> None:
@@ -273,12 +319,26 @@ def _register_groups() -> None:
     from opora.cli.regions import regions_cmd
 
     app.command("regions")(regions_cmd)
+    from opora.cli.db import db_app
+
+    app.add_typer(db_app, name="db")
 
 
 _register_groups()
 
 
 def main() -> None:
-    """Run the ``opora`` command."""
+    """Run the ``opora`` command.
+
+    ``SIGTERM`` stops it as Ctrl-C does (exit code 143): staging folders are removed and
+    worker processes end with it (:mod:`opora.workflow._pool`).
+    """
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _terminated)
     app()
+
+
+def _terminated(signum: int, _frame: object) -> NoReturn:
+    """Unwind the command on ``SIGTERM`` (``finally`` blocks run), exit code 128 + 15."""
+    raise SystemExit(128 + signum)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from opora.errors import SourceNotFoundError, ValidationError
+from opora.errors import DatabaseError, ValidationError
 
 __all__ = [
     "ENCODED_BY_CALLER",
@@ -468,7 +468,7 @@ def driver() -> Any:
             "the PostGIS store needs the PostgreSQL driver psycopg 3, which is not "
             "installed; install it with: pip install 'opora[server]'"
         )
-        raise SourceNotFoundError(msg) from exc
+        raise DatabaseError(msg) from exc
     return psycopg
 
 

@@ -35,7 +35,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from opora.errors import SourceNotFoundError, ValidationError
+from opora.errors import DatabaseError, SourceNotFoundError, ValidationError
 from opora.io import _postgis_sql as pg
 from opora.io._postgis_sql import (
     MAX_FEATURES,
@@ -188,7 +188,7 @@ class PostgisStore:
                 f"database {pg.redact(self._url)}: cannot connect ({str(exc).strip()}); check "
                 "`--database`, or start a local one with `scripts/pg_dev.sh`"
             )
-            raise SourceNotFoundError(msg) from exc
+            raise DatabaseError(msg) from exc
         return conn
 
     @contextmanager
@@ -258,7 +258,7 @@ class PostgisStore:
                     f"not enable it ({str(exc).strip()}); ask its administrator to run "
                     "`CREATE EXTENSION postgis` in it"
                 )
-                raise SourceNotFoundError(msg) from exc
+                raise DatabaseError(msg) from exc
         s = sql.Identifier(self.schema)
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(s))
         names = {
