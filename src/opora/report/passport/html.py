@@ -2,8 +2,8 @@
 
 The page's template and CSS are files under ``opora/report/templates/passport/``
 (``passport.html.j2``, ``document.html.j2``, ``passport.css``, ``standalone.css``);
-the charts are inline PNG images (``data:`` URIs), so a passport needs no network
-and no other file.
+the charts are inline SVG written directly (:mod:`~opora.report.passport.svg`, no
+matplotlib), so a passport needs no network and no other file and draws fast.
 """
 
 from __future__ import annotations
@@ -17,16 +17,7 @@ import markupsafe
 
 from opora._version import __version__
 from opora.report._helpers import template_environment
-from opora.report.passport.charts import (
-    CSS_PX_PER_IN,
-    FIG_DPI_HTML,
-    Chart,
-    components_chart,
-    map_chart,
-    neighbours_km,
-    sectors_chart,
-    trends_chart,
-)
+from opora.report.passport.charts import neighbours_km
 from opora.report.passport.labels import labels_for
 from opora.report.passport.model import (
     ALERTS,
@@ -39,6 +30,7 @@ from opora.report.passport.model import (
     resilience_text,
     title_text,
 )
+from opora.report.passport.svg import components_svg, map_svg, sectors_svg, trends_svg
 
 __all__ = ["PASSPORT_CSS", "render_passport_html"]
 
@@ -64,13 +56,9 @@ def _anchor_id(oktmo: str) -> str:
     return "passport-" + re.sub(r"[^0-9A-Za-z_-]", "-", str(oktmo).strip())
 
 
-def _img(chart: Chart) -> dict[str, Any]:
-    """Return what the template needs to show ``chart`` at its size on paper."""
-    return {
-        "uri": chart.data_uri(),
-        "w": round(chart.width_in * CSS_PX_PER_IN),
-        "h": round(chart.height_in * CSS_PX_PER_IN),
-    }
+def _svg(svg: str | None) -> markupsafe.Markup | None:
+    """Mark an SVG chart as safe HTML: :mod:`~opora.report.passport.svg` escapes its text."""
+    return None if svg is None else markupsafe.Markup(svg)  # noqa: S704 - escaped there
 
 
 def render_passport_html(
@@ -79,9 +67,11 @@ def render_passport_html(
     """Render a town passport as HTML.
 
     The fragment is a ``<section class="passport" id="passport-<oktmo>">`` with its
-    charts as inline PNG images (``data:`` URIs), so it needs no network and no
-    other file. Its CSS is scoped to ``.passport`` and includes print rules: each
-    passport starts on a new page and boxes, figures and table rows are not split.
+    charts as inline SVG (each with a ``viewBox``, ``role="img"`` and a ``<title>``;
+    ids ``passport-<oktmo>-map``, ``-sectors``, ``-trends``, ``-resilience``), so it
+    needs no network and no other file. Its CSS is scoped to ``.passport`` and
+    includes print rules: each passport starts on a new page and boxes, figures and
+    table rows are not split.
 
     Parameters
     ----------
@@ -110,9 +100,8 @@ def render_passport_html(
     title = title_text(p, t)
     nb = neighbours_km(p)
     lat = finite_float(p.lat)
-    sectors = sectors_chart(p, lang, t, FIG_DPI_HTML)
-    trends = trends_chart(p, lang, t, FIG_DPI_HTML)
-    components = components_chart(p, lang, t, FIG_DPI_HTML)
+    anchor_id = _anchor_id(p.oktmo)
+    sectors = sectors_svg(p, lang, t, f"{anchor_id}-sectors")
     resilience = resilience_text(p, lang, t)
     anchor = p.anchor_role.text(lang).strip()
     context: dict[str, Any] = {
@@ -123,14 +112,13 @@ def render_passport_html(
         "h1": "h1" if standalone else "h2",
         "h2": "h2" if standalone else "h3",
         "h3": "h3" if standalone else "h4",
-        "anchor": _anchor_id(p.oktmo),
+        "anchor": anchor_id,
         "oktmo": str(p.oktmo),
         "title": title,
         "subtitle": " · ".join(v for v in (p.municipality, p.region) if v),
         "meta": meta_facts(p, lang, t),
         "notes": [n.text(lang) for n in p.notes],
-        "map": _img(map_chart(p, lang, t, FIG_DPI_HTML)),
-        "map_alt": t["map_alt"].format(name=p.name),
+        "map": _svg(map_svg(p, lang, t, f"{anchor_id}-map")),
         "map_caption": t["map_caption"].format(
             lat=num_text(lat, "float1", lang) if lat is not None else "—"
         ),
@@ -140,11 +128,9 @@ def render_passport_html(
         "access": access_rows(p, lang, t),
         "marks": _STATE_MARKS,
         "anchor_role": anchor,
-        "sectors": _img(sectors[0]) if sectors else None,
+        "sectors": _svg(sectors[0]) if sectors else None,
         "sectors_more": (t["sectors_more"].format(n=sectors[1]) if sectors and sectors[1] else ""),
-        "sectors_alt": t["chart_alt_sectors"].format(name=p.name),
-        "trends": _img(trends) if trends else None,
-        "trends_alt": t["chart_alt_trends"].format(name=p.name),
+        "trends": _svg(trends_svg(p, lang, t, f"{anchor_id}-trends")),
         "candidates": [
             (lbl.text(lang), num_text(finite_float(score), "float2", lang), why.text(lang))
             for lbl, score, why in p.candidates
@@ -152,8 +138,7 @@ def render_passport_html(
         "resilience": (
             {"score": resilience[0], "rest": "· " + resilience[1]} if resilience else None
         ),
-        "components": _img(components) if components else None,
-        "components_alt": t["chart_alt_resilience"],
+        "components": _svg(components_svg(p, lang, t, f"{anchor_id}-resilience")),
         "alerts": [a.text(lang) for a in p.card.get(ALERTS, [])],
         "card": card_sections(p, lang, t),
         "sources": [s.text(lang) for s in p.sources],
