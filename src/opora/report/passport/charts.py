@@ -2,7 +2,8 @@
 
 Charts are drawn with matplotlib's object-oriented API on an Agg canvas (no pyplot,
 no display, no change to the global ``rcParams``) and returned as PNG images with
-their size on paper, for the HTML page and the PDF alike.
+their size on paper, for the PDF. The HTML passport draws the same charts as inline
+SVG (:mod:`opora.report.passport.svg`), reusing the geometry helpers of this module.
 """
 
 from __future__ import annotations
