@@ -7,11 +7,14 @@ Orchestration only: the facts come from a region's analyses and strategy
 
 from __future__ import annotations
 
+import math
 import multiprocessing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from pyproj import Transformer
 
@@ -69,12 +72,29 @@ def _not_evaluated_notes(notes: pd.DataFrame) -> list[BiText]:
     return out
 
 
-def _neighbours(s: pd.DataFrame, lon: float, lat: float, km: float = 40.0) -> pd.DataFrame:
+def _neighbours(
+    s: pd.DataFrame,
+    lon: float,
+    lat: float,
+    km: float = 40.0,
+    *,
+    lonlat: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None,
+) -> pd.DataFrame:
+    """Settlements within ``km`` of the point, measured in the point's UTM zone.
+
+    ``lonlat`` (the settlements' coordinates, given once for many calls) lets a box of
+    generous size (1.5 × ``km``) pick the candidates before the projection.
+    """
+    xs, ys = lonlat if lonlat is not None else (s.geometry.x.to_numpy(), s.geometry.y.to_numpy())
+    dlat = 1.5 * km / 110.0
+    dlon = dlat / max(math.cos(math.radians(min(abs(lat) + dlat, 89.0))), 1e-6)
+    box = np.flatnonzero((np.abs(ys - lat) <= dlat) & (np.abs(xs - lon) <= dlon))
     crs = local_utm([lon], [lat])
-    pts = s.geometry.to_crs(crs)
-    x0, y0 = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(lon, lat)
-    near = np.hypot(pts.x - x0, pts.y - y0) <= km * 1000
-    n = s[near.to_numpy()]
+    tr = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    px, py = tr.transform(xs[box], ys[box])
+    x0, y0 = tr.transform(lon, lat)
+    keep = box[np.hypot(np.asarray(px) - x0, np.asarray(py) - y0) <= km * 1000]
+    n = s.iloc[keep]
     return pd.DataFrame(
         {
             "name": n["name"].astype(str),
@@ -85,6 +105,17 @@ def _neighbours(s: pd.DataFrame, lon: float, lat: float, km: float = 40.0) -> pd
             "anchor_level": None,
         }
     ).reset_index(drop=True)
+
+
+def _groups(frame: pd.DataFrame, key: pd.Series) -> Callable[[str], pd.DataFrame]:
+    """Look up ``frame``'s rows by key (in their order; empty for an absent key)."""
+    index = key.groupby(key.to_numpy(), sort=False).indices if len(frame) else {}
+
+    def rows(value: str) -> pd.DataFrame:
+        pos = index.get(value)
+        return frame.iloc[pos] if pos is not None else frame.iloc[:0]
+
+    return rows
 
 
 def build_passports(
@@ -151,6 +182,14 @@ def build_passports(
     sources = [
         BiText(f"{p.source} — {p.licence}", f"{p.source} — {p.licence}") for p in region.provenance
     ]
+    lonlat = (s.geometry.x.to_numpy(dtype=float), s.geometry.y.to_numpy(dtype=float))
+    near_of = _groups(near, near["settlement_id"].astype(str))
+    long_of = _groups(long, long["oktmo"].astype(str))
+    emp_of = _groups(emp, emp["oktmo"])
+    soc_of = _groups(soc, soc["oktmo"])
+    cand = an.economy.candidates
+    cand_of = _groups(cand, cand["oktmo"])
+    med = soc.groupby("year")["value"].median()
     out: list[TownPassport] = []
     for t in towns.itertuples(index=False):
         code = str(t.oktmo)
@@ -190,7 +229,8 @@ def build_passports(
                     _fmt(mrow.get("social_share"), 1, " %"),
                 ),
             ]
-        mine = long[(long["oktmo"].astype(str) == code) & (long["status"] == "assigned")]
+        mine = long_of(code)
+        mine = mine[mine["status"] == "assigned"]
         types = [
             (
                 str(r.type),
@@ -199,7 +239,7 @@ def build_passports(
             )
             for r in mine.itertuples(index=False)
         ]
-        d = near[near["settlement_id"].astype(str) == sid]
+        d = near_of(sid)
         acc = pd.DataFrame(
             {
                 "service_ru": d["service"].map(lambda k: an.normatives[k].label_ru),
@@ -213,7 +253,7 @@ def build_passports(
         card = cards.get(m8, {})
         role = card.get("foundation", {}).get("role", {}) if card else {}
         anchor = BiText(str(role.get("text_ru", "—")), str(role.get("text_en", "—")))
-        e = emp[emp["oktmo"] == m8].dropna(subset=["share"])
+        e = emp_of(m8).dropna(subset=["share"])
         sectors = pd.DataFrame(
             {
                 "section": e["dimension"],
@@ -223,8 +263,7 @@ def build_passports(
                 "region_share": e["dimension"].map(reg_share).astype(float),
             }
         ).sort_values("share", ascending=False)
-        ms = soc[soc["oktmo"] == m8]
-        med = soc.groupby("year")["value"].median()
+        ms = soc_of(m8)
         trends = pd.DataFrame(
             {
                 "series_ru": "Доля социальных выплат в доходах",
@@ -235,8 +274,8 @@ def build_passports(
                 "region_median": ms["year"].map(med).astype(float) * 100,
             }
         )
-        cand = an.economy.candidates
-        cm = cand[(cand["oktmo"] == m8) & cand["feasible"].fillna(False).astype(bool)]
+        cm = cand_of(m8)
+        cm = cm[cm["feasible"].fillna(False).astype(bool)]
         candidates = [
             (
                 BiText(str(c.label_ru), str(c.label_en)),
@@ -272,7 +311,7 @@ def build_passports(
                 population_year=None if np.isnan(_num(year)) else int(_num(year)),
                 lon=float(lon),
                 lat=float(lat),
-                neighbours=_neighbours(s, float(lon), float(lat)),
+                neighbours=_neighbours(s, float(lon), float(lat), lonlat=lonlat),
                 profile=profile,
                 types=types,
                 accessibility=acc.reset_index(drop=True),
