@@ -2,37 +2,48 @@
 
 The public API gathers the readers of real formats (:mod:`opora.io`), the model
 tables, the analyses and the outputs. Errors derive from :class:`OporaError`.
+
+The names of :data:`__all__` are imported on first use (module ``__getattr__``), so
+that ``import opora`` and the ``opora`` command start without pandas or geopandas;
+``from opora import Region`` works as before.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from opora._version import __version__
-from opora.analysis import municipality_profile, size_class
-from opora.config import Settings
-from opora.errors import (
-    AnchorSelectionError,
-    ChecksumError,
-    ComplexityWarning,
-    EconomyWarning,
-    EmptyFileError,
-    EncodingError,
-    FormatError,
-    InputFileError,
-    MissingColumnError,
-    MissingSheetError,
-    NotSolvedError,
-    OporaError,
-    RegisterFetchError,
-    ReportInputError,
-    RoadGraphError,
-    SourceNotFoundError,
-    TypologyError,
-    UnknownLanguageError,
-    UnknownRegionError,
-    ValidationError,
-    ZeroDiversityWarning,
-)
-from opora.io import ImportResult
-from opora.model import Provenance
-from opora.model.region import Region
+
+if TYPE_CHECKING:
+    from opora.analysis import municipality_profile, size_class
+    from opora.config import Settings
+    from opora.errors import (
+        AnchorSelectionError,
+        ChecksumError,
+        ComplexityWarning,
+        EconomyWarning,
+        EmptyFileError,
+        EncodingError,
+        FormatError,
+        InputFileError,
+        MissingColumnError,
+        MissingSheetError,
+        NotSolvedError,
+        OporaError,
+        RegisterFetchError,
+        ReportInputError,
+        RoadGraphError,
+        SourceNotFoundError,
+        TypologyError,
+        UnknownLanguageError,
+        UnknownRegionError,
+        ValidationError,
+        ZeroDiversityWarning,
+    )
+    from opora.model import Provenance
+    from opora.model.region import Region
+    from opora.model.result import ImportResult
 
 __all__ = [
     "AnchorSelectionError",
@@ -64,3 +75,69 @@ __all__ = [
     "municipality_profile",
     "size_class",
 ]
+
+#: Where each lazily imported public name lives.
+_ERRORS = (
+    "AnchorSelectionError",
+    "ChecksumError",
+    "ComplexityWarning",
+    "EconomyWarning",
+    "EmptyFileError",
+    "EncodingError",
+    "FormatError",
+    "InputFileError",
+    "MissingColumnError",
+    "MissingSheetError",
+    "NotSolvedError",
+    "OporaError",
+    "RegisterFetchError",
+    "ReportInputError",
+    "RoadGraphError",
+    "SourceNotFoundError",
+    "TypologyError",
+    "UnknownLanguageError",
+    "UnknownRegionError",
+    "ValidationError",
+    "ZeroDiversityWarning",
+)
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(_ERRORS, "opora.errors"),
+    "ImportResult": "opora.model.result",
+    "Provenance": "opora.model",
+    "Region": "opora.model.region",
+    "Settings": "opora.config",
+    "municipality_profile": "opora.analysis",
+    "size_class": "opora.analysis",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name of :data:`__all__` on first use and keep it.
+
+    Parameters
+    ----------
+    name
+        The attribute asked for.
+
+    Returns
+    -------
+    Any
+        The object.
+
+    Raises
+    ------
+    AttributeError
+        If ``name`` is neither public nor a submodule already imported.
+    """
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module 'opora' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """List the public names with the module's own attributes."""
+    return sorted({*globals(), *__all__})

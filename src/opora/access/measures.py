@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -332,6 +332,10 @@ def _codes(ids: pd.Index, values: pd.Series) -> IntArray:
     Text ids are matched with Arrow's hash join (``pyarrow.compute.index_in``), several
     times faster than pandas on object strings; other ids with :meth:`pandas.Index.get_indexer`.
     """
+    if isinstance(values.dtype, pd.CategoricalDtype):  # codes: look up each distinct id once
+        found = np.append(_codes(ids, pd.Series(values.cat.categories)), -1).astype(np.int32)
+        # int32 codes: half the memory of intp, as good for indexing and bincount
+        return cast("IntArray", found[values.cat.codes.to_numpy()])
     if _is_text(values) and _is_text(ids):
         needle = pa.array(values)
         haystack = pa.array(np.asarray(ids, dtype=object), type=needle.type)
@@ -339,6 +343,23 @@ def _codes(ids: pd.Index, values: pd.Series) -> IntArray:
         codes: IntArray = np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.intp)
         return codes
     return np.asarray(ids.get_indexer(pd.Index(values, copy=False)), dtype=np.intp)
+
+
+def _sorted_codes(values: pd.Series) -> tuple[IntArray, pd.Index]:
+    """Return the codes of ``values`` in their sorted distinct values, and those values.
+
+    As ``pandas.factorize(values, sort=True)``; a categorical column (ids read by
+    :mod:`opora.io.matrix`) is sorted on its distinct ids, as text, not on every row.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cat = values.cat.remove_unused_categories()
+        names = pd.Index(cat.cat.categories)
+        order = np.asarray(names.argsort(), dtype=np.intp)
+        rank = np.empty(len(order), dtype=np.intp)
+        rank[order] = np.arange(len(order))
+        return rank[np.asarray(cat.cat.codes.to_numpy(), dtype=np.intp)], names[order]
+    codes, uniques = pd.factorize(values, sort=True)
+    return np.asarray(codes, dtype=np.intp), pd.Index(uniques)
 
 
 def _unknown_message(column: str, table: str, values: pd.Series, ids: pd.Index, n: int) -> str:
@@ -357,7 +378,9 @@ def _unknown_message(column: str, table: str, values: pd.Series, ids: pd.Index, 
 
 
 def _check_duplicates(costs: pd.DataFrame, di: IntArray, sj: IntArray, n_sites: int) -> None:
-    key = di.astype(np.int64) * max(n_sites, 1) + sj
+    key = di.astype(np.int64)  # in place: one array of pairs, not three
+    key *= max(n_sites, 1)
+    key += sj
     if key.size < 2 or (key[1:] > key[:-1]).all():  # sorted by pair: no repeats
         return
     ordered = np.sort(key)
@@ -400,8 +423,7 @@ def _prepare(
         msg = _unknown_message("demand_id", "demand", values, demand_ids, int(unknown.sum()))
         raise ValidationError(msg)
     if supply is None:  # every site of `costs` counts, with capacity 1
-        codes, uniques = pd.factorize(costs["site_id"], sort=True)
-        sj: IntArray = np.asarray(codes, dtype=np.intp)
+        sj, uniques = _sorted_codes(costs["site_id"])
         site_ids = pd.Index(uniques, name="site_id")
         capacity = np.ones(len(site_ids))
     else:

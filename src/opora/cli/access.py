@@ -1,7 +1,9 @@
 """The ``opora access`` commands: accessibility measures on your own travel-cost matrix.
 
 Every command reads ``--costs`` (``demand_id,site_id,cost``), ``--demand``
-(``demand_id,weight``) and, where it applies, ``--supply`` (``site_id,capacity``), writes
+(``demand_id,weight``) and, where it applies, ``--supply`` (``site_id,capacity``), each a
+UTF-8 CSV or a Parquet file (:mod:`opora.io.matrix`: a clean file in one pass, ids
+matched as dictionary codes), writes
 one CSV to ``--out`` and, when rows were rejected or repaired, ``OUT_rejects.csv`` next
 to it. A short summary goes to standard error. A file that cannot be used stops the
 command with exit code 2 and a message naming the file and the column.
@@ -61,10 +63,15 @@ class Decay(StrEnum):
 
 
 Costs = Annotated[
-    Path, typer.Option("--costs", help="CSV demand_id,site_id,cost (minutes), UTF-8.")
+    Path,
+    typer.Option("--costs", help="CSV demand_id,site_id,cost (minutes), UTF-8, or Parquet."),
 ]
-DemandCsv = Annotated[Path, typer.Option("--demand", help="CSV demand_id,weight, UTF-8.")]
-SupplyCsv = Annotated[Path, typer.Option("--supply", help="CSV site_id,capacity, UTF-8.")]
+DemandCsv = Annotated[
+    Path, typer.Option("--demand", help="CSV demand_id,weight, UTF-8, or Parquet.")
+]
+SupplyCsv = Annotated[
+    Path, typer.Option("--supply", help="CSV site_id,capacity, UTF-8, or Parquet.")
+]
 OptionalSupply = Annotated[
     Path | None,
     typer.Option("--supply", help="CSV site_id,capacity; only sites with capacity > 0 count."),
@@ -102,6 +109,28 @@ def _rejects_path(out: Path) -> Path:
     return out.with_name(f"{out.stem}_rejects.csv")
 
 
+def _match_ids(
+    costs: pd.DataFrame, demand: pd.DataFrame, supply: pd.DataFrame | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split the pairs as :func:`opora.access.measures.match_ids`, matching ids by codes."""
+    import numpy as np
+
+    from opora.io._tables import id_matches
+
+    bad_demand = ~id_matches(costs["demand_id"], demand["demand_id"])
+    bad_site = np.zeros(len(costs), dtype=bool)
+    if supply is not None:
+        bad_site = ~id_matches(costs["site_id"], supply["site_id"]) & ~bad_demand
+    bad = bad_demand | bad_site
+    rejected = costs[bad].copy()
+    is_demand = bad_demand[bad]
+    rejected["column"] = np.where(is_demand, "demand_id", "site_id")
+    rejected["reason"] = np.where(
+        is_demand, "demand_id not in the demand table", "site_id not in the supply table"
+    )
+    return (costs[~bad] if bad.any() else costs), rejected
+
+
 class _Inputs:
     """The files read, the pairs kept and every reject record."""
 
@@ -109,7 +138,6 @@ class _Inputs:
         import numpy as np
         import pandas as pd
 
-        from opora.access import measures
         from opora.io.matrix import read_costs_csv, read_demand_csv, read_supply_csv
         from opora.model.result import REJECT_COLUMNS
 
@@ -123,7 +151,7 @@ class _Inputs:
         self.supply = self.results[2].table if supply is not None else None
         self.notes = [n for r in self.results for n in r.table.attrs.get("notes", [])]
         extra = self._repair_ids(costs)
-        kept, unknown = measures.match_ids(self.results[0].table, self.demand, self.supply)
+        kept, unknown = _match_ids(self.results[0].table, self.demand, self.supply)
         self.costs = kept
         self.unknown = len(unknown)
         frames = [r.rejects for r in self.results if len(r.rejects)] + extra
@@ -160,7 +188,7 @@ class _Inputs:
 
     def _repair_ids(self, costs: Path) -> list[pd.DataFrame]:
         """Restore ids of the costs file that lost their leading zeros; remember hints."""
-        from opora.io._checks import repair_ids
+        from opora.io._tables import repair_id_codes
         from opora.model.result import RejectLog
 
         log = RejectLog(costs)
@@ -170,7 +198,7 @@ class _Inputs:
         if self.supply is not None:
             others.append(("site_id", self.supply))
         for column, other in others:
-            fixed, repaired, hint = repair_ids(table[column], other[column])
+            fixed, repaired, hints = repair_id_codes(table[column], other[column])
             if repaired.any():
                 log.add_many(
                     table.loc[repaired, "source_row"],
@@ -180,8 +208,8 @@ class _Inputs:
                     "repaired",
                 )
                 table[column] = fixed
-            for value, text in zip(table.loc[hint.notna(), column], hint.dropna(), strict=True):
-                self.hints[(column, str(value))] = str(text)
+            for value, text in hints.items():
+                self.hints[(column, value)] = text
         frame = log.to_frame()
         return [frame] if len(frame) else []
 
@@ -300,7 +328,7 @@ def _summary(inputs: _Inputs, out: Path, rows: int, rejects: Path | None) -> Non
 def _write(frame: pd.DataFrame, out: Path, inputs: _Inputs, quiet: bool) -> None:
     import numpy as np
 
-    from opora.io._checks import atomic_write
+    from opora.io.matrix import write_csv
 
     numeric = frame.select_dtypes("number")
     if numeric.size and np.isinf(numeric.to_numpy(float)).any():
@@ -309,7 +337,7 @@ def _write(frame: pd.DataFrame, out: Path, inputs: _Inputs, quiet: bool) -> None
             "the computation); check the units of the input files; nothing was written"
         )
         raise OutputPathError(msg)
-    atomic_write(out, lambda tmp: frame.to_csv(tmp, index=False))
+    write_csv(frame, out)
     rejects = inputs.write_rejects(out)
     if not quiet:
         _summary(inputs, out, len(frame), rejects)

@@ -87,11 +87,15 @@ def locate_cmd(
     costs: Annotated[
         Path,
         typer.Option(
-            "--costs", help="COSTS.csv: demand_id,site_id,cost (missing pair = unreachable)."
+            "--costs",
+            help="COSTS.csv (or .parquet): demand_id,site_id,cost (missing pair = unreachable).",
         ),
     ],
     demand: Annotated[
-        Path, typer.Option("--demand", help="DEMAND.csv: demand_id,weight (extra columns allowed).")
+        Path,
+        typer.Option(
+            "--demand", help="DEMAND.csv (or .parquet): demand_id,weight (extra columns allowed)."
+        ),
     ],
     model: Annotated[
         ModelChoice, typer.Option("--model", case_sensitive=False, help="Location model.")

@@ -1,6 +1,6 @@
 """Readers of the ``opora locate`` inputs and writer of its result.
 
-Inputs are UTF-8 CSV files:
+Inputs are UTF-8 CSV files (or Parquet files, whose rows are numbered from 1):
 
 * COSTS: ``demand_id, site_id, cost`` (ids are text; a missing pair is unreachable);
 * DEMAND: ``demand_id, weight`` (extra columns are allowed and ignored);
@@ -9,7 +9,10 @@ Inputs are UTF-8 CSV files:
 * QUOTAS (optional): ``group, min_sites, max_sites`` (an empty limit = none).
 
 Every problem stops the run with a typed error naming the file, the line (the header is
-line 1) and the column.
+line 1) and the column. A clean COSTS or DEMAND file is read in one pass
+(:func:`opora.io._tables.fast_read`: pyarrow's CSV reader, ids as dictionary codes); any
+other is read the careful way, which finds and names the problem. The ids of COSTS are
+categorical (text categories), matched against DEMAND and SITES by codes.
 """
 
 from __future__ import annotations
@@ -23,13 +26,14 @@ import numpy as np
 import pandas as pd
 
 from opora.errors import FormatError
-from opora.io._checks import (
-    MAX_VALUE,
-    atomic_write,
-    check_output_path,
-    parse_numbers,
-    read_text_csv,
-    repair_ids,
+from opora.io._checks import MAX_VALUE, atomic_write, check_output_path, parse_numbers
+from opora.io._tables import (
+    as_category,
+    fast_read,
+    has_repeats,
+    id_matches,
+    read_text_table,
+    repair_id_codes,
 )
 
 __all__ = [
@@ -109,6 +113,8 @@ def _numbers(
 
 
 def _no_repeats(frame: pd.DataFrame, keys: list[str], path: Path, what: str) -> None:
+    if not has_repeats([frame[k] for k in keys]):
+        return
     dup = frame.duplicated(subset=keys, keep=False)
     if dup.any():
         rows = frame.loc[dup, "_row"].tolist()[:2]
@@ -138,7 +144,13 @@ def read_costs(path: str | Path) -> pd.DataFrame:
         number or negative, or a repeated pair.
     """
     p = Path(path)
-    frame = read_text_csv(
+    fast = fast_read(p, ["demand_id", "site_id"], "cost", extras=False)
+    if fast is not None:  # nothing to repair or refuse but repeated pairs
+        out = fast.frame[["_row", "demand_id", "site_id", "cost"]]
+        _no_repeats(out, ["demand_id", "site_id"], p, "the pair")
+        out.attrs["notes"] = list(fast.notes)
+        return out
+    frame = read_text_table(
         p, ["demand_id", "site_id", "cost"], text_columns=["demand_id", "site_id", "cost"], sep=None
     )
     out = pd.DataFrame(
@@ -150,6 +162,8 @@ def read_costs(path: str | Path) -> pd.DataFrame:
         }
     )
     _no_repeats(out, ["demand_id", "site_id"], p, "the pair")
+    out["demand_id"] = as_category(out["demand_id"])
+    out["site_id"] = as_category(out["site_id"])
     out.attrs["notes"] = list(frame.attrs.get("notes", []))
     return out
 
@@ -174,7 +188,15 @@ def read_demand(path: str | Path) -> pd.DataFrame:
         is empty, not a number or negative.
     """
     p = Path(path)
-    frame = read_text_csv(
+    fast = fast_read(p, ["demand_id"], "weight", extras=True)
+    if fast is not None:  # nothing to repair or refuse but repeated ids
+        frame = fast.frame
+        frame["demand_id"] = frame["demand_id"].astype("string")
+        frame.attrs["notes"] = list(fast.notes)
+        frame.attrs["sep"] = fast.sep
+        _no_repeats(frame, ["demand_id"], p, "the demand point")
+        return frame
+    frame = read_text_table(
         p, ["demand_id", "weight"], text_columns=["demand_id", "weight"], sep=None
     )
     frame["demand_id"] = _text_ids(frame, "demand_id", p)
@@ -205,7 +227,7 @@ def read_sites(path: str | Path) -> pd.DataFrame:
         bad capacity or a ``fixed`` value other than 0/1.
     """
     p = Path(path)
-    frame = read_text_csv(
+    frame = read_text_table(
         p, ["site_id"], text_columns=["site_id", "group", "fixed", "capacity"], sep=None
     )
     out = pd.DataFrame({"_row": frame["_row"], "site_id": _text_ids(frame, "site_id", p)})
@@ -254,7 +276,7 @@ def read_quotas(path: str | Path) -> pd.DataFrame:
         is not a whole number >= 0, or ``min_sites > max_sites``.
     """
     p = Path(path)
-    frame = read_text_csv(
+    frame = read_text_table(
         p,
         ["group", "min_sites", "max_sites"],
         text_columns=["group", "min_sites", "max_sites"],
@@ -310,7 +332,7 @@ def _unknown(
     what: str,
     notes: list[str],
 ) -> None:
-    fixed, repaired, hint = repair_ids(table[column], known)
+    fixed, repaired, hints = repair_id_codes(table[column], known)
     if repaired.any():
         row, value = _first_bad(table, repaired, column)
         notes.append(
@@ -318,13 +340,12 @@ def _unknown(
             f"leading zeros were matched to {other.name} (first: line {row}, {value!r})"
         )
         table[column] = fixed
-    missing = ~table[column].isin(known)
+    missing = ~id_matches(table[column], known)
     if missing.any():
         row, value = _first_bad(table, missing, column)
-        i = int(np.flatnonzero(missing.to_numpy(bool))[0])
-        extra = hint.iloc[i]
+        extra = hints.get(str(value))
         msg = f"line {row}: {what} {value!r} is not listed in {other.name}" + (
-            f"; it {extra}" if extra is not pd.NA and isinstance(extra, str) else ""
+            f"; it {extra}" if extra else ""
         )
         raise FormatError(path, msg, column=column)
 

@@ -1,4 +1,4 @@
-"""Readers of a user's own travel-cost matrix, demand points and supply sites (CSV).
+"""Readers of a user's own travel-cost matrix, demand points and supply sites (CSV, Parquet).
 
 Three long tables, UTF-8, one header line, separated by commas (or by ``;`` or tabs,
 detected from the header and reported as a note in ``table.attrs["notes"]``):
@@ -14,6 +14,13 @@ row with an empty id or a missing, non-numeric, infinite, too large or negative 
 is rejected and reported (file, row, column, value, reason); a repeated
 id or pair stops the import with :class:`~opora.errors.FormatError`, since there is no
 safe way to choose between the rows.
+
+A clean file is read in one pass by :func:`opora.io._tables.fast_read` (pyarrow's CSV
+reader, ids as dictionary codes, vectorised checks); a file with anything to repair or
+reject is read the careful way, with the same result. The ``demand_id`` and ``site_id``
+of the costs table are categorical (text categories, each distinct id stored once), so
+that matching them against the demand and supply ids works on codes. A Parquet file is
+accepted wherever a CSV file is (its rows are numbered from 1).
 """
 
 from __future__ import annotations
@@ -25,10 +32,11 @@ import numpy as np
 import pandas as pd
 
 from opora.errors import FormatError
-from opora.io._checks import MAX_VALUE, parse_numbers, read_text_csv
+from opora.io._checks import MAX_VALUE, atomic_write, parse_numbers
+from opora.io._tables import as_category, fast_read, has_repeats, read_text_table
 from opora.model.result import ImportResult, RejectLog
 
-__all__ = ["read_costs_csv", "read_demand_csv", "read_supply_csv"]
+__all__ = ["read_costs_csv", "read_demand_csv", "read_supply_csv", "write_csv"]
 
 _SHOW = 5
 
@@ -88,18 +96,8 @@ def _numbers(
     return bad
 
 
-def _has_repeats(frame: pd.DataFrame, key: Sequence[str]) -> bool:
-    """Tell quickly whether a key repeats: integer codes, one sort, no hash of row tuples."""
-    combined = np.zeros(len(frame), dtype=np.int64)
-    for column in key:
-        codes, uniques = pd.factorize(frame[column])
-        combined = combined * max(len(uniques), 1) + codes
-    ordered = np.sort(combined)
-    return bool((ordered[1:] == ordered[:-1]).any())
-
-
 def _repeated(path: Path, frame: pd.DataFrame, key: Sequence[str]) -> None:
-    if not _has_repeats(frame, key):
+    if not has_repeats([frame[column] for column in key]):
         return
     dup = frame.duplicated(list(key), keep=False)
     if dup.any():
@@ -122,19 +120,26 @@ def _read(
     keep_extra: bool,
 ) -> ImportResult:
     p = Path(path)
-    frame = read_text_csv(p, [*ids, value], text_columns=[*ids, value], sep=None)
-    notes = list(frame.attrs.get("notes", []))
-    sep = str(frame.attrs.get("sep", ","))
     log = RejectLog(p)
-    bad = pd.Series(False, index=frame.index)
-    for column in ids:
-        bad = _ids(frame, column, log, bad)
-    bad = _numbers(frame, value, log, bad, sep)
-    kept = frame[~bad]
+    fast = fast_read(p, ids, value, extras=keep_extra)
+    if fast is not None:  # a clean file: nothing to repair or reject
+        frame, notes = fast.frame, fast.notes
+        kept = frame
+    else:
+        frame = read_text_table(p, [*ids, value], text_columns=[*ids, value], sep=None)
+        notes = list(frame.attrs.get("notes", []))
+        sep = str(frame.attrs.get("sep", ","))
+        bad = pd.Series(False, index=frame.index)
+        for column in ids:
+            bad = _ids(frame, column, log, bad)
+        bad = _numbers(frame, value, log, bad, sep)
+        kept = frame[~bad]
     _repeated(p, kept, ids)
     extra = [c for c in frame.columns if c not in {*ids, value, "_row"}] if keep_extra else []
     table = kept[[*ids, value, *extra, "_row"]].rename(columns={"_row": "source_row"})
     table = table.reset_index(drop=True)
+    for column in ids:  # the pairs' ids as codes; a demand or supply id column as text
+        table[column] = as_category(table[column]) if len(ids) > 1 else _text(table[column])
     table.attrs["notes"] = notes
     return ImportResult(
         name=name,
@@ -144,18 +149,23 @@ def _read(
     )
 
 
+def _text(ids: pd.Series) -> pd.Series:
+    """Return ids as pandas text (``string``), from categorical or text."""
+    return ids.astype("string")
+
+
 def read_costs_csv(path: str | Path) -> ImportResult:
     """Read a long travel-cost table ``demand_id,site_id,cost``.
 
     Parameters
     ----------
     path
-        UTF-8 CSV file; ``cost`` in minutes.
+        UTF-8 CSV file (or Parquet); ``cost`` in minutes.
 
     Returns
     -------
     ImportResult
-        ``table`` with ``demand_id`` and ``site_id`` (text), ``cost`` (float64) and
+        ``table`` with ``demand_id`` and ``site_id`` (categorical of text), ``cost`` (float64) and
         ``source_row`` (line in the file); ``rejects`` lists rows with an empty id or a
         missing, non-numeric, infinite or negative cost.
 
@@ -173,7 +183,7 @@ def read_demand_csv(path: str | Path) -> ImportResult:
     Parameters
     ----------
     path
-        UTF-8 CSV file.
+        UTF-8 CSV file (or Parquet).
 
     Returns
     -------
@@ -196,7 +206,7 @@ def read_supply_csv(path: str | Path) -> ImportResult:
     Parameters
     ----------
     path
-        UTF-8 CSV file.
+        UTF-8 CSV file (or Parquet).
 
     Returns
     -------
@@ -211,3 +221,64 @@ def read_supply_csv(path: str | Path) -> ImportResult:
         When the file cannot be used, or a ``site_id`` is repeated.
     """
     return _read(path, "supply", ["site_id"], "capacity", keep_extra=True)
+
+
+#: Characters that make the csv module quote a field (the separator, the quote, a line end).
+_QUOTED = (",", '"', "\n", "\r")
+
+
+def _plain_csv(frame: pd.DataFrame) -> bytes | None:
+    """Return what ``frame.to_csv(index=False)`` writes, for text and float64 columns.
+
+    Floats are written by :func:`repr` (as pandas does through NumPy's shortest
+    round-trip form), missing ones as nothing. ``None`` for any other column, a missing
+    text, or a text the csv module would quote: the caller then lets pandas write it.
+    """
+    names = [str(c) for c in frame.columns]
+    if not names or any(ch in name for name in names for ch in _QUOTED):
+        return None
+    columns: list[list[str]] = []
+    for name in frame.columns:
+        column = frame[name]
+        if column.dtype == np.float64:
+            columns.append(["" if v != v else repr(v) for v in column.to_numpy().tolist()])
+        elif isinstance(column.dtype, pd.StringDtype) and not column.hasnans:
+            texts = [str(v) for v in column.tolist()]
+            joined = "".join(texts)
+            if any(ch in joined for ch in _QUOTED):
+                return None
+            columns.append(texts)
+        else:
+            return None
+    lines = [",".join(names), *(",".join(row) for row in zip(*columns, strict=True)), ""]
+    return "\n".join(lines).encode("utf-8")
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Write ``frame`` as UTF-8 CSV without its index, atomically.
+
+    The bytes are those of :meth:`pandas.DataFrame.to_csv` (``index=False``); a table of
+    text ids and float64 values (the scores of ``opora access``) is formatted directly,
+    several times faster, anything else by pandas.
+
+    Parameters
+    ----------
+    frame
+        The table.
+    path
+        The file to write (its folder is created if needed).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    OutputPathError
+        If the file cannot be written.
+    """
+    data = _plain_csv(frame)
+    if data is None:
+        return atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
+    return atomic_write(path, lambda tmp: tmp.write_bytes(data))

@@ -8,16 +8,22 @@ place names and regions (:mod:`~opora.model.names`, :mod:`~opora.model.regions`,
 :mod:`~opora.model.thresholds`, :mod:`~opora.model.scenarios`). No module here reads a file.
 """
 
-from opora.model.provenance import Provenance, provenance_frame
-from opora.model.schemas import (
-    INDICATOR_COLUMNS,
-    MUNICIPALITY_COLUMNS,
-    SETTLEMENT_COLUMNS,
-    IndicatorSchema,
-    MunicipalitySchema,
-    SettlementSchema,
-    validate,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from opora.model.provenance import Provenance, provenance_frame
+    from opora.model.schemas import (
+        INDICATOR_COLUMNS,
+        MUNICIPALITY_COLUMNS,
+        SETTLEMENT_COLUMNS,
+        IndicatorSchema,
+        MunicipalitySchema,
+        SettlementSchema,
+        validate,
+    )
 
 __all__ = [
     "INDICATOR_COLUMNS",
@@ -30,3 +36,14 @@ __all__ = [
     "provenance_frame",
     "validate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a name of :data:`__all__` on first use (pandera and pandas load only then)."""
+    if name not in __all__:
+        msg = f"module 'opora.model' has no attribute {name!r}"
+        raise AttributeError(msg)
+    where = "provenance" if name in ("Provenance", "provenance_frame") else "schemas"
+    value = getattr(importlib.import_module(f"opora.model.{where}"), name)
+    globals()[name] = value
+    return value

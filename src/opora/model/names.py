@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-
-import pandas as pd
+import sys
 
 __all__ = [
     "TYPE_CODES",
@@ -158,7 +157,9 @@ def is_missing(value: object) -> bool:
     bool
         True for ``None``, ``pandas.NA`` and a float NaN.
     """
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    pd = sys.modules.get("pandas")  # no pandas imported: no pandas.NA can exist (fast start)
+    na = pd.NA if pd is not None else None
+    return value is None or value is na or (isinstance(value, float) and math.isnan(value))
 
 
 def name_tokens(text: str) -> list[str]:

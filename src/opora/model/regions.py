@@ -47,11 +47,13 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from opora.errors import UnknownRegionError
 from opora.model.names import is_missing, normalise_name
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "DEFAULT_REGION",
@@ -235,6 +237,8 @@ def regions_table() -> pd.DataFrame:
         }
         for s in federal_subjects()
     ]
+    import pandas as pd  # here, not at import: the command line starts without pandas
+
     return pd.DataFrame(rows)
 
 

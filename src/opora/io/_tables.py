@@ -1,0 +1,624 @@
+"""Fast, faithful reading of long id/value tables (CSV or Parquet) and id matching by codes.
+
+The readers of a user's travel-cost matrix (:mod:`opora.io.matrix`) and of the
+``opora locate`` inputs (:mod:`opora.io.locate`) read files of millions of rows whose
+ids are text (OKTMO codes keep their leading zeros). This module reads them in one pass
+with :mod:`pyarrow`'s multithreaded CSV reader, the ids as dictionary codes (the text of
+each distinct id is kept once), the value as float64, and checks every row with
+vectorised operations on the codes.
+
+The fast path is taken only when it gives exactly what the careful pandas path of
+:func:`opora.io._checks.read_text_csv` would: a UTF-8 file whose first line is the
+header, distinct column names holding the required ones, every row with the header's
+number of fields, no missing or empty id, every value a finite number in
+``[0, MAX_VALUE]``. Anything else (a BOM-less cp1251 file, a ``"1 200"`` or ``"0,5"``
+value, a ragged row, a missing value) returns ``None`` and the caller reads the file the
+careful way, which repairs, rejects and explains. The same texts as pandas read as
+missing (:data:`NA_TEXT`).
+
+Parquet files (recognised by their first bytes, whatever the extension) are accepted
+wherever CSV is: ids of a text or integer type are read as text, values of a numeric
+type as float64; their rows are numbered from 1 (the first record).
+
+Ids matched between files go through :func:`id_matches` and :func:`repair_id_codes`,
+which work on the distinct ids of a categorical column (tens of thousands) rather than
+on every row (millions).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from opora.errors import EmptyFileError, FormatError
+from opora.io._checks import (
+    MAX_VALUE,
+    check_input_file,
+    detect_separator,
+    read_text_csv,
+    repair_ids,
+    require_columns,
+    sniff_content,
+)
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+    import pyarrow as pa
+
+__all__ = [
+    "NA_TEXT",
+    "FastTable",
+    "as_category",
+    "fast_read",
+    "has_repeats",
+    "id_matches",
+    "is_parquet",
+    "read_text_table",
+    "repair_id_codes",
+]
+
+#: Texts read as missing, as :func:`pandas.read_csv` does by default (``keep_default_na``).
+NA_TEXT: tuple[str, ...] = (
+    "",
+    "#N/A",
+    "#N/A N/A",
+    "#NA",
+    "-1.#IND",
+    "-1.#QNAN",
+    "-NaN",
+    "-nan",
+    "1.#IND",
+    "1.#QNAN",
+    "<NA>",
+    "N/A",
+    "NA",
+    "NULL",
+    "NaN",
+    "None",
+    "n/a",
+    "nan",
+    "null",
+)
+
+#: The characters :meth:`str.strip` removes (every one for which ``str.isspace`` holds).
+_SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+#: Bytes the CSV reader parses at a time (per thread).
+_BLOCK = 1 << 22
+
+#: Parse with several threads only where there are more than two cores: on two, one
+#: parsing thread spends a quarter less processor time and, as soon as anything else
+#: runs, finishes sooner.
+_THREADS = (os.cpu_count() or 1) > 2
+
+
+@dataclass
+class FastTable:
+    """A table read by :func:`fast_read`.
+
+    Attributes
+    ----------
+    frame
+        The id columns (categorical of text, surrounding spaces removed), the value
+        (float64), the extra columns asked for (as pandas reads them) and ``_row``
+        (line of each record, the header being line 1; record number for Parquet).
+    sep
+        The CSV separator (``","`` for Parquet).
+    notes
+        What was detected (a separator other than the comma).
+    """
+
+    frame: pd.DataFrame
+    sep: str = ","
+    notes: list[str] = field(default_factory=list)
+
+
+def is_parquet(path: Path) -> bool:
+    """Tell whether ``path`` holds a Parquet file (by its first bytes).
+
+    Parameters
+    ----------
+    path
+        An existing file.
+
+    Returns
+    -------
+    bool
+        True for Parquet.
+    """
+    with path.open("rb") as fh:
+        return fh.read(4) == b"PAR1"
+
+
+def _read_parquet(
+    path: Path, columns: Sequence[str] | None = None, dictionary: Sequence[str] = ()
+) -> pa.Table:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_table(
+            path,
+            columns=list(columns) if columns is not None else None,
+            read_dictionary=list(dictionary) or None,
+            use_threads=_THREADS,
+        )
+    except (pa.ArrowException, OSError) as exc:
+        msg = f"cannot be read as Parquet ({exc}); write it again or export it as CSV"
+        raise FormatError(path, msg) from exc
+
+
+def _parquet_schema(path: Path) -> pa.Schema:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_schema(path)
+    except (pa.ArrowException, OSError) as exc:
+        msg = f"cannot be read as Parquet ({exc}); write it again or export it as CSV"
+        raise FormatError(path, msg) from exc
+
+
+def read_text_table(
+    path: str | Path,
+    required: Sequence[str],
+    *,
+    text_columns: Sequence[str] = (),
+    sep: str | None = None,
+) -> pd.DataFrame:
+    """Read a CSV file as :func:`~opora.io._checks.read_text_csv` does, or a Parquet file.
+
+    Parameters
+    ----------
+    path
+        CSV (UTF-8) or Parquet file.
+    required
+        Columns that must be present.
+    text_columns
+        Columns read as text (a Parquet column of another type is turned into text,
+        missing values kept).
+    sep
+        CSV separator, ``None`` to detect it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table with ``_row`` (line, or record number for Parquet) and
+        ``attrs["notes"]``, ``attrs["sep"]``.
+
+    Raises
+    ------
+    SourceNotFoundError, EmptyFileError, EncodingError, MissingColumnError, FormatError
+        When the file cannot be used.
+    """
+    p = check_input_file(path)
+    if not is_parquet(p):
+        return read_text_csv(p, required, text_columns=text_columns, sep=sep)
+    frame: pd.DataFrame = _read_parquet(p).to_pandas()
+    frame.columns = [str(c).strip() for c in frame.columns]
+    for column in text_columns:
+        if column in frame.columns:
+            frame[column] = frame[column].astype("string")
+    require_columns(frame, required, p)
+    if frame.empty:
+        msg = "the file has columns but no rows"
+        raise EmptyFileError(p, msg)
+    frame.insert(0, "_row", range(1, len(frame) + 1))
+    frame.attrs["notes"] = []
+    frame.attrs["sep"] = ","
+    return frame
+
+
+def as_category(ids: pd.Series) -> pd.Series:
+    """Return text ids as a categorical column (each distinct id stored once).
+
+    Parameters
+    ----------
+    ids
+        Text ids without missing values.
+
+    Returns
+    -------
+    pandas.Series
+        Categorical with text categories, same index; already categorical: as it is.
+    """
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        return ids
+    codes, uniques = pd.factorize(ids, use_na_sentinel=True)
+    cats = pd.Index(np.asarray(uniques, dtype=object), dtype="string")
+    cat = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(cats), validate=False)
+    return pd.Series(cat, index=ids.index, name=ids.name)
+
+
+def _codes(ids: pd.Series) -> tuple[npt.NDArray[np.signedinteger], pd.Index]:
+    """Return the codes (-1 for a missing id, not copied) and the distinct ids of ``ids``."""
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        return np.asarray(ids.cat.codes.to_numpy()), ids.cat.categories
+    codes, uniques = pd.factorize(ids, use_na_sentinel=True)
+    return np.asarray(codes), pd.Index(uniques)
+
+
+def _arrow_text(values: pd.Series | pd.Index) -> pa.Array | None:
+    """Return text ids as an Arrow string array, or ``None`` if they are not text."""
+    import pyarrow as pa
+
+    if not isinstance(values.dtype, pd.StringDtype):
+        return None
+    array = pa.array(values.array)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array if array.type == pa.string() else array.cast(pa.string())
+
+
+def _isin(values: pd.Index, known: pd.Series | pd.Index) -> npt.NDArray[np.bool_]:
+    """``values.isin(known)`` for a few hundred thousand ids, by Arrow's hash set when text."""
+    import pyarrow.compute as pc
+
+    left, right = _arrow_text(values), _arrow_text(pd.Index(known))
+    if left is None or right is None:
+        return np.asarray(values.isin(known), dtype=bool)
+    found = pc.is_in(left, value_set=right)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def id_matches(ids: pd.Series, known: pd.Series | pd.Index) -> npt.NDArray[np.bool_]:
+    """Tell, for each id, whether it is among ``known`` (what :meth:`Series.isin` says).
+
+    Parameters
+    ----------
+    ids
+        Ids to look up (text or categorical of text).
+    known
+        The ids of the other file.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask aligned with ``ids``; a missing id is never known.
+    """
+    codes, uniques = _codes(ids)
+    found = np.append(_isin(pd.Index(uniques), known), False)
+    out: npt.NDArray[np.bool_] = found[codes]
+    return out
+
+
+def repair_id_codes(
+    ids: pd.Series, known: pd.Series
+) -> tuple[pd.Series, npt.NDArray[np.bool_], dict[str, str]]:
+    """Restore lost leading zeros of ids, as :func:`~opora.io._checks.repair_ids`, per distinct id.
+
+    Parameters
+    ----------
+    ids
+        Ids to check (text or categorical of text, no missing value).
+    known
+        The ids of the other file (text).
+
+    Returns
+    -------
+    ids : pandas.Series
+        The ids (categorical), repaired where unambiguous.
+    repaired : numpy.ndarray
+        Bool mask of the repaired rows.
+    hints : dict
+        Hint for each unknown id that looks damaged (id as written -> text).
+    """
+    cat = as_category(ids)
+    none = np.zeros(len(cat), dtype=bool)
+    unknown = np.flatnonzero(~_isin(pd.Index(cat.cat.categories), known))
+    if not unknown.size:  # every id is known: nothing to repair or hint
+        return cat, none, {}
+    codes = np.asarray(cat.cat.codes.to_numpy())
+    # repair_ids treats each id alone: run it on the distinct unknown ids only
+    distinct = pd.Series(np.asarray(cat.cat.categories, dtype=object)[unknown], dtype="string")
+    fixed, repaired_c, hint_c = repair_ids(distinct, known)
+    hints = {str(distinct.iloc[i]): str(hint_c.iloc[i]) for i in np.flatnonzero(hint_c.notna())}
+    rep = np.asarray(repaired_c.to_numpy(dtype=bool), dtype=bool)
+    if not rep.any():
+        return cat, none, hints
+    names = np.asarray(cat.cat.categories, dtype=object).copy()
+    names[unknown[rep]] = np.asarray(fixed, dtype=object)[rep]
+    remap, uniques = pd.factorize(names)
+    new_codes = np.where(codes >= 0, np.asarray(remap)[codes], -1)
+    cats = pd.Index(np.asarray(uniques, dtype=object), dtype="string")
+    out = pd.Categorical.from_codes(new_codes, dtype=pd.CategoricalDtype(cats), validate=False)
+    fixed_code = np.zeros(len(names) + 1, dtype=bool)
+    fixed_code[unknown[rep]] = True
+    mask: npt.NDArray[np.bool_] = fixed_code[codes]
+    return pd.Series(out, index=ids.index, name=ids.name), mask, hints
+
+
+def has_repeats(columns: Sequence[pd.Series]) -> bool:
+    """Tell whether a key (one or more id columns) repeats: integer codes, one sort.
+
+    Parameters
+    ----------
+    columns
+        The key columns, aligned.
+
+    Returns
+    -------
+    bool
+        True if two rows have the same key.
+    """
+    if not columns or len(columns[0]) < 2:
+        return False
+    combined = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        codes, uniques = _codes(column)
+        combined *= len(uniques) + 1
+        combined += codes
+        combined += 1  # a missing id (-1) is a value of its own
+    if (combined[1:] > combined[:-1]).all():  # already in key order: no repeats, no sort
+        return False
+    combined.sort()
+    return bool((combined[1:] == combined[:-1]).any())
+
+
+# -- the fast path -------------------------------------------------------------------------
+
+
+def _utf8(path: Path, block: int = 1 << 22) -> bool:
+    """Tell whether the file is UTF-8 text (ASCII blocks are checked without decoding)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as fh:
+        while chunk := fh.read(block):
+            if chunk.isascii() and not decoder.getstate()[0]:
+                continue
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                return False
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _header(raw: bytes, start: int) -> str | None:
+    """Return the first line if it is the header pandas would take (non-blank, UTF-8)."""
+    if raw[start : start + 1] in (b"", b"\n", b"\r", b" ", b"\t"):
+        return None
+    end = raw.find(b"\n", start)
+    if end < 0 and len(raw) >= 1 << 16:  # no line end in the first 64 KiB
+        return None
+    line = raw[start : end if end >= 0 else len(raw)]
+    if b'"' in line:  # a quoted header may span lines: the careful path reads it
+        return None
+    return line.decode("utf-8").rstrip("\r")
+
+
+def _dictionary_ids(column: pa.ChunkedArray) -> pd.Series | None:
+    """Categorical of the stripped ids of a dictionary column; ``None`` if one is empty."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if column.null_count:
+        return None
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column)
+    array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    values = pc.utf8_trim(array.dictionary, characters=_SPACES)  # as str.strip()
+    if pc.any(pc.equal(values, "")).as_py():
+        return None
+    codes = array.indices.to_numpy(zero_copy_only=False)  # int32, not copied
+    try:
+        dtype = pd.CategoricalDtype(pd.Index(pd.array(values, dtype="string")))
+    except ValueError:  # " 1" and "1": one id once stripped
+        encoded = pc.dictionary_encode(values)
+        codes = encoded.indices.to_numpy(zero_copy_only=False)[codes]
+        dtype = pd.CategoricalDtype(pd.Index(pd.array(encoded.dictionary, dtype="string")))
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype, validate=False))
+
+
+def _clean_values(column: pa.ChunkedArray) -> npt.NDArray[np.float64] | None:
+    """Float64 values if every one is a finite number in [0, MAX_VALUE]; else ``None``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if column.null_count or not (
+        pa.types.is_floating(column.type) or pa.types.is_integer(column.type)
+    ):
+        return None
+    array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if array.type != pa.float64():
+        array = array.cast(pa.float64())
+    low, high = (v.as_py() for v in pc.min_max(array).values())
+    if low is None or not (low >= 0 and high <= MAX_VALUE):
+        return None
+    total = pc.sum(array).as_py()  # at most n * MAX_VALUE: NaN is the only way to get NaN
+    if total is None or math.isnan(total):
+        return None
+    values = np.asarray(array.to_numpy(zero_copy_only=False), dtype=np.float64)
+    if low == 0 and np.signbit(values).any():  # -0.0 reads as 0.0, as in pandas
+        values = values + 0.0
+    return values
+
+
+def _to_frame(
+    columns: dict[str, pa.ChunkedArray],
+    names: dict[str, str],
+    ids: Sequence[str],
+    value: str,
+    extra: pd.DataFrame | None,
+    first_row: int,
+) -> pd.DataFrame | None:
+    """Build the frame of the fast path, or ``None`` when a row needs the careful path.
+
+    Each Arrow column is taken out of ``columns`` as it is converted, so that its memory
+    goes back before the next one is converted.
+    """
+    n = len(columns[names[value]])
+    cost = _clean_values(columns.pop(names[value]))
+    if cost is None:
+        return None
+    out: dict[str, pd.Series | npt.NDArray[Any]] = {}
+    # line numbers: int32 up to two billion rows, half the memory of int64
+    small = n < 2**31 - first_row
+    out["_row"] = np.arange(first_row, first_row + n, dtype=np.int32 if small else np.int64)
+    for column in ids:
+        ser = _dictionary_ids(columns.pop(names[column]))
+        if ser is None:
+            return None
+        out[column] = ser
+    out[value] = cost
+    frame = pd.DataFrame(out, copy=False)
+    if extra is not None:
+        if len(extra) != len(frame):
+            return None
+        for name in extra.columns:
+            frame[name] = extra[name].to_numpy()
+    return frame
+
+
+def _fast_parquet(path: Path, ids: Sequence[str], value: str, extras: bool) -> FastTable | None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    schema = _parquet_schema(path)
+    names = {str(n).strip(): str(n) for n in schema.names}
+    if len(names) != len(schema.names) or any(c not in names for c in (*ids, value)):
+        return None
+    text = []
+    for column in ids:
+        kind = schema.field(names[column]).type
+        kind = kind.value_type if pa.types.is_dictionary(kind) else kind
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            text.append(names[column])
+        elif not pa.types.is_integer(kind):
+            return None
+    rest = [n for s, n in names.items() if s not in {*ids, value}] if extras else []
+    wanted = [names[c] for c in (*ids, value)]
+    table = _read_parquet(path, [*wanted, *rest], dictionary=text)
+    if table.num_rows == 0:
+        return None
+    extra = None
+    if rest:
+        extra = table.select(rest).to_pandas()
+        extra.columns = [str(c).strip() for c in extra.columns]
+    columns = dict(zip(table.column_names, table.columns, strict=True))
+    del table
+    for column in ids:
+        if names[column] not in text:  # integer ids: their decimal text
+            columns[names[column]] = pc.cast(columns[names[column]], pa.string())
+    frame = _to_frame(columns, names, ids, value, extra, 1)
+    if frame is None:
+        return None
+    pa.default_memory_pool().release_unused()
+    return FastTable(frame[["_row", *(s for s in names if s in frame.columns)]])
+
+
+def fast_read(
+    path: str | Path, ids: Sequence[str], value: str, *, extras: bool
+) -> FastTable | None:
+    """Read an id/value table in one pass, or return ``None`` for the careful path.
+
+    Parameters
+    ----------
+    path
+        CSV (UTF-8, ``,`` ``;`` or tab separated) or Parquet file.
+    ids
+        Id columns (text, kept as categorical).
+    value
+        The number column (float64).
+    extras
+        Also return the file's other columns (as pandas reads them).
+
+    Returns
+    -------
+    FastTable or None
+        The table, or ``None`` when a row or the file needs the careful path (see the
+        module's docstring); the caller then reads it with :func:`read_text_table`.
+
+    Raises
+    ------
+    SourceNotFoundError, InputPathError, EmptyFileError, FormatError
+        On a missing, empty or unreadable file (Parquet that cannot be read).
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    p = check_input_file(path)
+    if is_parquet(p):
+        return _fast_parquet(p, ids, value, extras)
+    if sniff_content(p) is not None:
+        return None
+    with p.open("rb") as fh:
+        head = fh.read(1 << 16)
+    start = 3 if head.startswith(codecs.BOM_UTF8) else 0
+    try:
+        line = _header(head, start)
+    except UnicodeDecodeError:
+        return None
+    if line is None:
+        return None
+    required = [*ids, value]
+    sep = detect_separator(p, required)
+    written = next(csv.reader([line], delimiter=sep), [])
+    stripped = [c.strip() for c in written]
+    if "" in stripped or len(set(stripped)) != len(stripped):
+        return None
+    if any(c not in stripped for c in required):
+        return None
+    # Arrow checks the UTF-8 of the id columns and no other byte can make a number: only
+    # a file with more columns needs the whole scan
+    if len(stripped) > len(required) and not _utf8(p):
+        return None
+    names = dict(zip(stripped, written, strict=True))
+    dict_type = pa.dictionary(pa.int32(), pa.string())
+    types: dict[str, pa.DataType] = {names[c]: dict_type for c in ids}
+    types[names[value]] = pa.float64()
+    try:
+        table = pacsv.read_csv(
+            pa.OSFile(str(p)),  # as it is: no decompression guessed from the extension
+            read_options=pacsv.ReadOptions(block_size=_BLOCK, use_threads=_THREADS),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=types,
+                include_columns=[names[c] for c in required],
+                null_values=list(NA_TEXT),
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if table.num_rows == 0:
+        return None
+    extra = None
+    rest = [names[c] for c in stripped if c not in required]
+    if extras and rest:
+        try:
+            extra = pd.read_csv(
+                p, sep=sep, usecols=rest, encoding="utf-8-sig", keep_default_na=True
+            )
+        except (ValueError, pd.errors.ParserError, csv.Error):
+            return None
+        extra.columns = [str(c).strip() for c in extra.columns]
+    columns = dict(zip(table.column_names, table.columns, strict=True))
+    del table
+    frame = _to_frame(columns, names, ids, value, extra, 2)
+    pa.default_memory_pool().release_unused()  # give the parser's memory back
+    if frame is None:
+        return None
+    frame = frame[["_row", *(c for c in stripped if c in frame.columns)]]
+    notes = []
+    if sep != ",":
+        notes.append(
+            f"{p.name}: this looks like `{sep}`-separated (a Russian Excel export); "
+            f"read with `{sep}` as the separator"
+        )
+    return FastTable(frame, sep, notes)
