@@ -6,8 +6,9 @@ the analyses; this package only lays it out. :func:`render_passport_html`
 report (or a whole self-contained document); :func:`write_passport_pdf`
 (:mod:`~opora.report.passport.pdf`) writes one or more passports to a printable A4
 PDF. The HTML passport draws its charts as inline SVG (:mod:`~opora.report.passport.svg`),
-the PDF with matplotlib (:mod:`~opora.report.passport.charts`). Both are Russian by default and English with ``lang="en"``; fixed text comes
-from :mod:`opora.report.passport.labels`.
+the PDF with matplotlib (:mod:`~opora.report.passport.charts`). Both are Russian by
+default and English with ``lang="en"``; fixed text comes from
+:mod:`opora.report.passport.labels`.
 """
 
 from __future__ import annotations
