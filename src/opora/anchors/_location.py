@@ -176,8 +176,9 @@ class LocationModel:
         k_nearest
             Exact p-median only: build the MIP on the ``k_nearest`` cheapest sites of each
             demand point (a relaxation whose bound stays valid; its sites are evaluated
-            on every pair). ``None`` uses every pair up to 400,000 pairs, else
-            ``max(32, 3 m / p)``.
+            on every pair). ``None`` (uncapacitated): a Lagrangian bound, reduction tests
+            and a MIP on the pairs they leave, which proves the optimum (see
+            :mod:`opora.anchors._lagrange`); capacitated models use every pair.
         seed
             Random seed of HiGHS.
 

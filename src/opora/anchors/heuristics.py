@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from opora.anchors._instance import BoolArray, FloatArray, Instance, IntArray, _ranges
+from opora.anchors._kernels import compiled
 from opora.anchors._select import select_cheapest
 
 __all__ = [
@@ -69,6 +70,10 @@ class HeuristicResult:
     bound: float
     iterations: int = 0
 
+
+#: From this many pairs on, the Lagrangian bound uses the numba kernels (when installed);
+#: below it, compiling them would cost more than it saves.
+_COMPILE_PAIRS = 200_000
 
 # ---------------------------------------------------------------------------------------
 # Sum-of-nearest models: p-median and maximal covering
@@ -149,8 +154,32 @@ class SumOfNearest:
 
     def evaluate(self, is_open: BoolArray) -> float:
         """Return the objective of the open set ``is_open``."""
-        d1, _, _, _ = self.nearest_two(np.arange(self.n, dtype=np.int64), is_open)
-        return float(d1.sum())
+        return float(self.nearest(is_open).sum())
+
+    def nearest(self, is_open: BoolArray, steps: int = 48) -> FloatArray:
+        """Return each demand point's cost to its nearest open site (``dummy`` if cheaper).
+
+        Rows are sorted by cost, so each row is walked from its start until an open site:
+        ``steps`` vectorised steps over the rows still searching, then one pass over the
+        rest of the rows not yet served.
+        """
+        inst = self.inst
+        best = self.dummy.copy()
+        rows = np.flatnonzero(inst.row_len > 0).astype(np.int64)
+        pos = inst.indptr[rows]
+        end = inst.indptr[rows + 1]
+        for _ in range(steps):
+            if len(rows) == 0:
+                return best
+            hit = is_open[inst.col[pos]]
+            hr = rows[hit]
+            best[hr] = np.minimum(best[hr], self.d[pos[hit]])
+            go = ~hit & (pos + 1 < end)
+            rows, pos, end = rows[go], pos[go] + 1, end[go]
+        if len(rows):
+            d1, _, _, _ = self.nearest_two(rows, is_open)
+            best[rows] = d1
+        return best
 
     def _site_gain(self, j: int, cur: FloatArray) -> float:
         a, b = self.site_ptr[j], self.site_ptr[j + 1]
@@ -236,6 +265,9 @@ class SumOfNearest:
         max_iter: int = 1000,
         pool_size: int = 4,
         patience: int = 15,
+        min_theta: float = 5e-3,
+        history: list[tuple[int, float]] | None = None,
+        probe_every: int = 0,
     ) -> LagrangianResult:
         """Return a valid lower bound from subgradient optimisation.
 
@@ -246,7 +278,12 @@ class SumOfNearest:
         ``d_ij < lambda_i`` form a prefix of each row, whose length is updated as the
         multipliers move. Steps follow Polyak's rule towards ``upper`` (a feasible
         objective) along a deflected subgradient, the step factor halving after
-        ``patience`` iterations without progress.
+        ``patience`` iterations without progress; it stops when the factor falls below
+        ``min_theta``, the gap to ``upper`` reaches ``target_gap``, after ``max_iter``
+        iterations or at ``deadline``. ``history``, when given, receives the iteration
+        number and the best bound at every improvement. With ``probe_every``, every that
+        many iterations the relaxed open set is evaluated as a solution; a better one
+        lowers ``upper`` (the step target) and is returned as ``incumbent``.
         """
         inst = self.inst
         start = inst.indptr[:-1]
@@ -264,12 +301,19 @@ class SumOfNearest:
         it = 0
         scale = max(abs(upper), 1e-9)
         direction = np.zeros(self.n)
+        incumbent: BoolArray | None = None
+        site_sums = compiled("prefix_site_sums") if self.inst.nnz >= _COMPILE_PAIRS else None
+        counts = compiled("served_counts") if site_sums is not None else None
+        r = c = np.zeros(0, dtype=np.int64)
         for it in range(1, max_iter + 1):
-            ent = _ranges(start, pref)
-            r = np.repeat(rows_all, pref)
-            c = inst.col[ent]
-            diff = self.d[ent] - lam[r]
-            rho = np.asarray(np.bincount(c, weights=diff, minlength=self.m), dtype=np.float64)
+            if site_sums is not None:
+                rho = site_sums(self.d, inst.indptr, inst.col, lam, pref, self.m)
+            else:
+                ent = _ranges(start, pref)
+                r = np.repeat(rows_all, pref)
+                c = inst.col[ent]
+                diff = self.d[ent] - lam[r]
+                rho = np.asarray(np.bincount(c, weights=diff, minlength=self.m), dtype=np.float64)
             chosen = select_cheapest(rho, inst, p)
             if chosen is None:
                 return LagrangianResult(-np.inf, it, lam, [])
@@ -284,16 +328,25 @@ class SumOfNearest:
             if value > best:
                 best = value
                 best_lam = lam.copy()
+                if history is not None:
+                    history.append((it, best))
                 key = np.packbits(chosen).tobytes()
                 if key not in seen:
                     seen.add(key)
                     pool.append(chosen)
                     pool = pool[-pool_size:]
-            if (upper - best) / scale <= target_gap or theta < 5e-3:
+            if probe_every and it % probe_every == 0:
+                value_open = self.evaluate(chosen)
+                if value_open < upper:
+                    upper, incumbent = value_open, chosen.copy()
+            if (upper - best) / scale <= target_gap or theta < min_theta:
                 break
             if time.perf_counter() > deadline:
                 break
-            served = np.bincount(r[chosen[c]], minlength=self.n)
+            if counts is not None:
+                served = counts(inst.indptr, inst.col, pref, chosen)
+            else:
+                served = np.bincount(r[chosen[c]], minlength=self.n)
             grad = 1.0 - served - (self.dummy < lam)
             if not grad.any():
                 break
@@ -302,8 +355,9 @@ class SumOfNearest:
             norm = float((direction * direction).sum())
             step = theta * max(upper - value, 1e-9 * scale) / norm
             lam = lam + step * direction
-            _update_prefix(self.d, start, length, lam, pref)
-        return LagrangianResult(best, it, best_lam, pool[::-1])
+            if site_sums is None:  # the compiled kernel moves the prefixes itself
+                _update_prefix(self.d, start, length, lam, pref)
+        return LagrangianResult(best, it, best_lam, pool[::-1], incumbent, upper)
 
 
 def _update_prefix(
@@ -338,12 +392,18 @@ class LagrangianResult:
         Multipliers of the best bound.
     pool
         Distinct relaxed open sets of the last improving iterations, best first.
+    incumbent
+        The best relaxed open set that beat the ``upper`` given (``probe_every`` only).
+    upper
+        The objective of ``incumbent``, else the ``upper`` given.
     """
 
     bound: float
     iterations: int
     lam: FloatArray
     pool: list[BoolArray]
+    incumbent: BoolArray | None = None
+    upper: float = np.inf
 
 
 class _SwapState:

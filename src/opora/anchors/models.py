@@ -51,6 +51,7 @@ import numpy as np
 
 from opora.anchors._exact import MipOutcome, cover_mip, mclp_mip, pmedian_mip
 from opora.anchors._instance import BoolArray, CostsLike, FloatArray, Instance
+from opora.anchors._lagrange import PMedianProof, pmedian_exact
 from opora.anchors._location import LocationModel, Method, Solved, Status, final_status
 from opora.anchors.heuristics import (
     SumOfNearest,
@@ -188,6 +189,10 @@ class PMedian(_SumModel):
     """p-median: open ``p`` sites minimising the sum of weight × cost to the nearest one.
 
     Every demand point must be served; with ``max_cost``, only by sites within it.
+    Uncapacitated, ``method="exact"`` proves the optimum by a Lagrangian bound, reduction
+    tests that drop the sites and pairs no better solution uses, and a HiGHS MIP on the
+    rest (:func:`opora.anchors._lagrange.pmedian_exact`); ``bound`` and ``gap`` report
+    the proof.
     """
 
     model: ClassVar[str] = "pmedian"
@@ -261,10 +266,16 @@ class PMedian(_SumModel):
         inst = self.instance
         p = self.p or 0
         start = warm.is_open if warm is not None else None
+        full: SumOfNearest | None = None
         if start is None and not inst.capacitated:
-            _, _, start, _ = self._local(deadline, 0.2)
+            full, search, start, _ = self._local(deadline, 0.2)
             if start is not None and not self._served(start):
                 start = None
+        if start is not None and not inst.capacitated and k_nearest is None:
+            if full is None:
+                full = self._engine()
+                search = self._search_engine(full)
+            return self._proven(full, search, start, deadline, mip_gap, seed)
         k = None
         if not inst.capacitated:
             k = k_nearest if k_nearest is not None else self._default_k()
@@ -292,6 +303,34 @@ class PMedian(_SumModel):
         solved.status = final_status(self.gap, mip_gap, fallback)
         if not exact and solved.status == "optimal" and status != "optimal":
             solved.status = fallback
+        return solved
+
+    def _proven(
+        self,
+        full: SumOfNearest,
+        search: SumOfNearest,
+        start: BoolArray,
+        deadline: float,
+        mip_gap: float,
+        seed: int,
+    ) -> Solved:
+        """Lagrangian bound, reduction tests and a MIP on what is left (uncapacitated)."""
+        proof = PMedianProof()
+        is_open, _, lower, finished = pmedian_exact(
+            full,
+            search,
+            self.p or 0,
+            start,
+            deadline=deadline,
+            mip_gap=mip_gap,
+            seed=seed,
+            stats=proof,
+        )
+        self._proof = proof
+        solved = Solved("feasible", "exact", is_open, None, lower, 0.0, [])
+        self._solved = solved
+        fallback: Status = "feasible" if finished else "time_limit"
+        solved.status = final_status(self.gap, mip_gap, fallback)
         return solved
 
 
