@@ -37,6 +37,9 @@ MAX_BUCKETS = 1_000_000
 _MARGIN = 1e-6
 _MAX_ABSOLUTE_BUCKET = 1_000_000_000
 
+#: Buckets of :func:`bucket_nearest` with at least this many nodes are swept in node order.
+_SORTED_BUCKET = 1024
+
 
 def bucket_search(
     indptr: npt.NDArray[np.integer[Any]],
@@ -136,65 +139,80 @@ def bucket_nearest(
     are as in :func:`bucket_search`; the queued minutes always lie within ``n_buckets``
     buckets of the current one, so the buckets are reused in a ring.
 
+    A node is queued at most once per bucket (only when an improvement moves it to another
+    bucket) and an entry carries no minutes: when its bucket comes, a node is settled if its
+    minutes still fall in that bucket. Every node of the lowest bucket is final, so their
+    order does not matter: a large bucket is sorted by node index first, which turns the
+    scattered frontier of many sources into one sweep through the graph's arrays. The minutes
+    are those of any Dijkstra that relaxes ``d(v) = d(u) + w`` (scipy's): a node's minutes are
+    the least ``d(u) + w`` over its in-arcs, whatever the order.
+
     Returns
     -------
     bool
         ``False`` if the minutes grew past 10⁹ buckets, where the width's margin no longer
-        covers float rounding (the caller then falls back to scipy).
+        covers float rounding, or an arc did not lead to a later bucket (the caller then falls
+        back to scipy).
     """
     head = np.full(n_buckets, -1, dtype=np.int32)
     size = data.size + nodes.size + 1  # one entry per source, at most one per arc
-    pool = np.empty(2 * size, dtype=np.int32)
-    pool_minutes = np.empty(size)
+    pool = np.empty(2 * size, dtype=np.int32)  # (node, next entry) pairs
+    scratch = np.empty(dist.size, dtype=np.int32)  # the nodes of the current bucket
     top = 0
     live = 0
     current = np.int64(_MAX_ABSOLUTE_BUCKET)
     for k in range(nodes.size):
         s, minutes = nodes[k], offsets[k]
-        if minutes < dist[s]:
+        old = dist[s]
+        if minutes < old:
             dist[s] = minutes
             label[s] = k
             b = np.int64(minutes * inv_delta)
             current = min(current, b)
-            ring = b % n_buckets
-            pool[2 * top] = s
-            pool[2 * top + 1] = head[ring]
-            pool_minutes[top] = minutes
-            head[ring] = top
-            top += 1
-            live += 1
+            if old == np.inf or np.int64(old * inv_delta) != b:
+                ring = b % n_buckets
+                pool[2 * top] = s
+                pool[2 * top + 1] = head[ring]
+                head[ring] = top
+                top += 1
+                live += 1
     while live > 0:
         if current > _MAX_ABSOLUTE_BUCKET:
             return False
         ring = current % n_buckets
         slot = head[ring]
         head[ring] = -1
+        m = 0
         while slot >= 0:
-            live -= 1
-            u = pool[2 * slot]
-            du = pool_minutes[slot]
-            slot_next = pool[2 * slot + 1]
-            if du == dist[u]:  # else a stale entry
-                lu = label[u]
-                for j in range(indptr[u], indptr[u + 1]):
-                    v = indices[j]
-                    dv = du + data[j]
-                    if dv < dist[v]:
-                        dist[v] = dv
-                        label[v] = lu
-                        b = np.int64(dv * inv_delta)
+            scratch[m] = pool[2 * slot]
+            m += 1
+            slot = pool[2 * slot + 1]
+        live -= m
+        if m >= _SORTED_BUCKET:
+            scratch[:m].sort()
+        for t in range(m):
+            u = scratch[t]
+            du = dist[u]
+            if np.int64(du * inv_delta) != current:  # improved into an earlier bucket
+                continue
+            lu = label[u]
+            for j in range(indptr[u], indptr[u + 1]):
+                v = indices[j]
+                dv = du + data[j]
+                old = dist[v]
+                if dv < old:
+                    dist[v] = dv
+                    label[v] = lu
+                    b = np.int64(dv * inv_delta)
+                    if b <= current:  # never with a width below the shortest arc
+                        return False
+                    if old == np.inf or np.int64(old * inv_delta) != b:
+                        ring = b % n_buckets
                         pool[2 * top] = v
-                        pool_minutes[top] = dv
-                        if b == current:  # never with a width below the shortest arc
-                            pool[2 * top + 1] = slot_next
-                            slot_next = top
-                        else:
-                            ring = b % n_buckets
-                            pool[2 * top + 1] = head[ring]
-                            head[ring] = top
+                        pool[2 * top + 1] = head[ring]
+                        head[ring] = top
                         top += 1
                         live += 1
-            slot = slot_next
         current += 1
     return True
 

@@ -26,6 +26,14 @@ only the settled destinations written out). Its relaxation is scipy's, so the mi
 scipy's bit for bit. Otherwise, or with ``engine="scipy"``, the searches are
 ``scipy.sparse.csgraph.dijkstra`` calls.
 
+The integer of the bucket queue is only a key, ``floor(minutes / width)``: no travel time is
+rounded (to tenths of a second or otherwise), the minutes stay float64 sums. The
+multi-source search of :func:`nearest_times` queues a node at most once per bucket and
+sweeps a large bucket in node order (any order is exact, every node of the lowest bucket
+being final), so that the scattered frontier of thousands of facilities is read as one pass
+through the graph's arrays. For very large problems, :func:`opora.access.reach.reach_blocks`
+runs the bounded search block by block of origins.
+
 The peer of :func:`bounded_matrix`, one ``dijkstra(limit=cutoff)`` call per origin, pays a
 heap operation per settled node and writes a row over the whole graph per origin; here the
 origins are cut into chunks handed to ``n_jobs`` workers: threads sharing the graph for the
