@@ -482,7 +482,7 @@ def write_anchors(out: Path, result: AnchorsResult) -> dict[str, Path]:
         "scenarios": "anchor_scenarios",
     }
     book = out / "anchor_framework.xlsx"
-    with pd.ExcelWriter(book, engine="openpyxl") as writer:
+    with pd.ExcelWriter(book, engine="xlsxwriter") as writer:
         pd.DataFrame(
             {
                 "ru": [

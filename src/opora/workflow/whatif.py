@@ -383,7 +383,7 @@ def _records(frame: pd.DataFrame, limit: int = 200) -> list[dict[str, Any]]:
 def _workbook(sheets: Mapping[str, pd.DataFrame], about: pd.DataFrame) -> bytes:
     """Write an Excel workbook: the ``about`` sheet, then one sheet per table."""
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
         about.to_excel(writer, sheet_name="about", index=False)
         for name, frame in sheets.items():
             plain = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
