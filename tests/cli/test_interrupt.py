@@ -37,8 +37,15 @@ def _cache() -> Path:
 
 def _start_demo(out: Path) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-m", "opora", "demo", "--out", str(out), "--cache-dir", str(_cache())]
+    # the default region has 11 town passports, fewer than the pool's usual threshold:
+    # OPORA_POOL_MIN_TASKS=1 makes the main job render them in its worker pool
+    env = {**os.environ, "OPORA_POOL_MIN_TASKS": "1"}
     return subprocess.Popen(
-        [*cmd, "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        [*cmd, "-q"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        env=env,
     )
 
 

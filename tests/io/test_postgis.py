@@ -24,7 +24,7 @@ from pandas.testing import assert_frame_equal
 from pyproj import Transformer
 
 from opora.config import Settings
-from opora.errors import IncompleteRunError, SourceNotFoundError, ValidationError
+from opora.errors import DatabaseError, IncompleteRunError, SourceNotFoundError, ValidationError
 from opora.io.postgis import (
     MAX_FEATURES,
     PostgisStore,
@@ -541,7 +541,7 @@ def test_refusals(postgis_url, tmp_path):  # noqa: F811
         PostgisStore(postgis_url, tmp_path)
     with pytest.raises(SourceNotFoundError, match="no such folder"):
         PostgisStore(postgis_url, tmp_path / "missing")
-    with pytest.raises(SourceNotFoundError, match="cannot connect"):
+    with pytest.raises(DatabaseError, match="cannot connect"):
         PostgisStore(f"postgresql://postgres@/nope?host={tmp_path}&port=1", schema="x")
     with pytest.raises(ValidationError, match="schema"):
         PostgisStore(postgis_url, schema="pg_catalog")

@@ -18,8 +18,12 @@ psutil = pytest.importorskip("psutil")
 #: A job whose two workers sleep for ever; it prints its workers' ids once they run.
 JOB = textwrap.dedent(
     """
-    import os, sys, time
+    import os, signal, sys, time
     from opora.workflow._pool import process_pool
+
+    # a job started in the background by a non-interactive shell inherits SIGINT ignored;
+    # Ctrl-C in a terminal raises KeyboardInterrupt, which is what this test is about
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def nap(_):
         time.sleep(600)

@@ -126,6 +126,7 @@ def run_demo(
             osm=osm,
             facilities=facilities,
             progress=progress,
+            pool_min_tasks=settings.pool_min_tasks,
         )
         res.seconds["analysis_report"] = time.perf_counter() - t0
     res.paths = {k: out / p.relative_to(stage) for k, p in res.paths.items()}
@@ -151,6 +152,7 @@ def _analyse_and_report(
     osm: Path | None,
     facilities: Path | None,
     progress: Progress,
+    pool_min_tasks: int = 64,
 ) -> None:
     """Run the steps after the workspace into ``out``; record each in ``res.log``."""
     reg, log = res.region, res.log
@@ -260,7 +262,7 @@ def _analyse_and_report(
         assert an is not None
         assert strat is not None
         passports = build_passports(reg, an, strat)
-        return passports, render_passports_html(passports, lang)
+        return passports, render_passports_html(passports, lang, min_tasks=pool_min_tasks)
 
     pp = log.run("passports", passports_step, needs=("strategy",))
 

@@ -335,7 +335,7 @@ def _render_one(args: tuple[TownPassport, str]) -> str:
 
 
 def render_passports_html(
-    passports: list[TownPassport], lang: str = "ru", *, n_jobs: int = 2
+    passports: list[TownPassport], lang: str = "ru", *, n_jobs: int = 2, min_tasks: int = 64
 ) -> list[str]:
     """Render passport fragments, in separate processes when there are several.
 
@@ -348,6 +348,8 @@ def render_passports_html(
     n_jobs
         Worker processes, used only for many passports: the SVG charts take tens of
         milliseconds a passport, less than starting a worker.
+    min_tasks
+        Fewest passports for which workers are started (``Settings.pool_min_tasks``).
 
     Returns
     -------
@@ -356,7 +358,7 @@ def render_passports_html(
     """
     work = [(p, lang) for p in passports]
     # a daemonic process (a Dask worker of `opora country`) may not start children
-    if n_jobs <= 1 or len(work) < 64 or multiprocessing.current_process().daemon:
+    if n_jobs <= 1 or len(work) < min_tasks or multiprocessing.current_process().daemon:
         return [_render_one(w) for w in work]
     with process_pool(n_jobs) as pool:  # ends with this process (SIGTERM, Ctrl-C, kill)
         return list(pool.map(_render_one, work))
