@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from opora.report._helpers import display_text
@@ -573,12 +574,30 @@ def map_chart(p: TownPassport, lang: str, t: Mapping[str, str], dpi: int) -> Cha
         return _to_chart(fig, dpi)
 
 
-def sectors_chart(
-    p: TownPassport, lang: str, t: Mapping[str, str], dpi: int
-) -> tuple[Chart, int] | None:
-    """Draw the sector shares of the town against the region; also return the rows left out."""
-    from matplotlib.ticker import FuncFormatter
+#: Town shares, region shares (%), labels, rows shown, usable rows left out.
+_SectorRows = tuple[
+    npt.NDArray[np.float64], npt.NDArray[np.float64], list[str], npt.NDArray[np.intp], int
+]
 
+
+def sector_rows(p: TownPassport, lang: str) -> _SectorRows | None:
+    """Pick the sectors a passport's sector chart shows (PNG and SVG alike).
+
+    Parameters
+    ----------
+    p
+        The passport.
+    lang
+        ``ru`` or ``en`` (the labels).
+
+    Returns
+    -------
+    tuple or None
+        Town and region shares in %, one label per row of ``p.sector_shares``, the rows
+        shown (at most 12 with the largest share of town or region, ordered by the
+        town's share) and the number of usable rows left out; ``None`` when no row has
+        a positive share.
+    """
     frame = p.sector_shares
     if frame.empty:
         return None
@@ -596,6 +615,19 @@ def sectors_chart(
     top = usable[np.argsort(-key[usable], kind="stable")][:_MAX_SECTORS]
     left_out = int(usable.size - top.size)
     top = top[np.argsort(-np.nan_to_num(share[top], nan=-1.0), kind="stable")]
+    return share, region, labels, top, left_out
+
+
+def sectors_chart(
+    p: TownPassport, lang: str, t: Mapping[str, str], dpi: int
+) -> tuple[Chart, int] | None:
+    """Draw the sector shares of the town against the region; also return the rows left out."""
+    from matplotlib.ticker import FuncFormatter
+
+    rows = sector_rows(p, lang)
+    if rows is None:
+        return None
+    share, region, labels, top, left_out = rows
     n = int(top.size)
     pos = np.arange(n, dtype=float)
     town_vals = np.nan_to_num(share[top], nan=0.0)

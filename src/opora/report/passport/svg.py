@@ -31,6 +31,7 @@ from opora.report.passport.charts import (
     _scale_bar_origin,
     _short_label,
     neighbours_km,
+    sector_rows,
 )
 from opora.report.passport.model import TownPassport, finite_float, short_number
 from opora.report.passport.style import (
@@ -138,7 +139,6 @@ _MAX_MAP_LABELS: Final = 12
 _MIN_MAP_SPAN_KM: Final = 10.0
 _WIDE_W: Final = 960.0
 _COMPONENTS_W: Final = 640.0
-_MAX_SECTORS: Final = 12
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in viewBox units, y downwards
 
@@ -587,23 +587,11 @@ def sectors_svg(
         The ``<svg>`` element and the number of sections left out; ``None`` without
         sector data.
     """
+    rows = sector_rows(p, lang)
+    if rows is None:
+        return None
+    share, region, labels, top_idx, left_out = rows
     frame = p.sector_shares
-    if frame.empty:
-        return None
-    share = pd.to_numeric(frame["share"], errors="coerce").to_numpy(dtype=float) * 100.0
-    region = pd.to_numeric(frame["region_share"], errors="coerce").to_numpy(dtype=float) * 100.0
-    label_col = "label_ru" if lang == "ru" else "label_en"
-    labels = [
-        f"{display_text(s)} · {display_text(lbl)}" if display_text(s) else display_text(lbl)
-        for s, lbl in zip(frame["section"].tolist(), frame[label_col].tolist(), strict=True)
-    ]
-    key = np.fmax(np.nan_to_num(share, nan=-1.0), np.nan_to_num(region, nan=-1.0))
-    usable = np.flatnonzero(key > 0)
-    if usable.size == 0:
-        return None
-    top_idx = usable[np.argsort(-key[usable], kind="stable")][:_MAX_SECTORS]
-    left_out = int(usable.size - top_idx.size)
-    top_idx = top_idx[np.argsort(-np.nan_to_num(share[top_idx], nan=-1.0), kind="stable")]
     n = int(top_idx.size)
     x_max = float(max(np.nanmax(np.fmax(share[top_idx], region[top_idx])), 1.0))
     x_hi = x_max * 1.14
