@@ -207,3 +207,25 @@ def test_semicolon_decimal_comma_round_trip(rows, style) -> None:
     expected = [float(fmt(w).replace("\u00a0", "").replace(",", ".")) for _, w in rows]
     assert res.table["weight"].tolist() == pytest.approx(expected, rel=1e-12)
     assert any("`;`" in n for n in res.table.attrs["notes"])
+
+
+def test_atomic_write_gives_the_file_the_umask_permissions(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from opora.io._checks import atomic_write
+
+    old = os.umask(0o022)
+    try:
+        p = atomic_write(
+            tmp_path / "shared.csv", lambda tmp: tmp.write_text("a\n", encoding="utf-8")
+        )
+        os.umask(0o077)
+        q = atomic_write(
+            tmp_path / "private.csv", lambda tmp: tmp.write_text("a\n", encoding="utf-8")
+        )
+    finally:
+        os.umask(old)
+    # mkstemp alone would give 0o600 to both; a normally created file gets 0o666 & ~umask
+    assert stat.S_IMODE(p.stat().st_mode) == 0o644
+    assert stat.S_IMODE(q.stat().st_mode) == 0o600

@@ -29,6 +29,7 @@ import typer
 from rich.table import Table
 
 from opora.cli._common import Quiet, fail, stderr, sub_app
+from opora.cli.reach import reach_cmd
 from opora.errors import FormatError, OporaError, OutputPathError, ValidationError
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ __all__ = ["access_app"]
 access_app = sub_app(
     "access",
     "Accessibility measures (2SFCA, E2SFCA, gravity, nearest, coverage) on your own "
-    "travel-cost matrix.",
+    "travel-cost matrix; national reach on a road network.",
 )
 
 
@@ -599,3 +600,7 @@ def coverage_cmd(
         return table
 
     _run(costs, demand, supply, out, quiet, measure, drop_rejected)
+
+
+# `opora access reach` (national reach on a road network) lives in opora.cli.reach
+access_app.command("reach")(reach_cmd)

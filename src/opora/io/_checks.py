@@ -638,6 +638,22 @@ def remove_stale(path: Path) -> None:
         path.unlink()
 
 
+def file_mode() -> int:
+    """Return the permission bits a newly created file gets under the process umask.
+
+    :func:`tempfile.mkstemp` creates its file readable by its owner only; files renamed
+    into place get these bits instead, as if they had been opened normally.
+
+    Returns
+    -------
+    int
+        ``0o666`` less the umask.
+    """
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
     """Write a file atomically: ``write(tmp)`` in the same folder, then rename onto ``path``.
 
@@ -668,6 +684,7 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        tmp.chmod(file_mode())
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

@@ -31,6 +31,7 @@ import pandas as pd
 import pyogrio
 
 from opora.errors import IncompleteRunError, OutputPathError, SourceNotFoundError
+from opora.io._checks import file_mode
 from opora.io.workspace import RUN_RECORD, check_complete
 
 __all__ = [
@@ -170,6 +171,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        Path(tmp).chmod(file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -542,6 +544,7 @@ class FileStore:
         os.close(fd)
         try:
             frame.to_parquet(tmp, index=False)
+            Path(tmp).chmod(file_mode())
             os.replace(tmp, folder / f"{name}.parquet")
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

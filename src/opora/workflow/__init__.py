@@ -18,41 +18,48 @@ One module per job::
 The workflow imports :mod:`opora.io`, :mod:`opora.model`, the analysis packages and
 :mod:`opora.report`; the faces (:mod:`opora.cli`, :mod:`opora.api`) import it, never
 the other way round.
+
+The names of :data:`__all__` are imported on first use (module ``__getattr__``), so that
+a command importing one job (``opora access reach``) does not load every other job.
 """
 
 from __future__ import annotations
 
-from opora.workflow.access import run_accessibility
-from opora.workflow.analyses import (
-    AccessAnalyses,
-    Analyses,
-    add_ties_features,
-    analyse_region,
-    region_accessibility,
-    region_analyses,
-    region_features,
-    workspace_accessibility,
-)
-from opora.workflow.anchors import (
-    DEFAULT_SCENARIOS,
-    AnchorsResult,
-    anchor_settlements,
-    default_scenarios,
-    district_centres,
-    run_anchors,
-    write_anchors,
-)
-from opora.workflow.demo import run_demo
-from opora.workflow.economy import EconomyResult, run_economy
-from opora.workflow.passports import (
-    build_passports,
-    find_town,
-    render_passports_html,
-    town_passport_pdf,
-)
-from opora.workflow.progress import Progress, no_progress
-from opora.workflow.region import RunResult, build_region, init_region, load_region
-from opora.workflow.strategy import StrategyResult, run_strategy, write_strategy
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from opora.workflow.access import run_accessibility
+    from opora.workflow.analyses import (
+        AccessAnalyses,
+        Analyses,
+        add_ties_features,
+        analyse_region,
+        region_accessibility,
+        region_analyses,
+        region_features,
+        workspace_accessibility,
+    )
+    from opora.workflow.anchors import (
+        DEFAULT_SCENARIOS,
+        AnchorsResult,
+        anchor_settlements,
+        default_scenarios,
+        district_centres,
+        run_anchors,
+        write_anchors,
+    )
+    from opora.workflow.demo import run_demo
+    from opora.workflow.economy import EconomyResult, run_economy
+    from opora.workflow.passports import (
+        build_passports,
+        find_town,
+        render_passports_html,
+        town_passport_pdf,
+    )
+    from opora.workflow.progress import Progress, no_progress
+    from opora.workflow.region import RunResult, build_region, init_region, load_region
+    from opora.workflow.strategy import StrategyResult, run_strategy, write_strategy
 
 __all__ = [
     "DEFAULT_SCENARIOS",
@@ -88,3 +95,66 @@ __all__ = [
     "write_anchors",
     "write_strategy",
 ]
+
+#: Where each lazily imported public name lives.
+_LAZY: dict[str, str] = {
+    "AccessAnalyses": "opora.workflow.analyses",
+    "Analyses": "opora.workflow.analyses",
+    "AnchorsResult": "opora.workflow.anchors",
+    "DEFAULT_SCENARIOS": "opora.workflow.anchors",
+    "EconomyResult": "opora.workflow.economy",
+    "Progress": "opora.workflow.progress",
+    "RunResult": "opora.workflow.region",
+    "StrategyResult": "opora.workflow.strategy",
+    "add_ties_features": "opora.workflow.analyses",
+    "analyse_region": "opora.workflow.analyses",
+    "anchor_settlements": "opora.workflow.anchors",
+    "build_passports": "opora.workflow.passports",
+    "build_region": "opora.workflow.region",
+    "default_scenarios": "opora.workflow.anchors",
+    "district_centres": "opora.workflow.anchors",
+    "find_town": "opora.workflow.passports",
+    "init_region": "opora.workflow.region",
+    "load_region": "opora.workflow.region",
+    "no_progress": "opora.workflow.progress",
+    "region_accessibility": "opora.workflow.analyses",
+    "region_analyses": "opora.workflow.analyses",
+    "region_features": "opora.workflow.analyses",
+    "render_passports_html": "opora.workflow.passports",
+    "run_accessibility": "opora.workflow.access",
+    "run_anchors": "opora.workflow.anchors",
+    "run_demo": "opora.workflow.demo",
+    "run_economy": "opora.workflow.economy",
+    "run_strategy": "opora.workflow.strategy",
+    "town_passport_pdf": "opora.workflow.passports",
+    "workspace_accessibility": "opora.workflow.analyses",
+    "write_anchors": "opora.workflow.anchors",
+    "write_strategy": "opora.workflow.strategy",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name of :data:`__all__` on first use and keep it.
+
+    Parameters
+    ----------
+    name
+        The attribute asked for.
+
+    Returns
+    -------
+    Any
+        The object.
+
+    Raises
+    ------
+    AttributeError
+        If ``name`` is not a public name of the package.
+    """
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module 'opora.workflow' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
