@@ -144,25 +144,86 @@ def test_reload_under_concurrent_requests_never_fails(workspace_copy):
         assert c.get("/api/anchors").json()["total"] == 2
 
 
-def test_health_is_async_and_table_handlers_are_not():
-    """Handlers that touch tables run in worker threads, so /health never waits on them."""
-    import inspect
+def test_health_answers_while_a_table_loads(workspace_copy, monkeypatch):
+    """A page whose table is loading waits in a worker thread: /health answers meanwhile."""
+    started, release = threading.Event(), threading.Event()
+    original = FileStore.table
 
-    from opora.api import read, tiles
+    def slow(self, name):
+        if name == "anchors":
+            started.set()
+            release.wait(timeout=30)
+        return original(self, name)
 
-    assert inspect.iscoroutinefunction(read.health)
-    for fn in (
-        read.info,
-        read.geojson_layer,
-        read.municipalities,
-        read.town,
-        read.town_pdf,
-        read.anchors,
-        read.anchors_summary,
-        read.regions,
-        tiles.get_tile,
-    ):
-        assert not inspect.iscoroutinefunction(fn), fn.__name__
+    monkeypatch.setattr(FileStore, "table", slow)
+    with TestClient(create_app(workspace_copy)) as c:
+        out: dict[str, object] = {}
+        t = threading.Thread(target=lambda: out.setdefault("page", c.get("/api/anchors")))
+        t.start()
+        try:
+            assert started.wait(timeout=30)
+            assert c.get("/health").status_code == 200
+            assert t.is_alive()  # the page is still waiting for its table
+        finally:
+            release.set()
+            t.join(timeout=30)
+        assert out["page"].status_code == 200  # type: ignore[attr-defined]
+
+
+def test_cached_answers_equal_fresh_ones(workspace_copy):
+    """A repeated request is answered from the cache with the bytes of a fresh app."""
+    paths = [
+        "/api/municipalities?limit=20&sort=population&order=desc",
+        "/api/municipalities?limit=5&offset=3&q=%D1%80%D0%B0%D0%B9%D0%BE%D0%BD",
+        "/api/anchors?limit=7&offset=2",
+        "/api/anchors/services?limit=9",
+        "/api/anchors/tables/coverage",
+        "/api/towns?limit=3",
+        "/api/layers/anchors.geojson?limit=4",
+        "/api/tiles/settlements/6/43/20.pbf",
+    ]
+    app = create_app(workspace_copy)
+    with TestClient(app) as c:
+        first = [c.get(p) for p in paths]
+        again = [c.get(p) for p in paths]
+        pages = app.state.opora.snapshot().cache("pages")
+        assert len(pages) >= 5
+    for p, a, b in zip(paths, first, again, strict=True):
+        assert a.status_code == b.status_code, p
+        assert a.content == b.content, p
+        assert a.headers.get("content-type") == b.headers.get("content-type"), p
+    for p, a in zip(paths, first, strict=True):
+        with TestClient(create_app(workspace_copy)) as fresh:
+            assert fresh.get(p).content == a.content, p
+
+
+def test_errors_are_not_cached(workspace_copy):
+    app = create_app(workspace_copy)
+    with TestClient(app) as c:
+        (workspace_copy / "anchor_solves.csv").unlink(missing_ok=True)
+        assert c.get("/api/anchors/tables/solves").status_code == 404
+        assert c.get("/api/anchors/tables/solves").status_code == 404
+        assert len(app.state.opora.snapshot().cache("pages")) == 0
+
+
+def test_bytes_cache_is_bounded():
+    from opora.api.state import BytesCache
+
+    cache = BytesCache(max_items=3, max_bytes=10)
+    for i in range(5):
+        cache.put(i, b"ab")
+    assert len(cache) == 3
+    assert cache.get(0) is None
+    assert cache.get(4) == b"ab"
+    cache.put("big", b"x" * 11)  # larger than the whole cache: not kept
+    assert cache.get("big") is None
+    cache.put("eight", b"x" * 8)  # drops the least recently used until 10 bytes fit
+    assert cache.nbytes <= 10
+    assert cache.get("eight") == b"x" * 8
+    assert cache.get(4) == b"ab"
+    cache.put(4, b"")  # replacing an answer counts its new length
+    assert cache.nbytes == 8
+    assert cache.get(4) == b""
 
 
 def test_each_store_serves_the_same_answers(served, client):

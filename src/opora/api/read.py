@@ -1,16 +1,18 @@
 """Read-only endpoints: what is served, map layers, the municipality table, towns, anchors.
 
-Every handler that touches a table is a plain ``def`` (FastAPI runs it in a worker
-thread), so the event loop, and ``/health``, stay free while a table is loaded or a page
-is cut. Tables come from the snapshot of the store's current version (loaded once,
-see :mod:`opora.api.state`); lists are paginated with bounded limits; codes and ids
-are JSON strings.
+Tables come from the snapshot of the store's current version (loaded once, see
+:mod:`opora.api.state`); lists are paginated with bounded limits; codes and ids are JSON
+strings. Pages and GeoJSON answers are encoded once per version and request
+(:func:`opora.api.state.cached`): a repeated request is answered from the cache on the
+event loop, a new one is cut in a worker thread, so the loop, and ``/health``, stay free
+while a table is loaded or a page is cut.
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable, Hashable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal, NoReturn
@@ -34,14 +36,14 @@ from opora.api.layers import (
     seasons,
     services,
 )
-from opora.api.state import AppState, Snapshot, get_state
+from opora.api.state import AppState, Snapshot, cached, current_state
 from opora.errors import SourceNotFoundError
 
 __all__ = ["router"]
 
 router = APIRouter()
 
-State = Annotated[AppState, Depends(get_state)]
+State = Annotated[AppState, Depends(current_state)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="rows to skip")]
 Search = Annotated[
     str | None, Query(max_length=100, description="text to look for (case and «ё» ignored)")
@@ -155,10 +157,6 @@ class AnchorsSummaryOut(BaseModel):
 # -- helpers ---------------------------------------------------------------------------
 
 
-def _json_response(text: str) -> Response:
-    return Response(content=text.encode("utf-8"), media_type=_JSON)
-
-
 def _records_json(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "[]"
@@ -170,12 +168,19 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def _page(frame: pd.DataFrame, offset: int, limit: int) -> Response:
+def _page(frame: pd.DataFrame, offset: int, limit: int) -> bytes:
     part = frame.iloc[offset : offset + limit]
     text = (
         f'{{"total":{len(frame)},"offset":{offset},"limit":{limit},"items":{_records_json(part)}}}'
     )
-    return _json_response(text)
+    return text.encode("utf-8")
+
+
+async def _answer(
+    state: AppState, cache: str, key: Hashable, build: Callable[[Snapshot], bytes]
+) -> Response:
+    _, data = await cached(state, cache, key, build)
+    return Response(content=data, media_type=_JSON)
 
 
 def _fold(s: pd.Series) -> pd.Series:
@@ -300,7 +305,7 @@ def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
     responses=error_responses(409, 422),
     tags=["map"],
 )
-def geojson_layer(
+async def geojson_layer(
     layer_id: GeoLayer,
     state: State,
     bbox: Annotated[
@@ -320,21 +325,25 @@ def geojson_layer(
     from ``offset`` on, in the layer's order.
     """
     box = _bbox(bbox)
-    snap = state.snapshot()
-    texts, bounds = _features(snap, layer_id.value)
-    if box is None:
-        pos = np.arange(len(texts))
-    else:
-        w, s, e, n = box
-        hit = (bounds[:, 0] <= e) & (bounds[:, 2] >= w) & (bounds[:, 1] <= n) & (bounds[:, 3] >= s)
-        pos = np.flatnonzero(hit)
-    part = pos[offset : offset + limit]
-    body = ",".join(texts[i] for i in part)
-    text = (
-        f'{{"type":"FeatureCollection","total":{len(pos)},"offset":{offset},'
-        f'"limit":{limit},"features":[{body}]}}'
-    )
-    return _json_response(text)
+
+    def build(snap: Snapshot) -> bytes:
+        texts, bounds = _features(snap, layer_id.value)
+        if box is None:
+            pos = np.arange(len(texts))
+        else:
+            w, s, e, n = box
+            across = (bounds[:, 0] <= e) & (bounds[:, 2] >= w)
+            hit = across & (bounds[:, 1] <= n) & (bounds[:, 3] >= s)
+            pos = np.flatnonzero(hit)
+        part = pos[offset : offset + limit]
+        body = ",".join(texts[i] for i in part)
+        text = (
+            f'{{"type":"FeatureCollection","total":{len(pos)},"offset":{offset},'
+            f'"limit":{limit},"features":[{body}]}}'
+        )
+        return text.encode("utf-8")
+
+    return await _answer(state, "layers", ("geojson", layer_id.value, box, offset, limit), build)
 
 
 # -- municipalities --------------------------------------------------------------------
@@ -349,7 +358,7 @@ _MUNI_SORT = Literal["oktmo", "name", "population", "level", "type", "resilience
     responses=error_responses(409, 422),
     tags=["tables"],
 )
-def municipalities(
+async def municipalities(
     state: State,
     q: Search = None,
     type: Annotated[
@@ -366,28 +375,30 @@ def municipalities(
     ``type`` matches the municipality's type (``urban_okrug``...) or one of its town
     types (``industrial``...); ``q`` looks in the name and the OKTMO code.
     """
-    snap = state.snapshot()
 
-    def ordered() -> pd.DataFrame:
-        full = municipality_table(snap)
-        if sort not in full.columns:
-            return full
-        return full.sort_values(
-            [sort, "oktmo"], ascending=[order == "asc", True], na_position="last", kind="stable"
-        )
+    def build(snap: Snapshot) -> bytes:
+        def ordered() -> pd.DataFrame:
+            full = municipality_table(snap)
+            if sort not in full.columns:
+                return full
+            return full.sort_values(
+                [sort, "oktmo"], ascending=[order == "asc", True], na_position="last", kind="stable"
+            )
 
-    # sorted once per version and order; the filters below keep that order
-    t = snap.get(f"municipalities-sorted:{sort}:{order}", ordered)
-    if level is not None:
-        t = t[t["level"].astype(str) == level]
-    if type is not None:
-        hit = t["type"].astype(str) == type
-        if "types" in t.columns:
-            parts = t["types"].fillna("").astype(str).str.split(r"[,;]\s*", regex=True)
-            hit |= parts.map(lambda xs: type in xs)
-        t = t[hit]
-    t = _search(t, q, ["name", "oktmo"])
-    return _page(t, offset, limit)
+        # sorted once per version and order; the filters below keep that order
+        t = snap.get(f"municipalities-sorted:{sort}:{order}", ordered)
+        if level is not None:
+            t = t[t["level"].astype(str) == level]
+        if type is not None:
+            hit = t["type"].astype(str) == type
+            if "types" in t.columns:
+                parts = t["types"].fillna("").astype(str).str.split(r"[,;]\s*", regex=True)
+                hit |= parts.map(lambda xs: type in xs)
+            t = t[hit]
+        return _page(_search(t, q, ["name", "oktmo"]), offset, limit)
+
+    key = ("municipalities", q, type, level, sort, order, offset, limit)
+    return await _answer(state, "pages", key, build)
 
 
 # -- towns -----------------------------------------------------------------------------
@@ -409,7 +420,7 @@ def _town(state: AppState, oktmo: str) -> Any:
     responses=error_responses(409),
     tags=["towns"],
 )
-def towns(
+async def towns(
     state: State,
     q: Search = None,
     offset: Offset = 0,
@@ -418,7 +429,10 @@ def towns(
     """List the small towns (≤ 50,000 people) of the served region, largest first."""
     from opora.api.towns import town_list
 
-    return _page(_search(town_list(state, state.snapshot()), q, ["name", "oktmo"]), offset, limit)
+    def build(snap: Snapshot) -> bytes:
+        return _page(_search(town_list(state, snap), q, ["name", "oktmo"]), offset, limit)
+
+    return await _answer(state, "pages", ("towns", q, offset, limit), build)
 
 
 @router.get(
@@ -597,7 +611,7 @@ def anchors_summary(state: State) -> dict[str, Any]:
     responses=error_responses(404, 409, 422),
     tags=["anchors"],
 )
-def anchors(
+async def anchors(
     state: State,
     q: Search = None,
     level: Annotated[str | None, Query(max_length=40, description="district, local...")] = None,
@@ -605,10 +619,14 @@ def anchors(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Response:
     """Return anchors with their level, services and the population they serve."""
-    a = _anchors(state.snapshot(), state)
-    if level is not None:
-        a = a[a["level"].astype(str) == level]
-    return _page(_search(a, q, ["name", "settlement_id", "municipality"]), offset, limit)
+
+    def build(snap: Snapshot) -> bytes:
+        a = _anchors(snap, state)
+        if level is not None:
+            a = a[a["level"].astype(str) == level]
+        return _page(_search(a, q, ["name", "settlement_id", "municipality"]), offset, limit)
+
+    return await _answer(state, "pages", ("anchors", q, level, offset, limit), build)
 
 
 @router.get(
@@ -618,7 +636,7 @@ def anchors(
     responses=error_responses(404, 409, 422),
     tags=["anchors"],
 )
-def anchor_services(
+async def anchor_services(
     state: State,
     anchor: Annotated[
         str | None, Query(max_length=20, pattern=r"^[0-9A-Za-z_-]+$", description="anchor id")
@@ -628,10 +646,14 @@ def anchor_services(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Response:
     """Return one row per anchor and service (all anchors, or the one named by ``anchor``)."""
-    t = state.snapshot().table("anchor_services")
-    if anchor is not None:
-        t = t[t["anchor_id"].astype(str) == anchor]
-    return _page(_search(t, q, ["anchor_id", "service", "level"]), offset, limit)
+
+    def build(snap: Snapshot) -> bytes:
+        t = snap.table("anchor_services")
+        if anchor is not None:
+            t = t[t["anchor_id"].astype(str) == anchor]
+        return _page(_search(t, q, ["anchor_id", "service", "level"]), offset, limit)
+
+    return await _answer(state, "pages", ("anchor-services", anchor, q, offset, limit), build)
 
 
 @router.get(
@@ -641,7 +663,7 @@ def anchor_services(
     responses=error_responses(404, 409, 422),
     tags=["anchors"],
 )
-def anchor_table(
+async def anchor_table(
     name: AnchorTable,
     state: State,
     q: Search = None,
@@ -650,14 +672,18 @@ def anchor_table(
 ) -> Response:
     """Return a page of ``anchor_<name>.csv`` (coverage, outside, evaluation_*...)."""
     stem = ANCHOR_TABLES[name]
-    t = state.snapshot().optional_table(stem)
-    if t is None:
-        _not_found(
-            "SourceNotFoundError",
-            f"{state.folder}: no {stem}.csv - the anchors step did not write it; "
-            "rerun `opora demo`",
-        )
-    return _page(_search(t, q, _TEXT_COLS), offset, limit)
+
+    def build(snap: Snapshot) -> bytes:
+        t = snap.optional_table(stem)
+        if t is None:
+            _not_found(
+                "SourceNotFoundError",
+                f"{state.folder}: no {stem}.csv - the anchors step did not write it; "
+                "rerun `opora demo`",
+            )
+        return _page(_search(t, q, _TEXT_COLS), offset, limit)
+
+    return await _answer(state, "pages", ("anchor-table", name, q, offset, limit), build)
 
 
 # -- regions (country) -------------------------------------------------------------------
@@ -670,7 +696,7 @@ def anchor_table(
     responses=error_responses(404, 409, 422),
     tags=["tables"],
 )
-def regions(
+async def regions(
     state: State,
     q: Search = None,
     offset: Offset = 0,
@@ -683,5 +709,8 @@ def regions(
             f"{state.folder} is a region workspace; /api/regions needs a folder written by "
             "`opora country`",
         )
-    t = state.snapshot().table("national_regions")
-    return _page(_search(t, q, ["region", "key"]), offset, limit)
+
+    def build(snap: Snapshot) -> bytes:
+        return _page(_search(snap.table("national_regions"), q, ["region", "key"]), offset, limit)
+
+    return await _answer(state, "pages", ("regions", q, offset, limit), build)

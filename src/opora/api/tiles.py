@@ -4,7 +4,8 @@ A store that builds its own tiles (PostGIS ``ST_AsMVT``) answers
 :meth:`~opora.io.store.Store.tile`; for the file store the points of each layer are
 projected to Web Mercator once per version (:class:`PointIndex`, sorted by x for a
 range search, ranked by population) and each tile is encoded on request with
-``mapbox_vector_tile``, then kept in a least-recently-used cache. The layer inside a tile
+``mapbox_vector_tile``, then kept in the snapshot's ``tiles`` cache
+(:func:`opora.api.state.cached`). The layer inside a tile
 is named like the layer id. The cost of a tile is bounded: where a tile covers more than
 :data:`THIN_ABOVE` points, only the most populous of each :data:`THIN_CELL`-unit cell is
 kept, and at most :data:`MAX_FEATURES` points, the most populous, go into a tile.
@@ -13,8 +14,6 @@ kept, and at most :data:`MAX_FEATURES` points, the most populous, go into a tile
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -28,7 +27,7 @@ from shapely.geometry import Point
 
 from opora.api.errors import error_responses
 from opora.api.layers import layer_frame, seasons, services
-from opora.api.state import AppState, Snapshot, get_state
+from opora.api.state import AppState, Snapshot, cached, current_state
 
 __all__ = [
     "BUFFER",
@@ -53,8 +52,6 @@ MAX_FEATURES = 3000
 THIN_ABOVE = 1000
 #: Cell of that thinning, tile units (16 = 2 screen pixels of a 512-pixel tile).
 THIN_CELL = 16
-#: Tiles kept per version of the served folder.
-CACHE_SIZE = 4096
 #: Half the width of the Web Mercator world, metres.
 HALF_WORLD = math.pi * 6378137.0
 
@@ -216,29 +213,6 @@ def encode_tile(index: PointIndex, name: str, z: int, x: int, y: int) -> bytes:
     return data
 
 
-class _LRU:
-    """A small thread-safe least-recently-used cache."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.items: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...]) -> bytes | None:
-        with self.lock:
-            v = self.items.get(key)
-            if v is not None:
-                self.items.move_to_end(key)
-            return v
-
-    def put(self, key: tuple[Any, ...], value: bytes) -> None:
-        with self.lock:
-            self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-
 def _index(snap: Snapshot, layer: str, service: str | None, season: str | None) -> PointIndex:
     def build() -> PointIndex:
         frame = layer_frame(snap, layer)
@@ -277,12 +251,12 @@ router = APIRouter(tags=["map"])
         **error_responses(404, 409, 422),
     },
 )
-def get_tile(
+async def get_tile(
     layer: TileLayer,
     z: Annotated[int, Path(ge=0, le=22)],
     x: Annotated[int, Path(ge=0)],
     y: Annotated[int, Path(ge=0)],
-    state: Annotated[AppState, Depends(get_state)],
+    state: Annotated[AppState, Depends(current_state)],
     service: Annotated[
         str | None, Query(max_length=40, description="access: service code (see /api/info)")
     ] = None,
@@ -304,25 +278,24 @@ def get_tile(
                 "message": f"no tile {z}/{x}/{y}: x and y go from 0 to {2**z - 1} at zoom {z}",
             },
         )
-    snap = state.snapshot()
-    if layer == TileLayer.access:
-        _check_choice(service, [s["code"] for s in services(snap)], "service")
-        _check_choice(season, seasons(snap), "season")
-        if (service is None) != (season is None):
-            service = service or services(snap)[0]["code"]
-            season = season or seasons(snap)[0]
-    else:
+    if layer != TileLayer.access:
         service = season = None
-    headers = {"Cache-Control": "public, max-age=60", "ETag": f'"{snap.version}"'}
-    cache = snap.get("tile-cache", lambda: _LRU(CACHE_SIZE))
-    key = (layer.value, service, season, z, x, y)
-    data = cache.get(key)
-    if data is None:
+
+    def build(snap: Snapshot) -> bytes:
+        svc, ssn = service, season
+        if layer == TileLayer.access:
+            _check_choice(svc, [s["code"] for s in services(snap)], "service")
+            _check_choice(ssn, seasons(snap), "season")
+            if (svc is None) != (ssn is None):
+                svc = svc or services(snap)[0]["code"]
+                ssn = ssn or seasons(snap)[0]
         data = state.store.tile(layer.value, z, x, y)
         if data is None:
-            index = _index(snap, layer.value, service, season)
-            data = encode_tile(index, layer.value, z, x, y)
-        cache.put(key, data)
+            data = encode_tile(_index(snap, layer.value, svc, ssn), layer.value, z, x, y)
+        return data
+
+    version, data = await cached(state, "tiles", (layer.value, service, season, z, x, y), build)
+    headers = {"Cache-Control": "public, max-age=60", "ETag": f'"{version}"'}
     if not data:
         return Response(status_code=204, headers=headers)
     return Response(content=data, media_type=_MEDIA, headers=headers)
