@@ -689,9 +689,18 @@ def cover_lower_bound(
     best = -np.inf
     theta = 2.0
     stall = 0
+    # one compiled pass per sum on large instances (the same sums, added in the same order)
+    sums = compiled("site_weight_sums") if len(row) >= _COMPILE_PAIRS else None
+    counts = compiled("chosen_row_counts") if sums is not None else None
     for _ in range(max_iter):
         reduced = np.asarray(
-            1.0 - np.bincount(col, weights=u[row], minlength=inst.m), dtype=np.float64
+            1.0
+            - (
+                sums(row, col, u, inst.m)
+                if sums is not None
+                else np.bincount(col, weights=u[row], minlength=inst.m)
+            ),
+            dtype=np.float64,
         )
         chosen = select_cheapest(reduced, inst, None)
         if chosen is None:
@@ -707,7 +716,11 @@ def cover_lower_bound(
                 stall = 0
         if best > target - 1 + 1e-6 or theta < 1e-3 or time.perf_counter() > deadline:
             break
-        grad = 1.0 - np.bincount(row[chosen[col]], minlength=inst.n)
+        grad = 1.0 - (
+            counts(row, col, chosen, inst.n)
+            if counts is not None
+            else np.bincount(row[chosen[col]], minlength=inst.n)
+        )
         grad[(u <= 0) & (grad < 0)] = 0.0
         norm = float((grad * grad).sum())
         if norm == 0.0:

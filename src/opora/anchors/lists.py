@@ -43,16 +43,14 @@ class SettlementLookup:
         self.by_name: dict[str, list[int]] = {}
         for i, name in enumerate(s.get("name", self.ids)):
             self.by_name.setdefault(_norm(name), []).append(i)
+        none = [None] * len(s)
+        codes_m = s["municipality"].to_numpy(dtype=object) if "municipality" in s else none
+        names_m = (
+            s["municipality_name"].to_numpy(dtype=object) if "municipality_name" in s else none
+        )
         self.muni = [
-            {
-                _norm(v)
-                for v in (
-                    s["municipality"].iat[i] if "municipality" in s else None,
-                    s["municipality_name"].iat[i] if "municipality_name" in s else None,
-                )
-                if isinstance(v, str) and v
-            }
-            for i in range(len(s))
+            {_norm(v) for v in pair if isinstance(v, str) and v}
+            for pair in zip(codes_m, names_m, strict=True)
         ]
         self.names = s["name"].astype(str).tolist() if "name" in s else self.ids
 

@@ -10,7 +10,7 @@ GeoPackage layers for QGIS). The report section is built by
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -27,6 +27,7 @@ from opora.anchors.framework import REASONS, AnchorFramework, Evaluation
 from opora.anchors.scenarios import ScenarioRun, run_scenarios
 from opora.io.anchor_list import read_scenarios
 from opora.io.workspace import append_layers
+from opora.io.xlsx import write_workbook
 from opora.model.normatives import AnchorLevel, Normative
 from opora.model.region import Region
 from opora.model.result import RejectLog
@@ -412,7 +413,9 @@ def _catchment_polygons(points: gpd.GeoDataFrame, anchor: pd.Series) -> gpd.GeoD
     return out.to_crs("EPSG:4326")
 
 
-def write_anchors(out: Path, result: AnchorsResult) -> dict[str, Path]:
+def write_anchors(
+    out: Path, result: AnchorsResult, *, extra_sheets: Mapping[str, pd.DataFrame] | None = None
+) -> dict[str, Path]:
     """Write the framework's tables (CSV, one Excel workbook) and map layers (GeoPackage).
 
     Parameters
@@ -421,6 +424,8 @@ def write_anchors(out: Path, result: AnchorsResult) -> dict[str, Path]:
         Output folder (holding ``region.gpkg`` when layers are to be added).
     result
         What :func:`run_anchors` returned.
+    extra_sheets
+        More sheets for the workbook, after the framework's (tables by sheet name).
 
     Returns
     -------
@@ -482,24 +487,25 @@ def write_anchors(out: Path, result: AnchorsResult) -> dict[str, Path]:
         "scenarios": "anchor_scenarios",
     }
     book = out / "anchor_framework.xlsx"
-    with pd.ExcelWriter(book, engine="xlsxwriter") as writer:
-        pd.DataFrame(
-            {
-                "ru": [
-                    "Каркас опорных населённых пунктов",
-                    "Сеть дорог: " + ("смоделирована" if fw.modelled else "OpenStreetMap"),
-                    "Листы: " + ", ".join(n for n, f in sheets.items() if f in paths),
-                ],
-                "en": [
-                    "Anchor-settlement framework",
-                    f"Road network: {label}",
-                    "Sheets: " + ", ".join(n for n, f in sheets.items() if f in paths),
-                ],
-            }
-        ).to_excel(writer, sheet_name="about", index=False)
-        for sheet, name in sheets.items():
-            if name in frames:
-                frames[name].to_excel(writer, sheet_name=sheet, index=False)
+    listed = ", ".join(n for n, f in sheets.items() if f in paths)
+    about = pd.DataFrame(
+        {
+            "ru": [
+                "Каркас опорных населённых пунктов",
+                "Сеть дорог: " + ("смоделирована" if fw.modelled else "OpenStreetMap"),
+                "Листы: " + listed,
+            ],
+            "en": [
+                "Anchor-settlement framework",
+                f"Road network: {label}",
+                "Sheets: " + listed,
+            ],
+        }
+    )
+    tables = {"about": about} | {
+        sheet: frames[name] for sheet, name in sheets.items() if name in frames
+    }
+    write_workbook(book, tables | dict(extra_sheets or {}))
     paths["xlsx"] = book
     gpkg = out / "region.gpkg"
     if gpkg.exists():

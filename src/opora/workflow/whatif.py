@@ -49,6 +49,7 @@ from opora.io._checks import decode_text, sniff_bytes
 from opora.io.anchor_list import read_anchor_list
 from opora.io.normatives import read_anchor_levels
 from opora.io.workspace import check_complete
+from opora.io.xlsx import write_workbook
 from opora.model.normatives import AnchorLevel
 from opora.model.region import Region
 from opora.model.roads import STATES
@@ -383,11 +384,11 @@ def _records(frame: pd.DataFrame, limit: int = 200) -> list[dict[str, Any]]:
 def _workbook(sheets: Mapping[str, pd.DataFrame], about: pd.DataFrame) -> bytes:
     """Write an Excel workbook: the ``about`` sheet, then one sheet per table."""
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
-        about.to_excel(writer, sheet_name="about", index=False)
-        for name, frame in sheets.items():
-            plain = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
-            plain.head(_EXCEL_ROWS).to_excel(writer, sheet_name=name[:31], index=False)
+    tables = {"about": about}
+    for name, frame in sheets.items():
+        plain = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
+        tables[name[:31]] = plain.head(_EXCEL_ROWS)
+    write_workbook(buffer, tables)
     return buffer.getvalue()
 
 
@@ -509,11 +510,8 @@ def _list_result(
     outside["reason_en"] = outside["reason"].map(lambda r: REASONS.get(r, ("", ""))[1])
     action = rejects["action"] if "action" in rejects else pd.Series(dtype=object)
     with tempfile.TemporaryDirectory(prefix="opora-list-") as tmp:
-        write_anchors(Path(tmp), result)
-        book = Path(tmp) / "anchor_framework.xlsx"
-        with pd.ExcelWriter(book, engine="openpyxl", mode="a") as writer:
-            rejects.to_excel(writer, sheet_name="list_rejects", index=False)
-        workbook = book.read_bytes()
+        write_anchors(Path(tmp), result, extra_sheets={"list_rejects": rejects})
+        workbook = (Path(tmp) / "anchor_framework.xlsx").read_bytes()
     summary = {
         "list": label,
         "rows": len(table),

@@ -29,6 +29,50 @@ class _Times:
     dest: IntArray
     minutes: FloatArray
     unreachable: BoolArray
+    _by_origin: tuple[IntArray, IntArray, FloatArray] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    def by_origin(self) -> tuple[IntArray, IntArray, FloatArray]:
+        """Return the pairs sorted by origin, minutes, destination (computed once).
+
+        A subset taken with a mask keeps that order, so the first pair of each origin in
+        it is the origin's nearest destination: no sort per query
+        (:meth:`nearest`).
+        """
+        if self._by_origin is None:
+            order = np.lexsort((self.dest, self.minutes, self.origin))
+            self._by_origin = (self.origin[order], self.dest[order], self.minutes[order])
+        return self._by_origin
+
+    def nearest(self, allowed: BoolArray) -> tuple[IntArray, FloatArray]:
+        """Nearest allowed destination of each settlement and its minutes.
+
+        Parameters
+        ----------
+        allowed
+            Boolean per settlement: the destinations to consider.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            Position of the nearest allowed destination (``-1`` when none) and its minutes
+            (``NaN`` when none), per settlement; ties go to the lower position.
+        """
+        n = len(allowed)
+        near = np.full(n, -1, dtype=np.int64)
+        mins = np.full(n, np.nan)
+        o, d, c = self.by_origin()
+        idx = np.flatnonzero(allowed[d])
+        if len(idx) == 0:
+            return near, mins
+        oo = o[idx]
+        first = np.ones(len(idx), dtype=bool)
+        first[1:] = oo[1:] != oo[:-1]
+        pick = idx[first]
+        near[o[pick]] = d[pick]
+        mins[o[pick]] = c[pick]
+        return near, mins
 
 
 @dataclass

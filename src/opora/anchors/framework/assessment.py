@@ -184,27 +184,42 @@ class _Assessment(_FrameworkCore):
         pop = np.nan_to_num(self.population)
         cap = self._capacity_people(capacity)
         sid = s["settlement_id"].to_numpy()
+        # the id columns typed once (as the frame constructor would type them), not per table
+        sid_column = pd.Series(sid).array
         states = [state] + [x for x in self.times if x != state]
         frames = []
         base_within: dict[str, FloatArray] = {}
+        coverable: dict[tuple[Any, ...], BoolArray] = {}
         for st in states:
             t = self.times[st]
+            # services with the same providers share their nearest provider
+            nearest: dict[bytes, tuple[IntArray, FloatArray, Any]] = {}
             for k, norm in self.normatives.items():
                 prov = np.zeros(n, dtype=bool)
                 prov[provides.get(k, np.zeros(0, dtype=np.int64))] = True
-                m = prov[t.dest]
-                o, d, c = t.origin[m], t.dest[m], t.minutes[m]
-                near, mins = _nearest(o, d, c, n)
+                key = prov.tobytes()
+                if key not in nearest:
+                    near, mins = t.nearest(prov)
+                    anchor = np.full(n, None, dtype=object)
+                    ok = near >= 0
+                    anchor[ok] = sid[near[ok]]
+                    nearest[key] = near, mins, pd.Series(anchor).array
+                near, mins, anchor_column = nearest[key]
                 within_pop = np.where(mins <= norm.max_minutes, pop, 0.0)
                 ks = [(int(j), k) for j in np.flatnonzero(prov) if (int(j), k) in cap]
                 if ks:
+                    m = prov[t.dest]
+                    o, d, c = t.origin[m], t.dest[m], t.minutes[m]
                     within_pop = _capacitated(o, d, c, pop, norm.max_minutes, cap, k, n)
                 outside = np.maximum(pop - within_pop, 0.0)
                 outside[outside < 1e-6] = 0.0
                 reason = np.full(n, "", dtype=object)
                 if st == state:
                     base_within[k] = within_pop
-                    cover = self._coverable(st, k, closed)
+                    rule = self._coverable_rule(k, closed)
+                    if rule not in coverable:
+                        coverable[rule] = self._coverable(st, k, closed)
+                    cover = coverable[rule]
                     lacking = outside > 0
                     reason[lacking & ~cover] = "too_far"
                     reason[lacking & cover] = "no_anchor"
@@ -214,17 +229,14 @@ class _Assessment(_FrameworkCore):
                     lost = np.maximum(base_within[k] - within_pop, 0.0)
                     outside = np.where(lost > 1e-6, lost, 0.0)
                     reason[outside > 0] = "season"
-                anchor = np.full(n, None, dtype=object)
-                ok = near >= 0
-                anchor[ok] = sid[near[ok]]
                 frames.append(
                     pd.DataFrame(
                         {
-                            "settlement_id": sid,
+                            "settlement_id": sid_column,
                             "service": k,
                             "level": norm.level,
                             "state": st,
-                            "anchor_id": anchor,
+                            "anchor_id": anchor_column,
                             "minutes": mins,
                             "within_standard": mins <= norm.max_minutes,
                             "population": pop,
@@ -249,6 +261,14 @@ class _Assessment(_FrameworkCore):
             state,
         )
 
+    def _coverable_rule(self, service: str, closed: set[tuple[int, str]]) -> tuple[Any, ...]:
+        """Return what :meth:`_coverable` depends on besides the state (services share it)."""
+        norm = self.normatives[service]
+        rank = self._rank(norm.level)
+        threshold = min(lv.min_population for lv in self.levels.values() if lv.rank >= rank)
+        shut = tuple(sorted(j for j, k in closed if k == service))
+        return norm.max_minutes, threshold, shut
+
     def _coverable(self, state: str, service: str, closed: set[tuple[int, str]]) -> BoolArray:
         """Settlements that some possible anchor of the service's level could serve."""
         norm = self.normatives[service]
@@ -265,12 +285,20 @@ class _Assessment(_FrameworkCore):
 
     def _coverage(self, assignment: pd.DataFrame, state: str) -> pd.DataFrame:
         rows = []
-        base = assignment[assignment["state"] == state]
-        later = assignment[assignment["state"] != state]
+        # the columns summed, as arrays: filtering the whole table per service is slow
+        is_base = (assignment["state"] == state).to_numpy()
+        service, services = pd.factorize(assignment["service"])
+        code = {str(v): i for i, v in enumerate(services)}
+        people = assignment["population"].to_numpy()
+        outside = assignment["population_outside"].to_numpy()
+        reason, reasons = pd.factorize(assignment["reason"])
+        why = {str(v): i for i, v in enumerate(reasons)}
+        sid = assignment["settlement_id"].to_numpy(dtype=object)
         for k, norm in self.normatives.items():
-            b = base[base["service"] == k]
-            total = float(b["population"].sum())
-            outside = float(b["population_outside"].sum())
+            of_k = service == code.get(k, -2)
+            b = is_base & of_k
+            total = float(pd.Series(people[b]).sum())
+            out_k = float(pd.Series(outside[b]).sum())
             row: dict[str, Any] = {
                 "service": k,
                 "level": norm.level,
@@ -278,16 +306,16 @@ class _Assessment(_FrameworkCore):
                 "label_en": norm.label_en,
                 "max_minutes": norm.max_minutes,
                 "population": total,
-                "covered_population": total - outside,
-                "covered_pct": (total - outside) / total * 100 if total else math.nan,
+                "covered_population": total - out_k,
+                "covered_pct": (total - out_k) / total * 100 if total else math.nan,
             }
             for r in ("too_far", "no_anchor", "capacity", "unreachable"):
-                row[f"outside_{r}"] = float(b.loc[b["reason"] == r, "population_outside"].sum())
-            lt = later[later["service"] == k]
+                row[f"outside_{r}"] = float(
+                    pd.Series(outside[b & (reason == why.get(r, -2))]).sum()
+                )
+            lt = ~is_base & of_k
             row["outside_season"] = (
-                float(lt.groupby("settlement_id")["population_outside"].max().sum())
-                if len(lt)
-                else 0.0
+                float(pd.Series(outside[lt]).groupby(sid[lt]).max().sum()) if lt.any() else 0.0
             )
             rows.append(row)
         return pd.DataFrame(rows)
@@ -308,14 +336,13 @@ class _Assessment(_FrameworkCore):
         ):
             mask = np.zeros(n, dtype=bool)
             mask[chosen] = True
-            m = mask[t.dest]
-            near, mins = _nearest(t.origin[m], t.dest[m], t.minutes[m], n)
+            near, mins = t.nearest(mask)
             ids = np.full(n, None, dtype=object)
             ids[near >= 0] = out["settlement_id"][near[near >= 0]]
             out[name] = ids
             if name == "anchor_id":
                 out["minutes"] = mins
-        base = assignment[assignment["state"] == state]
+        base = assignment.loc[assignment["state"] == state, ["settlement_id", "population_outside"]]
         covered = base.groupby("settlement_id", sort=False)["population_outside"].max() <= 0
         frame = pd.DataFrame(out)
         frame["covered"] = frame["settlement_id"].map(covered).fillna(False).astype(bool)
@@ -332,9 +359,12 @@ class _Assessment(_FrameworkCore):
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
         s = self.settlements
         sid = s["settlement_id"].to_numpy()
-        base = assignment[(assignment["state"] == state) & assignment["within_standard"]].copy()
-        base["served"] = base["population"] - base["population_outside"]
-        served = base.groupby(["anchor_id", "service"])["served"].sum()
+        base = assignment.loc[
+            (assignment["state"] == state) & assignment["within_standard"],
+            ["anchor_id", "service", "population", "population_outside"],
+        ]
+        base = base.assign(served=base["population"] - base["population_outside"])
+        served = base.groupby(["anchor_id", "service"])["served"].sum().to_dict()
         rows = []
         for k, prov in provides.items():
             norm = self.normatives[k]
@@ -361,17 +391,20 @@ class _Assessment(_FrameworkCore):
                 "capacity_unit",
             ],
         )
-        info = s.set_index("settlement_id")
+        names = dict(zip(sid, s["name"], strict=True)) if "name" in s else None
+        munis = dict(zip(sid, s["municipality"], strict=True)) if "municipality" in s else None
         catch = catchments.dropna(subset=["anchor_id"])
-        n_served = catch.groupby("anchor_id").size()
+        n_served = catch.groupby("anchor_id").size().to_dict()
         pop_served = (
             catch.merge(s[["settlement_id", "population"]], on="settlement_id")
             .groupby("anchor_id")["population"]
             .sum()
+            .to_dict()
         )
-        provided = services.groupby("anchor_id")["service"].agg(set)
-        top_served = services.groupby("anchor_id")["served_population"].max()
+        provided = services.groupby("anchor_id")["service"].agg(set).to_dict()
+        top_served = services.groupby("anchor_id")["served_population"].max().to_dict()
         positions = self._positions(given["settlement_id"], "anchors")
+        own = self.population
         out = []
         for (sid_a, level), p in zip(
             given[["settlement_id", "level"]].itertuples(index=False), positions, strict=True
@@ -380,10 +413,8 @@ class _Assessment(_FrameworkCore):
             out.append(
                 {
                     "settlement_id": sid_a,
-                    "name": info.at[sid_a, "name"] if "name" in info else sid_a,
-                    "municipality": info.at[sid_a, "municipality"]
-                    if "municipality" in info
-                    else None,
+                    "name": names[sid_a] if names is not None else sid_a,
+                    "municipality": munis[sid_a] if munis is not None else None,
                     "level": level,
                     "level_ru": self.levels[level].label_ru,
                     "level_en": self.levels[level].label_en,
@@ -391,7 +422,7 @@ class _Assessment(_FrameworkCore):
                     "services": ", ".join(keys),
                     "services_ru": ", ".join(self.normatives[k].label_ru for k in keys),
                     "services_en": ", ".join(self.normatives[k].label_en for k in keys),
-                    "population": float(self.population[p]),
+                    "population": float(own[p]),
                     "settlements_served": int(n_served.get(sid_a, 0)),
                     "catchment_population": float(pop_served.get(sid_a, 0.0)),
                     "served_population": float(top_served.get(sid_a, 0.0)),
@@ -406,21 +437,6 @@ class _Assessment(_FrameworkCore):
                 .reset_index(drop=True)
             )
         return anchors, services
-
-
-def _nearest(o: IntArray, d: IntArray, c: FloatArray, n: int) -> tuple[IntArray, FloatArray]:
-    """Nearest destination and its minutes for each origin (``-1`` / ``NaN`` when none)."""
-    near = np.full(n, -1, dtype=np.int64)
-    mins = np.full(n, np.nan)
-    if len(o) == 0:
-        return near, mins
-    order = np.lexsort((d, c, o))
-    o, d, c = o[order], d[order], c[order]
-    first = np.ones(len(o), dtype=bool)
-    first[1:] = o[1:] != o[:-1]
-    near[o[first]] = d[first]
-    mins[o[first]] = c[first]
-    return near, mins
 
 
 def _capacitated(

@@ -168,7 +168,12 @@ class _Evaluation(_Selection):
             mask[prov] = True
             m = mask[t.dest] & (t.minutes <= norm.max_minutes) & (pop[t.origin] > 0)
             counts[k] = np.bincount(t.origin[m], minlength=len(pop))
-            cover[k] = {int(p): t.origin[m & (t.dest == p)] for p in prov}
+            # the origins of each provider, in the pairs' order (a stable sort by provider)
+            order = np.argsort(t.dest[m], kind="stable")
+            origin, dest = t.origin[m][order], t.dest[m][order]
+            lo = np.searchsorted(dest, prov, side="left")
+            hi = np.searchsorted(dest, prov, side="right")
+            cover[k] = {int(p): origin[a:b] for p, a, b in zip(prov, lo, hi, strict=True)}
         removed = []
         for p in sorted(pos, key=lambda v: pop[v]):
             if all(np.all(counts[k][cover[k][int(p)]] >= 2) for k in services[p]):
@@ -234,8 +239,12 @@ class _Evaluation(_Selection):
             ).solve(time_limit=time_limit)
             new = [int(j) for j in model.selected_ids if not fixed[int(j)]]
             # order the additions by marginal gain (greedy over the optimal set)
-            covered = set(pairs.loc[pairs["site"].isin(np.flatnonzero(fixed)), "demand"])
-            by_site = {j: set(pairs.loc[pairs["site"] == j, "demand"]) for j in new}
+            site = pairs["site"].to_numpy()
+            demand = pairs["demand"].to_numpy()
+            covered = set(demand[fixed[site]].tolist())
+            of_new = np.isin(site, new)
+            site_new, demand_new = site[of_new], demand[of_new]
+            by_site = {j: set(demand_new[site_new == j].tolist()) for j in new}
             rank = 0
             while by_site:
                 j = max(

@@ -234,11 +234,15 @@ class _Selection(_Assessment):
         open_ = open_.copy()
         for j in sorted(np.flatnonzero(open_ & ~fixed), key=lambda v: pop[v]):
             count = np.asarray(cover_r @ open_.astype(np.int32)).ravel()
-            col = cover[:, j]
-            mine = col.indices[count[col.indices] == 1]
+            rows = cover.indices[cover.indptr[j] : cover.indptr[j + 1]]
+            mine = rows[count[rows] == 1]
             if len(mine) == 0:
                 continue
-            hits = np.asarray(cover_r[mine].sum(axis=0)).ravel()
+            # the column sums of the rows `mine` (slicing the matrix is slow)
+            start = cover_r.indptr[mine]
+            lens = cover_r.indptr[mine + 1] - start
+            at = np.arange(int(lens.sum())) + np.repeat(start - np.cumsum(lens) + lens, lens)
+            hits = np.bincount(cover_r.indices[at], weights=cover_r.data[at], minlength=n)
             better = np.flatnonzero((hits == len(mine)) & sites & ~open_ & (pop > pop[j]))
             if len(better):
                 best = better[np.argmax(pop[better])]
