@@ -18,9 +18,11 @@ the same files, as a user runs them:
   :func:`pandas.read_csv`, calls ``access.Access(...).two_stage_fca(max_cost=30)`` and
   writes the scores with :meth:`pandas.DataFrame.to_csv` (a new process);
 
-each the best of ``--repeat`` wall times, with the peak resident set of the process
-(``ru_maxrss`` of that child, from :func:`os.wait4`); the scores written by both are
-compared (same NaNs, largest absolute and relative difference). It also times
+each the best of ``--repeat`` wall times, with the peak resident set and the least
+processor time (user + system) of the process (``ru_maxrss``, ``ru_utime``, ``ru_stime`` of
+that child, from :func:`os.wait4`; processor time varies less on a shared machine); the
+scores written by both are compared (same NaNs, largest absolute and relative
+difference). It also times
 ``opora --version`` (best of 5), the start of every command. A Markdown table with the
 ratios goes to standard output. Timings on a shared machine vary; the ratios are taken
 in one run, the processes alternating.
@@ -119,8 +121,8 @@ def build(args: argparse.Namespace, folder: Path) -> dict[str, Path]:
     return files
 
 
-def _run(cmd: list[str]) -> tuple[float, float]:
-    """Run ``cmd``; return its wall time (s) and its own peak resident set (MB)."""
+def _run(cmd: list[str]) -> tuple[float, float, float]:
+    """Run ``cmd``; return its wall time (s), own peak resident set (MB) and processor time (s)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert proc.stderr is not None
@@ -131,7 +133,7 @@ def _run(cmd: list[str]) -> tuple[float, float]:
     if proc.returncode:
         msg = f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.decode(errors='replace')}"
         raise SystemExit(msg)
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def _opora() -> list[str]:
@@ -225,12 +227,14 @@ def main() -> None:
             *(f"--{k}={folder / f'{k}.parquet'}" for k in ("costs", "demand", "supply")),
         ]
     best: dict[str, tuple[float, float]] = {}
+    cpu: dict[str, float] = {}
     for _ in range(args.repeat):
         for name, cmd in runs.items():  # alternate, so that load hits both alike
-            wall, rss = _run(cmd)
+            wall, rss, used = _run(cmd)
             old = best.get(name, (math.inf, 0.0))
             best[name] = (min(old[0], wall), max(old[1], rss))
-            print(f"{name}: {wall:.2f} s, {rss:.0f} MB", file=sys.stderr)
+            cpu[name] = min(cpu.get(name, math.inf), used)
+            print(f"{name}: {wall:.2f} s, {used:.2f} s processor, {rss:.0f} MB", file=sys.stderr)
     start = min(_run([*_opora(), "--version"])[0] for _ in range(5))
     rows, nans, max_abs, max_rel, agree = _compare(out / "opora.csv", out / "access.csv")
     print(
@@ -248,6 +252,8 @@ def main() -> None:
         f"{ot / at:.2f}x | <= 1.0x |"
     )
     print(f"| same: peak memory | {om:.0f} MB | {am:.0f} MB | {om / am:.2f}x | <= 1.0x |")
+    oc, ac = cpu["opora"], cpu["access"]
+    print(f"| same: processor time | {oc:.2f} s | {ac:.2f} s | {oc / ac:.2f}x | — |")
     if "opora parquet" in best:
         pt, pm = best["opora parquet"]
         print(

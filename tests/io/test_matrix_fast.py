@@ -366,3 +366,28 @@ def test_write_csv_leaves_the_rest_to_pandas(tmp_path: Path, frame: pd.DataFrame
     out = write_csv(frame, tmp_path / "a.csv")
     frame.to_csv(tmp_path / "b.csv", index=False)
     assert out.read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_has_repeats_equals_duplicated(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sorted keys (by text or by number) pass without a sort; every answer is pandas'."""
+    monkeypatch.setattr(_tables, "_SLICE", 7)  # several slices even for small tables
+    rng = np.random.default_rng(seed)
+    pool_a = ["1", "2", "10", "007", "x"]
+    pool_b = ["5", "40", "300", "0040", "b", "a"] if seed % 2 else ["5", "40", "300", "9"]
+    for _ in range(60):
+        n = int(rng.integers(2, 30))
+        a = pd.Series(rng.choice(pool_a, n), dtype="string")
+        b = pd.Series(rng.choice(pool_b, n), dtype="string")
+        if rng.random() < 0.3:
+            b[int(rng.integers(n))] = pd.NA
+        frame = pd.DataFrame({"a": a, "b": b})
+        if rng.random() < 0.5:  # the order of an export: by id, numbers by value
+            key = frame["b"].map(
+                lambda v: (0, int(v), "") if isinstance(v, str) and v.isdigit() else (1, 0, str(v))
+            )
+            frame = frame.assign(key=key).sort_values(["a", "key"]).drop(columns="key")
+        columns = [_tables.as_category(frame["a"]), frame["b"]]
+        want = bool(frame.duplicated().any())
+        assert _tables.has_repeats(columns) is want
+        assert _tables.has_repeats([frame["b"]]) is bool(frame["b"].duplicated().any())

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -341,7 +340,11 @@ def repair_id_codes(
 
 
 def has_repeats(columns: Sequence[pd.Series]) -> bool:
-    """Tell whether a key (one or more id columns) repeats: integer codes, one sort.
+    """Tell whether a key (one or more id columns) repeats: integer codes, at most one sort.
+
+    The codes of the last column are ranked in the order of its distinct ids (by value for
+    ids that are all digits, else as text), so that a table sorted by its key, as exports
+    usually are, is recognised in one pass without a sort.
 
     Parameters
     ----------
@@ -355,16 +358,72 @@ def has_repeats(columns: Sequence[pd.Series]) -> bool:
     """
     if not columns or len(columns[0]) < 2:
         return False
-    combined = np.zeros(len(columns[0]), dtype=np.int64)
-    for column in columns:
+    parts: list[tuple[npt.NDArray[np.signedinteger], npt.NDArray[np.int64] | None, int]] = []
+    for k, column in enumerate(columns):
         codes, uniques = _codes(column)
-        combined *= len(uniques) + 1
-        combined += codes
-        combined += 1  # a missing id (-1) is a value of its own
-    if (combined[1:] > combined[:-1]).all():  # already in key order: no repeats, no sort
-        return False
+        # the last column's rank + 1 (0 for a missing id); the others' codes + 1 (one
+        # column alone: its codes, numbered by first appearance, rise unless one repeats)
+        last = k == len(columns) - 1 and k > 0
+        table = _rank_table(uniques) if last else None
+        parts.append((codes, table, len(uniques) + 1))
+    n = len(columns[0])
+    previous = -1
+    for start in range(0, n, _SLICE):  # in key order? slice by slice: no key-sized array
+        key = _key(parts, slice(start, start + _SLICE))
+        if key[0] <= previous or not (key[1:] > key[:-1]).all():
+            break
+        previous = int(key[-1])
+    else:
+        return False  # in key order: no repeats, no sort
+    combined = _key(parts, slice(0, n))
     combined.sort()
     return bool((combined[1:] == combined[:-1]).any())
+
+
+def _key(
+    parts: Sequence[tuple[npt.NDArray[np.signedinteger], npt.NDArray[np.int64] | None, int]],
+    rows: slice,
+) -> npt.NDArray[np.int64]:
+    """Return the combined key of ``rows``: codes + 1 (or the rank table's entry), per column."""
+    key: npt.NDArray[np.int64] | None = None
+    for codes, table, size in parts:
+        if key is None:
+            key = np.add(codes[rows], 1, dtype=np.int64) if table is None else table[codes[rows]]
+            continue
+        key *= size
+        if table is None:
+            key += codes[rows]
+            key += 1
+        else:
+            key += table[codes[rows]]
+    assert key is not None
+    return key
+
+
+#: Rows looked up at a time by :func:`has_repeats`.
+_SLICE = 1 << 20
+
+
+def _rank_table(uniques: pd.Index) -> npt.NDArray[np.int64]:
+    """Return 1 + the rank of each of ``uniques`` in sorted order, and 0 at the end (for -1).
+
+    Sorted by value where every id is digits (by length, then as text), else as text.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = np.zeros(len(uniques) + 1, dtype=np.int64)
+    text = _arrow_text(uniques)
+    if text is None:  # not text: the codes' own order
+        table[:-1] = np.arange(1, len(uniques) + 1)
+        return table
+    keys = [("text", "ascending")]
+    if pc.all(pc.match_substring_regex(text, "^[0-9]+$")).as_py():
+        keys.insert(0, ("length", "ascending"))  # numbers without leading zeros: by value
+    columns = pa.table({"length": pc.utf8_length(text), "text": text})
+    order = pc.sort_indices(columns, sort_keys=keys).to_numpy()
+    table[order] = np.arange(1, len(order) + 1)
+    return table
 
 
 # -- the fast path -------------------------------------------------------------------------
@@ -421,28 +480,37 @@ def _dictionary_ids(column: pa.ChunkedArray) -> pd.Series | None:
         encoded = pc.dictionary_encode(values)
         codes = encoded.indices.to_numpy(zero_copy_only=False)[codes]
         dtype = pd.CategoricalDtype(pd.Index(pd.array(encoded.dictionary, dtype="string")))
-    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype, validate=False))
+    cat = pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+    return pd.Series(cat, copy=False)  # the codes as they are
 
 
 def _clean_values(column: pa.ChunkedArray) -> npt.NDArray[np.float64] | None:
-    """Float64 values if every one is a finite number in [0, MAX_VALUE]; else ``None``."""
+    """Float64 values if every one is a finite number in [0, MAX_VALUE]; else ``None``.
+
+    The chunks go straight into one NumPy array (no Arrow copy first) and are checked
+    there: a NaN makes the minimum NaN, an infinity the maximum too large.
+    """
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if column.null_count or not (
         pa.types.is_floating(column.type) or pa.types.is_integer(column.type)
     ):
         return None
-    array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
-    if array.type != pa.float64():
-        array = array.cast(pa.float64())
-    low, high = (v.as_py() for v in pc.min_max(array).values())
-    if low is None or not (low >= 0 and high <= MAX_VALUE):
+    parts = [
+        np.asarray(
+            (c if c.type == pa.float64() else c.cast(pa.float64())).to_numpy(zero_copy_only=False),
+            dtype=np.float64,
+        )
+        for c in column.chunks
+        if len(c)
+    ]
+    if not parts:
         return None
-    total = pc.sum(array).as_py()  # at most n * MAX_VALUE: NaN is the only way to get NaN
-    if total is None or math.isnan(total):
+    values = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    del parts
+    low, high = values.min(), values.max()
+    if not (low >= 0 and high <= MAX_VALUE):  # False for NaN
         return None
-    values = np.asarray(array.to_numpy(zero_copy_only=False), dtype=np.float64)
     if low == 0 and np.signbit(values).any():  # -0.0 reads as 0.0, as in pandas
         values = values + 0.0
     return values
