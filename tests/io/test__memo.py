@@ -62,3 +62,22 @@ def test_a_changed_file_is_read_again(tmp_path, memo):
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
     assert memo_read(read, path)["x"].tolist() == [1, 2]
     assert len(calls) == 2
+
+
+def test_shared_computes_once_per_key_and_only_when_on(memo):
+    from opora.io._memo import memo_shared
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"n": len(calls)}
+
+    first = memo_shared(("k", 1), compute)
+    assert memo_shared(("k", 1), compute) is first  # the object itself, not a copy
+    memo_shared(("k", 2), compute)
+    assert len(calls) == 2
+    enable_read_memo(False)
+    memo_shared(("k", 1), compute)
+    memo_shared(("k", 1), compute)
+    assert len(calls) == 4

@@ -142,3 +142,23 @@ def test_one_dictionary_version_per_year_and_duplicates_kept_once(tmp_path):
     assert t[(2023, "Q")] == 55_000.0
     assert set(res.rejects["action"]) == {"repaired"}
     assert res.rejects["reason"].str.contains("dictionary versions").sum() == 2
+
+
+def test_memo_of_the_national_file_gives_the_same_region(dictionary, data_dir):
+    """The country job keeps each cleaned national file once: regions read from it match."""
+    from opora.io._memo import enable_read_memo
+
+    path = data_dir / "sberindex" / "4_bdmo_salary.parquet"
+    fresh = {
+        p: read_sberindex_indicators(path, dictionary.table, oktmo_prefix=p) for p in ["80", "02"]
+    }
+    enable_read_memo()
+    try:
+        for _ in range(2):
+            for prefix, expect in fresh.items():
+                got = read_sberindex_indicators(path, dictionary.table, oktmo_prefix=prefix)
+                pd.testing.assert_frame_equal(got.table, expect.table)
+                pd.testing.assert_frame_equal(got.rejects, expect.rejects)
+                assert (got.rows_read, got.extra) == (expect.rows_read, expect.extra)
+    finally:
+        enable_read_memo(False)

@@ -142,3 +142,10 @@ def test_missing_statistics(inputs: Inputs) -> None:
         modelled_registry(s, m, ind[ind["code"] != "emp_total"])
     only_totals = employment_targets(ind[ind["code"] == "emp_total"])
     assert only_totals["imputed"].all()
+
+
+def test_inn_table_matches_modelled_inn():
+    from opora.ties.modelled import _modelled_inn_cached
+
+    numbers = [1, 2, 9, 10, 4095, 4096, 5000, 123_456]
+    assert [_modelled_inn_cached(n) for n in numbers] == [modelled_inn(n) for n in numbers]

@@ -800,6 +800,8 @@ def _wages(book: _Book, ind: pd.DataFrame) -> None:
     wy, wper = _wage_period(ind)
     label = f"{year_text(wy)} {wper}" if wy is not None else ""
     src = f"{_SBER}: average monthly wage / median of the region's municipalities"
+    # every pick below is of `sber_wage`: select its rows once, not once per section
+    ind = ind[ind["code"] == "sber_wage"]
     for s in ("total", *WAGE_SECTIONS):
         key = f"wage_rel_{s}"
         if wy is None:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-__all__ = ["enable_read_memo", "memo_read"]
+__all__ = ["enable_read_memo", "file_key", "memo_read", "memo_shared"]
 
 _T = TypeVar("_T")
 
@@ -59,17 +59,53 @@ def memo_read(reader: Callable[..., _T], path: str | Path, *args: Any) -> _T:
     """
     if not _STATE["enabled"]:
         return reader(path, *args)
-    p = Path(path)
-    st = p.stat()
-    key = (
-        reader.__module__,
-        reader.__qualname__,
-        str(p.resolve()),
-        st.st_mtime_ns,
-        st.st_size,
-        args,
-    )
+    key = (reader.__module__, reader.__qualname__, *file_key(path), args)
     if key not in _MEMO:
         _MEMO[key] = reader(path, *args)
     kept: _T = _MEMO[key]
     return copy.deepcopy(kept)
+
+
+def file_key(path: str | Path) -> tuple[str, int, int]:
+    """Return what identifies a file's content for the memo: its full path, mtime and size.
+
+    Parameters
+    ----------
+    path
+        The file.
+
+    Returns
+    -------
+    tuple
+        ``(resolved path, modification time in ns, size in bytes)``.
+    """
+    p = Path(path)
+    st = p.stat()
+    return (str(p.resolve()), st.st_mtime_ns, st.st_size)
+
+
+def memo_shared(key: tuple[Any, ...], compute: Callable[[], _T]) -> _T:
+    """Return ``compute()``, computed once per process and ``key`` when the memo is on.
+
+    Unlike :func:`memo_read`, the memorised object itself is returned, not a copy: the
+    caller must only read it (slice it, derive new tables from it), never change it.
+
+    Parameters
+    ----------
+    key
+        What the result depends on (hashable); include :func:`file_key` of every file
+        read.
+    compute
+        Computes the result.
+
+    Returns
+    -------
+    object
+        What ``compute`` returns.
+    """
+    if not _STATE["enabled"]:
+        return compute()
+    if key not in _MEMO:
+        _MEMO[key] = compute()
+    kept: _T = _MEMO[key]
+    return kept

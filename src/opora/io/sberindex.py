@@ -7,6 +7,8 @@ the five indicator files into the model's long indicator form.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +16,7 @@ import pandas as pd
 
 from opora.errors import FormatError
 from opora.io._checks import check_exists, require_columns
+from opora.io._memo import file_key, memo_shared
 from opora.io._oktmo import strip_oktmo
 from opora.model.result import ImportResult, RejectLog
 from opora.model.schemas import INDICATOR_COLUMNS, INDICATOR_DTYPES
@@ -198,6 +201,51 @@ def read_sberindex_indicators(
         When the file is missing or not a SberIndex indicator file.
     """
     p = check_exists(path)
+    key = ("sberindex_indicators", *file_key(p), _fingerprint(dictionary))
+    national = memo_shared(key, lambda: _read_national(p, dictionary))
+    data = national.data
+    rows_read = national.rows
+    if oktmo_prefix:
+        data = data[data["oktmo"].str.startswith(oktmo_prefix)]
+        rows_read = len(data) + national.unmapped
+    out = _aggregate(national.kind, data)
+    out["source"] = _SOURCE
+    out = out[INDICATOR_COLUMNS].astype(INDICATOR_DTYPES)
+    return ImportResult(
+        f"sberindex_{national.kind}",
+        out.reset_index(drop=True),
+        national.rejects.copy(),
+        rows_read,
+        {"suppressed_values": int(data["value"].isna().sum()) if "value" in data else 0},
+    )
+
+
+@dataclass(frozen=True)
+class _National:
+    """A whole indicator file mapped to OKTMO, one dictionary version per OKTMO and year."""
+
+    kind: str
+    data: pd.DataFrame
+    rejects: pd.DataFrame
+    unmapped: int
+    rows: int
+
+
+def _fingerprint(dictionary: pd.DataFrame) -> str:
+    """Return a digest of the dictionary columns that map and choose the versions."""
+    cols = [
+        c for c in ("territory_id", "oktmo", "year_from", "year_to", "active") if c in dictionary
+    ]
+    hashed = pd.util.hash_pandas_object(dictionary[cols], index=False).to_numpy()
+    return hashlib.sha256(hashed.tobytes()).hexdigest() + str(cols)
+
+
+def _read_national(p: Path, dictionary: pd.DataFrame) -> _National:
+    """Read a whole indicator file, map it to OKTMO and keep one version per OKTMO and year.
+
+    This is the part of :func:`read_sberindex_indicators` that does not depend on the
+    region; the country job keeps it once per process (:func:`opora.io._memo.memo_shared`).
+    """
     try:
         raw = pd.read_parquet(p)
     except (OSError, ValueError) as exc:
@@ -221,21 +269,8 @@ def read_sberindex_indicators(
                 f"territory_id not in the SberIndex dictionary ({n} rows dropped)",
                 "rejected",
             )
-    rows_read = len(raw)
     data = _one_version_per_oktmo(raw[~unmapped], dictionary, log)
-    if oktmo_prefix:
-        data = data[data["oktmo"].str.startswith(oktmo_prefix)]
-        rows_read = len(data) + int(unmapped.sum())
-    out = _aggregate(kind, data)
-    out["source"] = _SOURCE
-    out = out[INDICATOR_COLUMNS].astype(INDICATOR_DTYPES)
-    return ImportResult(
-        f"sberindex_{kind}",
-        out.reset_index(drop=True),
-        log.to_frame(),
-        rows_read,
-        {"suppressed_values": int(data["value"].isna().sum()) if "value" in data else 0},
-    )
+    return _National(kind, data, log.to_frame(), int(unmapped.sum()), len(raw))
 
 
 def _one_version_per_oktmo(

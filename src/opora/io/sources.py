@@ -227,7 +227,7 @@ def read_sources(data_dir: str | Path, region: str) -> SourceBundle:
     upper = upper_rows[_UPPER_COLS].drop_duplicates("oktmo").reset_index(drop=True)
     codes = set(upper["oktmo"].astype(str))
 
-    bul = read_population_bulletin(_path(d, "bulletin"))
+    bul = memo_read(read_population_bulletin, _path(d, "bulletin"))
     results.append(bul)
     bt = bul.table
     b = bt[bt["oktmo8"].isin(codes) | bt["upper_oktmo8"].isin(codes)]
@@ -243,7 +243,7 @@ def read_sources(data_dir: str | Path, region: str) -> SourceBundle:
         path = _optional(d, key, missing, missing_ru)
         if path is None:
             continue
-        res = read_status_list(path)
+        res = memo_read(read_status_list, path)
         results.append(res)
         codes_listed = res.table["oktmo8"].dropna().astype(str)
         status[key] = {c for c in codes_listed if c in codes or c in lower_codes}
@@ -267,7 +267,7 @@ def read_sources(data_dir: str | Path, region: str) -> SourceBundle:
     path = _optional(d, "employment", missing, missing_ru)
     if path is not None:
         # one reader, one source: the nationwide file; the Bashkortostan file is its subset
-        emp = replace(read_employment_shares(path), name="employment_by_okved")
+        emp = replace(memo_read(read_employment_shares, path), name="employment_by_okved")
         results.append(emp)
         ind.append(_mine(emp.table, codes, "employment", missing, missing_ru))
     bashkortostan = prefix == DEFAULT_REGION_CODE and same_region(name, DEFAULT_REGION)

@@ -36,12 +36,14 @@ def isin_text(text: pd.Series, values: pd.Series) -> np.ndarray:
 
 
 def map_text(keys: pd.Series, mapper: pd.Series) -> pd.Series:
-    """Return ``keys.map(mapper)`` for text keys and a text index, looked up by pyarrow.
+    """Return the values ``keys.map(mapper)`` gives, for text keys, looked up by pyarrow.
 
-    :meth:`pandas.Series.map` hashes Python strings; with 400,000 firms a lookup costs
-    about half a second. Where the fast path might not give exactly what ``map`` gives
-    (keys or index not text, missing keys, a repeated key in the index, a mapper of
-    another dtype than text, float, bool or nullable integer) ``map`` itself is called.
+    :meth:`pandas.Series.map` hashes Python strings; with 400,000 firms one lookup costs
+    about half a second. The values are the same; their dtype is the mapper's (a text,
+    ``Int64``, float or bool mapper; a missing bool is ``NaN`` in an object column),
+    where ``map`` returns Arrow-backed floats and bools: callers cast the result. Where
+    the fast path might differ (keys or index not text, missing keys, a repeated key in
+    the index, another mapper dtype) ``map`` itself is called.
     """
     ok_values = isinstance(mapper.dtype, (pd.StringDtype, pd.Int64Dtype)) or (
         isinstance(mapper.dtype, np.dtype) and mapper.dtype.kind in "fb"

@@ -54,6 +54,9 @@ import pandas as pd
 
 from opora.errors import ValidationError
 from opora.model.settlements import URBAN_TYPES
+from opora.ties._text import as_dict as _as_dict
+from opora.ties._text import isin_text as _isin_text
+from opora.ties._text import map_text as _map_text
 
 __all__ = [
     "EDGE_COLUMNS",
@@ -294,17 +297,22 @@ def derive_groups(
     ties = control_ties(ownership, c)
     g = nx.DiGraph()
     g.add_edges_from(zip(ties["parent_inn"], ties["child_inn"], strict=True))
-    info = firms.drop_duplicates("inn").set_index("inn")
-    employees = {str(k): float(v) for k, v in _num(info, "employees").fillna(0.0).items()}
-    revenue = {str(k): float(v) for k, v in _num(info, "revenue").dropna().items()}
-    section = {str(k): str(v) for k, v in _text(info, "okved_section").dropna().items()}
-    region = {str(k): str(v) for k, v in _region_key(info).dropna().items()}
-    mun_text = _text(info, "municipality_oktmo").fillna(_text(info, "place")).dropna()
-    municipality = {str(k): str(v) for k, v in mun_text.items()}
+    info = firms.drop_duplicates("inn")
+    # only firms in a control tie are looked up below: leave the others out of the dicts
+    info = info[_isin_text(info["inn"], pd.Series(list(g.nodes), dtype=_TEXT))].set_index("inn")
+    employees = _as_dict(_num(info, "employees").fillna(0.0), float)
+    revenue = _as_dict(_num(info, "revenue").dropna(), float)
+    section = _as_dict(_text(info, "okved_section").dropna(), str)
+    region = _as_dict(_region_key(info).dropna(), str)
+    municipality = _as_dict(
+        _text(info, "municipality_oktmo").fillna(_text(info, "place")).dropna(), str
+    )
     br = branches if branches is not None else pd.DataFrame(columns=["inn", "place"])
     br_places: dict[str, set[str]] = {}
     for inn, mun in zip(
-        _text(br, "inn"), _text(br, "municipality_oktmo").fillna(_text(br, "place")), strict=True
+        _text(br, "inn").tolist(),
+        _text(br, "municipality_oktmo").fillna(_text(br, "place")).tolist(),
+        strict=True,
     ):
         if isinstance(inn, str) and isinstance(mun, str):
             br_places.setdefault(inn, set()).add(mun)
@@ -423,15 +431,15 @@ def establishments(firms: pd.DataFrame, branches: pd.DataFrame | None = None) ->
             "estimated": False,
         }
     )
-    br = br[br["inn"].isin(set(head["inn"]))]
+    br = br[_isin_text(br["inn"], head["inn"])]
     known = br.groupby("inn")["employees"].sum(min_count=1)
     unknown = br["employees"].isna().groupby(br["inn"]).sum()
     total = head.set_index("inn")["employees"]
     rest = (total - known.reindex(total.index).fillna(0.0)).clip(lower=0.0)
     share = rest / (unknown.reindex(total.index).fillna(0).astype(float) + 1.0)
     has_split = unknown.reindex(total.index).fillna(0) > 0
-    head["employees"] = head["inn"].map(share).astype("float64")
-    head["estimated"] = head["inn"].map(has_split).fillna(False).astype(bool)
+    head["employees"] = _map_text(head["inn"], share).astype("float64")
+    head["estimated"] = _map_text(head["inn"], has_split).fillna(False).astype(bool)
     fill = br["employees"].isna()
     br.loc[fill, "employees"] = br.loc[fill, "inn"].map(share).astype("float64")
     br.loc[fill, "estimated"] = True
@@ -639,9 +647,14 @@ class TiesNetwork:
         return g
 
 
-def _place_of(firms: pd.DataFrame) -> dict[str, str]:
+def _place_of(firms: pd.DataFrame) -> pd.Series:
+    """Return the place of each INN as the series :meth:`pandas.Series.map` makes of a dict.
+
+    Built once, it spares each ``map`` of the INN-to-place dict converting it again.
+    """
     place = _text(firms, "place").fillna("ext:unknown")
-    return dict(zip(_text(firms, "inn"), place, strict=True))
+    mapping = dict(zip(_text(firms, "inn").tolist(), place.tolist(), strict=True))
+    return pd.Series(mapping) if mapping else pd.Series(mapping, dtype=np.float64)
 
 
 def build_ties(
@@ -702,8 +715,8 @@ def build_ties(
     vic_groups = set(groups.loc[groups["is_vic"], "group_id"])
     mem = members.set_index("inn")
     firms = firms.copy()
-    firms["group_id"] = firms["inn"].map(mem["group_id"]).astype(_TEXT)
-    firms["group_level"] = firms["inn"].map(mem["level"]).astype("Int64")
+    firms["group_id"] = _map_text(firms["inn"], mem["group_id"]).astype(_TEXT)
+    firms["group_level"] = _map_text(firms["inn"], mem["level"]).astype("Int64")
     firms["is_vic"] = firms["group_id"].isin(vic_groups).fillna(False).astype(bool)
 
     pl = _places_with_outside(places, firms, br, own)
@@ -713,17 +726,21 @@ def build_ties(
 
     # establishments and who controls them
     est = establishments(firms, br)
-    est["municipality_oktmo"] = est["place"].map(municipality).fillna(est["place"]).astype(_TEXT)
-    est["group_id"] = est["inn"].map(firms.set_index("inn")["group_id"]).astype(_TEXT)
+    est["municipality_oktmo"] = (
+        _map_text(est["place"], municipality).fillna(est["place"]).astype(_TEXT)
+    )
+    est["group_id"] = _map_text(est["inn"], firms.set_index("inn")["group_id"]).astype(_TEXT)
     est["is_vic"] = est["group_id"].isin(vic_groups).fillna(False).astype(bool)
     controller = est["group_id"].map(head_of).fillna(est["inn"])
-    head_place = est["inn"].map(place_of)
-    est["controller_place"] = controller.map(place_of).fillna("ext:unknown").astype(_TEXT)
+    head_place = _map_text(est["inn"], place_of)
+    est["controller_place"] = _map_text(controller, place_of).fillna("ext:unknown").astype(_TEXT)
     # a firm outside every group is controlled by its head office
     solo = est["group_id"].isna()
     est.loc[solo, "controller_place"] = head_place[solo].fillna("ext:unknown")
     est["controller_municipality"] = (
-        est["controller_place"].map(municipality).fillna(est["controller_place"]).astype(_TEXT)
+        _map_text(est["controller_place"], municipality)
+        .fillna(est["controller_place"])
+        .astype(_TEXT)
     )
 
     links = _links(firms, own, br, supply, est, c, place_of)
@@ -738,17 +755,7 @@ def build_ties(
     )
     src = net.node_of(links["source_place"])
     dst = net.node_of(links["target_place"])
-    agg = (
-        links.assign(source=src, target=dst)
-        .groupby(["source", "target", "kind"], sort=True)
-        .agg(
-            n_links=("kind", "size"),
-            employees=("employees", lambda s: s.sum(min_count=1)),
-            revenue=("revenue", lambda s: s.sum(min_count=1)),
-            value=("value", lambda s: s.sum(min_count=1)),
-        )
-        .reset_index()
-    )
+    agg = _sum_links(links.assign(source=src, target=dst))
     agg["local"] = agg["source"] == agg["target"]
     agg["source_municipality"] = agg["source"].map(municipality).fillna(agg["source"])
     agg["target_municipality"] = agg["target"].map(municipality).fillna(agg["target"])
@@ -764,7 +771,11 @@ def build_ties(
     )
     g = nx.MultiDiGraph(level=level, modelled=modelled)
     nodes = pl if level == "place" else pl[pl["kind"] != "settlement"]
-    used = set(net.edges["source"]) | set(net.edges["target"]) | set(net.node_of(est["place"]))
+    used = (
+        set(net.edges["source"].tolist())
+        | set(net.edges["target"].tolist())
+        | set(net.node_of(est["place"]).tolist())
+    )
     for rec in nodes[nodes["place"].isin(used)].to_dict("records"):
         g.add_node(rec["place"], **{str(k): v for k, v in rec.items() if k != "place"})
     for rec in net.edges[~net.edges["local"]].to_dict("records"):
@@ -780,6 +791,32 @@ def build_ties(
         )
     net.graph = g
     return net
+
+
+def _sum_links(links: pd.DataFrame) -> pd.DataFrame:
+    """Aggregate firm-level ties by ``source, target, kind`` (sorted).
+
+    ``n_links`` counts the ties; ``employees``, ``revenue`` and ``value`` are sums that
+    stay missing when every tie of the group lacks the figure. Each group's sum is the
+    one :meth:`pandas.Series.sum` gives (numpy's summation of the group in row order),
+    without calling pandas once per group.
+    """
+    keys = ["source", "target", "kind"]
+    grouped = links.groupby(keys, sort=True)
+    out = grouped["kind"].size().rename("n_links").reset_index()
+    codes = grouped.ngroup().fillna(-1).to_numpy(dtype=np.int64)
+    keep = np.flatnonzero(codes >= 0)
+    order = keep[np.argsort(codes[keep], kind="stable")]
+    bounds = np.searchsorted(codes[order], np.arange(len(out) + 1))
+    for col in ("employees", "revenue", "value"):
+        values = links[col].to_numpy(dtype="float64", na_value=np.nan)[order]
+        known = ~np.isnan(values)
+        filled = np.where(known, values, 0.0)
+        sums = np.full(len(out), np.nan)
+        for g in np.flatnonzero(np.add.reduceat(known, bounds[:-1]) if len(order) else []):
+            sums[g] = filled[bounds[g] : bounds[g + 1]].sum()
+        out[col] = sums
+    return out
 
 
 def _float(value: object) -> float:
@@ -810,7 +847,9 @@ def _places_with_outside(
     base = places.reindex(columns=cols) if places is not None else pd.DataFrame(columns=cols)
     seen = set(base["place"].dropna())
     extra: list[dict[str, Any]] = []
-    candidates = set(_text(firms, "place").dropna()) | set(_text(branches, "place").dropna())
+    candidates = set(_text(firms, "place").dropna().tolist()) | set(
+        _text(branches, "place").dropna().tolist()
+    )
     candidates |= {"ext:unknown"}
     for p in sorted(candidates - seen):
         is_ext = p.startswith("ext:")
@@ -843,7 +882,7 @@ def _links(
     supply: pd.DataFrame | None,
     est: pd.DataFrame,
     criteria: TiesCriteria,
-    place_of: dict[str, str],
+    place_of: pd.Series,
 ) -> pd.DataFrame:
     head_emp = est[est["kind"] == "head_office"].set_index("inn")["employees"]
     revenue = firms.set_index("inn")["revenue"] if "revenue" in firms else pd.Series(dtype=float)

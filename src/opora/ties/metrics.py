@@ -408,12 +408,19 @@ def _rural_ties(net: TiesNetwork, neighbour_km: float, weight: str) -> pd.DataFr
     mun = pl["municipality_oktmo"]
     col = {"employees": "employees", "revenue": "revenue", "value": "value"}.get(weight)
     values = links[col].fillna(0.0) if col else pd.Series(1.0, index=links.index)
+    # plain dicts: Series.get per link is slow in large regions (places are unique)
+    places = pl.index.tolist()
+    town_of = dict(zip(places, town.tolist(), strict=True))
+    rural_of = dict(zip(places, rural.tolist(), strict=True))
+    mun_of = dict(zip(places, mun.tolist(), strict=True))
     rows: dict[str, list[float]] = {}
-    for s, t, val in zip(links["source_place"], links["target_place"], values, strict=True):
+    for s, t, val in zip(
+        links["source_place"].tolist(), links["target_place"].tolist(), values, strict=True
+    ):
         for a, b in ((s, t), (t, s)):
-            if not (town.get(a, False) and rural.get(b, False)):
+            if not (town_of.get(a, False) and rural_of.get(b, False)):
                 continue
-            ma, mb = mun.get(a), mun.get(b)
+            ma, mb = mun_of.get(a), mun_of.get(b)
             own = ma == mb
             near = (not own) and mb in neigh.get(str(ma), set())
             if not (own or near):

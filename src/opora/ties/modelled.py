@@ -290,6 +290,28 @@ def modelled_inn(number: int) -> str:
     return body + str(check)
 
 
+_INN_TABLE: list[str] = []
+
+
+def _modelled_inn_cached(number: int) -> str:
+    """Return :func:`modelled_inn` of ``number`` from a table computed in blocks with numpy.
+
+    The table grows (doubling) as larger numbers are asked for and is kept for the
+    process: every region modelled by a worker numbers its firms from 1 again.
+    """
+    if number >= len(_INN_TABLE):
+        start, stop = len(_INN_TABLE), max(number + 1, 2 * len(_INN_TABLE), 4096)
+        n = np.arange(start, stop, dtype=np.int64)
+        check = np.zeros(len(n), dtype=np.int64)
+        rest = n.copy()
+        for w in reversed(_INN_WEIGHTS[2:]):  # the 7 digits of the number, last first
+            check += (rest % 10) * w
+            rest //= 10
+        check = check % 11 % 10
+        _INN_TABLE.extend(f"00{k:07d}{c}" for k, c in zip(n.tolist(), check.tolist(), strict=True))
+    return _INN_TABLE[number]
+
+
 def _latest(indicators: pd.DataFrame, code: str) -> pd.DataFrame:
     rows = indicators[indicators["code"].astype("string") == code]
     if rows.empty:
@@ -484,7 +506,7 @@ class _Builder:
         segment: str,
         inside: bool = True,
     ) -> dict[str, Any]:
-        inn = modelled_inn(self.counter)
+        inn = _modelled_inn_cached(self.counter)
         self.counter += 1
         category = (
             "large"
@@ -637,20 +659,20 @@ def modelled_registry(
     def pick(pool: list[dict[str, Any]]) -> dict[str, Any] | None:
         return pool[int(rng.integers(len(pool)))] if pool else None
 
-    def usable(c: dict[str, Any], f: dict[str, Any]) -> bool:
-        return c["inn"] not in is_branch and c["inn"] != f["inn"]
-
     def controller_for(f: dict[str, Any]) -> dict[str, Any] | None:
         sec = str(f["okved_section"])
         here_m = str(f["municipality_oktmo"])
-        if str(f["place"]) not in towns and rng.random() < r.p_local:
+        inn, place = f["inn"], f["place"]
+        # usable controllers: not a branch, not the firm itself (inlined: called millions
+        # of times in large regions)
+        if str(place) not in towns and rng.random() < r.p_local:
             want = sec
             if sec in r.chain and rng.random() < r.p_vertical:
                 want = str(rng.choice(r.chain[sec]))
             pool = [
                 c
                 for c in by_place_section.get((here_m, want), [])
-                if usable(c, f) and c["place"] != f["place"]
+                if c["inn"] not in is_branch and c["inn"] != inn and c["place"] != place
             ]
             in_town = [c for c in pool if str(c["place"]) in towns]
             local = pick(in_town or pool)
@@ -681,7 +703,13 @@ def modelled_registry(
             want = sec
             if sec in r.chain and rng.random() < r.p_vertical:
                 want = str(rng.choice(r.chain[sec]))
-            found = pick([c for c in by_place_section.get((j, want), []) if usable(c, f)])
+            found = pick(
+                [
+                    c
+                    for c in by_place_section.get((j, want), [])
+                    if c["inn"] not in is_branch and c["inn"] != inn
+                ]
+            )
             if found is not None:
                 return found
         return None

@@ -68,6 +68,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from opora.economy.candidates import CANDIDATES
 from opora.errors import TypologyError, ValidationError
 from opora.io.thresholds import read_thresholds
 from opora.model.thresholds import Thresholds
@@ -180,6 +181,13 @@ class _Test:
 
     ok: bool | None
     figure: str
+    words_ru: str = ""
+    words_en: str = ""
+
+    def words(self, lang: str) -> str:
+        """Return the test in words for a reason (``ru`` or ``en``), else its figure."""
+        text = self.words_ru if lang == "ru" else self.words_en
+        return text or self.figure
 
 
 def _lq_test(row: Mapping[str, Any], ctx: _Context, section: str, threshold: float) -> _Test:
@@ -230,6 +238,12 @@ def _combine_any(tests: Sequence[_Test]) -> Status:
 def _figures(tests: Iterable[_Test], status: Status) -> str:
     chosen = [t for t in tests if t.ok is True] if status == "assigned" else list(tests)
     return "; ".join(t.figure for t in chosen)
+
+
+def _words(tests: Iterable[_Test], status: Status, lang: str) -> str:
+    """Return the tests shown in a reason (as :func:`_figures`), in words where set."""
+    chosen = [t for t in tests if t.ok is True] if status == "assigned" else list(tests)
+    return "; ".join(t.words(lang) for t in chosen)
 
 
 def _missing(tests: Iterable[_Test]) -> str:
@@ -470,8 +484,9 @@ def _specialisation(
         tests = tests_of(row, ctx)
         status = _combine_any(tests)
         fig = _figures(tests, status)
+        w_ru, w_en = _words(tests, status, "ru"), _words(tests, status, "en")
         if status == "assigned":
-            return _Verdict(status, fig, f"{ru}: {fig}.", f"{en}: {fig}.")
+            return _Verdict(status, fig, f"{ru}: {w_ru}.", f"{en}: {w_en}.")
         if status == "not_evaluated":
             miss = _missing(tests)
             return _Verdict(
@@ -483,8 +498,8 @@ def _specialisation(
         return _Verdict(
             status,
             fig,
-            f"Признаки ниже порогов: {fig}.",
-            f"Below the thresholds: {fig}.",
+            f"Признаки ниже порогов: {w_ru}.",
+            f"Below the thresholds: {w_en}.",
         )
 
     rule.__name__ = f"_{type_id}"
@@ -497,8 +512,38 @@ def _agro_tests(row: Mapping[str, Any], ctx: _Context) -> list[_Test]:
     cand = t.text("agro_service", "candidate")
     if cand and "candidate_1" in row:
         first = _text(row, "candidate_1")
-        tests.append(_Test(first == cand, f"candidate_1 = {first or '—'}"))
+        tests.append(_candidate_test(first or "", cand))
     return tests
+
+
+_CANDIDATE_LABELS = {c.key: (c.label_ru, c.label_en) for c in CANDIDATES}
+
+
+def _candidate_test(first: str, wanted: str) -> _Test:
+    """Test that the first specialisation candidate is ``wanted``: figure and words."""
+    ru_w, en_w = _CANDIDATE_LABELS.get(wanted, (wanted, wanted))
+    figure = f"candidate_1 = {first or '—'}"
+    if first == wanted:
+        return _Test(
+            True,
+            figure,
+            f"первая возможная специализация — {ru_w}",
+            f"the first specialisation candidate is {en_w}",
+        )
+    if not first:
+        return _Test(
+            False,
+            figure,
+            f"возможной специализации не найдено (нужна: {ru_w})",
+            f"no specialisation candidate was found ({en_w} is needed)",
+        )
+    ru_f, en_f = _CANDIDATE_LABELS.get(first, (first, first))
+    return _Test(
+        False,
+        figure,
+        f"первая возможная специализация — {ru_f}, а не {ru_w}",
+        f"the first specialisation candidate is {en_f}, not {en_w}",
+    )
 
 
 def _tourism_tests(row: Mapping[str, Any], ctx: _Context) -> list[_Test]:
@@ -734,27 +779,36 @@ def types_table(classification: pd.DataFrame, *, lang: str = "ru") -> pd.DataFra
         msg = f"`lang` must be 'ru' or 'en', got {lang!r}"
         raise TypologyError(msg)
     reason = f"reason_{lang}"
-    keys = ["oktmo", "level"]
     c = classification
+    cols = ["oktmo", "level", "name", "official_monotown", "municipality_oktmo", "type"]
+    # one pass over plain lists (a groupby with a filter per group cost seconds a region);
+    # groups keep the order of their first row and a row with a missing key is left out,
+    # as ``groupby(["oktmo", "level"], sort=False)`` does
+    groups: dict[tuple[Any, Any], list[tuple[Any, ...]]] = {}
+    status = c["status"]
+    flags = [
+        (status == "assigned").fillna(False).astype(bool).tolist(),
+        (status == "not_evaluated").fillna(False).astype(bool).tolist(),
+    ]
+    for rec in zip(*(c[k].tolist() for k in cols), *flags, c[reason].tolist(), strict=True):
+        if pd.isna(rec[0]) or pd.isna(rec[1]):
+            continue
+        groups.setdefault((rec[0], rec[1]), []).append(rec)
     rows: list[dict[str, str]] = []
-    for _, g in c.groupby(keys, sort=False):
-        first = g.iloc[0]
-        got = g[g["status"] == "assigned"]
-        miss = g[g["status"] == "not_evaluated"]
+    for g in groups.values():
+        oktmo, level, name, official, muni = g[0][:5]
+        got = [(r[5], r[8]) for r in g if r[6]]
+        miss = [(r[5], r[8]) for r in g if r[7]]
         rows.append(
             {
-                "oktmo": str(first["oktmo"]),
-                "name": str(first["name"]),
-                "types": ";".join(got["type"]),
-                "reasons": " | ".join(
-                    f"{a}: {b}" for a, b in zip(got["type"], got[reason], strict=True)
-                ),
-                "not_evaluated": " | ".join(
-                    f"{a}: {b}" for a, b in zip(miss["type"], miss[reason], strict=True)
-                ),
-                "official_monotown": str(first["official_monotown"]),
-                "level": str(first["level"]),
-                "municipality_oktmo": str(first["municipality_oktmo"]),
+                "oktmo": str(oktmo),
+                "name": str(name),
+                "types": ";".join(a for a, _ in got),
+                "reasons": " | ".join(f"{a}: {b}" for a, b in got),
+                "not_evaluated": " | ".join(f"{a}: {b}" for a, b in miss),
+                "official_monotown": str(official),
+                "level": str(level),
+                "municipality_oktmo": str(muni),
             }
         )
     return pd.DataFrame(rows, columns=list(WIDE_COLUMNS))
