@@ -116,26 +116,67 @@ def test_nearest_large_buckets_are_swept_in_node_order() -> None:
         assert offsets[f] + dijkstra(csr, indices=int(sources[f]))[v] == got.minutes[v]
 
 
-def test_nearest_kernel_in_plain_python_and_its_guard() -> None:
+@pytest.mark.parametrize("threshold", [1024, 2])
+def test_nearest_kernel_in_plain_python_and_its_guard(
+    threshold: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kernel as plain Python; ``threshold`` 2 puts every bucket through the bitmap."""
+    monkeypatch.setattr(_buckets, "_SORTED_BUCKET", threshold)
     csr, _ = _graph(3, 80, 300, "float")
     width = _buckets.bucket_width(csr, 0.0)
     assert width is not None
     nodes = np.array([0, 5, 9])
     offsets = np.array([0.0, 1.5, 0.25])
-    dist = np.full(80, np.inf)
-    label = np.full(80, -1, dtype=np.int64)
+    positions = np.array([7, 4, 2])
+    dist = np.full(80, -1.0)  # written whole by the kernel
+    nearest = np.zeros(80, dtype=np.int64)
     n_buckets = int(max(csr.data.max(), 1.5) / width) + 2
     assert _buckets.bucket_nearest(
-        csr.indptr, csr.indices, csr.data, nodes, offsets, 1 / width, n_buckets, dist, label
+        csr.indptr,
+        csr.indices,
+        csr.data,
+        nodes,
+        offsets,
+        positions,
+        1 / width,
+        n_buckets,
+        dist,
+        nearest,
     )
     want = nearest_times(csr, nodes, offsets, engine="scipy").minutes
-    np.testing.assert_array_equal(np.where(np.isinf(dist), np.nan, dist), want)
+    np.testing.assert_array_equal(dist, want)
+    assert set(nearest[np.isnan(want)]) <= {-1}
+    assert set(nearest[~np.isnan(want)]) <= {7, 4, 2}
     # buckets wider than the shortest arc would settle nodes too early: the kernel says so
     wide = 1 / (2 * float(csr.data.max()))
-    dist[:], label[:] = np.inf, -1
     assert not _buckets.bucket_nearest(
-        csr.indptr, csr.indices, csr.data, nodes, offsets, wide, 4, dist, label
+        csr.indptr, csr.indices, csr.data, nodes, offsets, positions, wide, 4, dist, nearest
     )
+
+
+def test_nearest_kernel_sorts_a_sparse_large_bucket(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sources far apart in node order: the bucket is sorted, not put through the bitmap."""
+    monkeypatch.setattr(_buckets, "_SORTED_BUCKET", 2)
+    n = 4000
+    nodes = np.array([3990, 3, 1500, 700])  # 4 nodes over 63 words of 64 nodes: sparse
+    csr = sp.csr_matrix((np.ones(nodes.size), (nodes, (nodes + 1) % n)), shape=(n, n))
+    dist = np.empty(n)
+    nearest = np.empty(n, dtype=np.int64)
+    assert _buckets.bucket_nearest(
+        csr.indptr,
+        csr.indices,
+        csr.data,
+        nodes,
+        np.zeros(4),
+        np.arange(4),
+        1.0,
+        4,
+        dist,
+        nearest,
+    )
+    want = nearest_times(csr, nodes, engine="scipy")
+    np.testing.assert_array_equal(dist, want.minutes)
+    np.testing.assert_array_equal(nearest, want.nearest)
 
 
 @needs_numba

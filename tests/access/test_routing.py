@@ -490,8 +490,18 @@ def test_bucket_kernels_in_plain_python_match_scipy() -> None:
     label = np.full(36, -1, dtype=np.int64)
     offsets = np.array([0.0, 2.5, 1.0])
     n_buckets = int(max(csr.data.max(), 2.5) / width) + 2
+    positions = np.arange(nodes.size)
     ok = _buckets.bucket_nearest(
-        csr.indptr, csr.indices, csr.data, nodes, offsets, 1 / width, n_buckets, dist, label
+        csr.indptr,
+        csr.indices,
+        csr.data,
+        nodes,
+        offsets,
+        positions,
+        1 / width,
+        n_buckets,
+        dist,
+        label,
     )
     assert ok
     np.testing.assert_array_equal(dist, nearest_times(csr, nodes, offsets, engine="scipy")[0])

@@ -38,7 +38,12 @@ _MARGIN = 1e-6
 _MAX_ABSOLUTE_BUCKET = 1_000_000_000
 
 #: Buckets of :func:`bucket_nearest` with at least this many nodes are swept in node order.
-_SORTED_BUCKET = 1024
+_SORTED_BUCKET = 64
+#: Constants of the bitmaps of :func:`bucket_nearest` (unsigned: no overflow, no warning).
+_ZERO, _ONE, _TWO, _FOUR = np.uint64(0), np.uint64(1), np.uint64(2), np.uint64(4)
+_EIGHT, _SIXTEEN, _THIRTY_TWO = np.uint64(8), np.uint64(16), np.uint64(32)
+_M1, _M2 = np.uint64(0x5555555555555555), np.uint64(0x3333333333333333)
+_M4, _BYTE = np.uint64(0x0F0F0F0F0F0F0F0F), np.uint64(0xFF)
 
 
 def bucket_search(
@@ -127,22 +132,25 @@ def bucket_nearest(
     data: FloatArray,
     nodes: IntArray,
     offsets: FloatArray,
+    positions: IntArray,
     inv_delta: float,
     n_buckets: int,
     dist: FloatArray,
-    label: IntArray,
+    nearest: IntArray,
 ) -> bool:
     """Multi-source search with a circular bucket queue; compiled with numba.
 
-    Every source starts at its offset; ``dist`` (all ``inf``) and ``label`` (all ``-1``)
-    receive each node's minutes and the index in ``nodes`` of its nearest source. Buckets
+    Every source ``nodes[k]`` starts at ``offsets[k]``. On return ``dist`` holds each node's
+    minutes (``NaN`` where unreachable) and ``nearest`` the ``positions[k]`` of its nearest
+    source (``-1`` where unreachable); both are written whole, whatever they held. Buckets
     are as in :func:`bucket_search`; the queued minutes always lie within ``n_buckets``
     buckets of the current one, so the buckets are reused in a ring.
 
     A node is queued at most once per bucket (only when an improvement moves it to another
     bucket) and an entry carries no minutes: when its bucket comes, a node is settled if its
     minutes still fall in that bucket. Every node of the lowest bucket is final, so their
-    order does not matter: a large bucket is sorted by node index first, which turns the
+    order does not matter: a large bucket is put in node order first (through a bitmap of
+    the nodes when they are dense in their range, else by sorting), which turns the
     scattered frontier of many sources into one sweep through the graph's arrays. The minutes
     are those of any Dijkstra that relaxes ``d(v) = d(u) + w`` (scipy's): a node's minutes are
     the least ``d(u) + w`` over its in-arcs, whatever the order.
@@ -154,10 +162,14 @@ def bucket_nearest(
         covers float rounding, or an arc did not lead to a later bucket (the caller then falls
         back to scipy).
     """
+    n = dist.size
+    dist[:] = np.inf
+    label = np.full(n, -1, dtype=np.int32)  # index in `nodes` of the nearest source
     head = np.full(n_buckets, -1, dtype=np.int32)
     size = data.size + nodes.size + 1  # one entry per source, at most one per arc
     pool = np.empty(2 * size, dtype=np.int32)  # (node, next entry) pairs
-    scratch = np.empty(dist.size, dtype=np.int32)  # the nodes of the current bucket
+    scratch = np.empty(n, dtype=np.int32)  # the nodes of the current bucket
+    bits = np.zeros((n >> 6) + 1, dtype=np.uint64)  # the same as a bitmap, when dense
     top = 0
     live = 0
     current = np.int64(_MAX_ABSOLUTE_BUCKET)
@@ -183,13 +195,40 @@ def bucket_nearest(
         slot = head[ring]
         head[ring] = -1
         m = 0
+        low, high = n, 0
         while slot >= 0:
-            scratch[m] = pool[2 * slot]
+            u = pool[2 * slot]
+            scratch[m] = u
+            low, high = min(low, u), max(high, u)
             m += 1
             slot = pool[2 * slot + 1]
         live -= m
-        if m >= _SORTED_BUCKET:
+        first, last = low >> 6, high >> 6
+        if m >= _SORTED_BUCKET and last - first >= 8 * m:  # sparse: sort
             scratch[:m].sort()
+        elif m >= _SORTED_BUCKET:  # dense in its range: through the bitmap, left all zero
+            for t in range(m):
+                u = scratch[t]
+                bits[u >> 6] |= _ONE << np.uint64(u & 63)
+            m = 0
+            for w in range(first, last + 1):
+                word = bits[w]
+                if word == _ZERO:
+                    continue
+                bits[w] = _ZERO
+                node = w << 6
+                while word != _ZERO:  # its set bits, lowest first
+                    rest = word & (word - _ONE)
+                    bit = (word ^ rest) - _ONE  # trailing zeros of word: count these ones
+                    bit = bit - ((bit >> _ONE) & _M1)
+                    bit = (bit & _M2) + ((bit >> _TWO) & _M2)
+                    bit = (bit + (bit >> _FOUR)) & _M4
+                    bit = bit + (bit >> _EIGHT)
+                    bit = bit + (bit >> _SIXTEEN)
+                    bit = bit + (bit >> _THIRTY_TWO)
+                    scratch[m] = node + np.int64(bit & _BYTE)
+                    m += 1
+                    word = rest
         for t in range(m):
             u = scratch[t]
             du = dist[u]
@@ -214,6 +253,12 @@ def bucket_nearest(
                         top += 1
                         live += 1
         current += 1
+    for v in range(n):
+        if label[v] >= 0:
+            nearest[v] = positions[label[v]]
+        else:
+            nearest[v] = -1
+            dist[v] = np.nan
     return True
 
 

@@ -337,10 +337,10 @@ def nearest_times(
     best = order[first]  # positions of the kept facilities, by ascending node
     nodes = src[best]
 
-    found = _nearest_numba(graph, nodes, offset[best], checked.engine)
+    found = _nearest_numba(graph, nodes, offset[best], best, checked.engine)
     if found is not None:
-        slot, dist = found
-    elif np.any(offset[best] > 0):
+        return found
+    if np.any(offset[best] > 0):
         k = nodes.size
         indptr = np.concatenate([graph.indptr, graph.nnz + np.arange(1, k + 1)])
         indices = np.concatenate([graph.indices, nodes.astype(graph.indices.dtype)])
@@ -364,14 +364,15 @@ def nearest_times(
 
 
 def _nearest_numba(
-    graph: sp.csr_matrix, nodes: IntArray, offsets: FloatArray, engine: Engine
-) -> tuple[IntArray, FloatArray] | None:
+    graph: sp.csr_matrix, nodes: IntArray, offsets: FloatArray, positions: IntArray, engine: Engine
+) -> NearestTimes | None:
     """Run :func:`bucket_nearest` when the engine and graph allow; ``None`` otherwise.
 
     Returns
     -------
-    tuple of numpy.ndarray or None
-        Index in ``nodes`` of each node's nearest source (``-1`` unreachable) and minutes.
+    NearestTimes or None
+        Minutes of each node (``NaN`` unreachable) and the ``positions`` entry of its nearest
+        source in ``nodes`` (``-1`` unreachable).
 
     Raises
     ------
@@ -395,12 +396,12 @@ def _nearest_numba(
             )
             raise ValidationError(msg)
         return None
-    dist = np.full(graph.shape[0], np.inf)
-    label = np.full(graph.shape[0], -1, dtype=np.int64)
-    args = (graph.indptr, graph.indices, graph.data, nodes, offsets, 1.0 / width)
-    if not search(*args, n_buckets, dist, label):  # pragma: no cover - 10⁹ buckets
+    dist = np.empty(graph.shape[0])
+    nearest = np.empty(graph.shape[0], dtype=np.int64)
+    args = (graph.indptr, graph.indices, graph.data, nodes, offsets, positions, 1.0 / width)
+    if not search(*args, n_buckets, dist, nearest):  # pragma: no cover - 10⁹ buckets
         return None
-    return label, dist
+    return NearestTimes(dist, nearest)
 
 
 def origin_times(
