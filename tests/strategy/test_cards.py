@@ -18,6 +18,7 @@ from opora.strategy.cards import (
     strategy_card,
     strategy_cards,
 )
+from opora.strategy.resilience import resilience_index
 
 DATA = Path(__file__).parents[1] / "data" / "strategy"
 
@@ -475,3 +476,38 @@ def test_card_lines_for_reports():
     assert "80.0% → 95.0% by 2030" in lines["targets"][1][1]  # school coverage
     quiet = card_lines(_card(HIGH, onp={LOW}))
     assert quiet["alerts"] == []
+
+
+def test_cards_reuse_a_given_resilience_index():
+    f = _features()
+    given = strategy_cards(
+        f, normatives=NORMS, settlements=_settlements(), resilience=resilience_index(f)
+    )
+    assert given == strategy_cards(f, normatives=NORMS, settlements=_settlements())
+
+
+def test_near_groups_match_a_row_by_row_reference():
+    from opora.strategy._card_context import _group_near
+
+    rng = np.random.default_rng(1)
+    n = 500
+    merged = pd.DataFrame(
+        {
+            "oktmo": pd.Series(rng.choice(["a", "b", None, "c"], n), dtype="string"),
+            "service": rng.choice(["school", "clinic", "hospital"], n),
+            "settlement_id": np.arange(n).astype(str),
+            "sname": "x",
+            "pop": rng.random(n),
+            "minutes": rng.random(n),
+            "within_standard": rng.random(n) > 0.5,
+        }
+    )
+    got = _group_near(merged)
+    expected: dict[tuple[str, str], list[int]] = {}
+    for i, key in enumerate(zip(merged["oktmo"].astype(str), merged["service"], strict=True)):
+        expected.setdefault(key, []).append(i)
+    assert list(got) == list(expected)
+    for key, rows in expected.items():
+        assert got[key].settlement_id.tolist() == [str(i) for i in rows]
+        assert got[key].pop.tolist() == merged["pop"].iloc[rows].tolist()
+    assert _group_near(merged.iloc[:0]) == {}

@@ -279,3 +279,13 @@ def test_edited_config_changes_the_index(tmp_path):
     # population weight 0: the others (0.65 of the remaining 0.75 known) decide
     expected = (0.20 * BUD[0] + 0.15 * EMP[0] + 0.20 * SER[0] + 0.10 * DIV[0]) / 0.65
     assert r["resilience_index"].iloc[0] == pytest.approx(expected)
+
+
+def test_sensitivity_reuses_a_given_base_index():
+    f = _many()
+    base = resilience_index(f)
+    a = weight_sensitivity(f, n=50, seed=5)
+    b = weight_sensitivity(f, n=50, seed=5, base=base)
+    pd.testing.assert_frame_equal(a.municipalities, b.municipalities)
+    pd.testing.assert_frame_equal(a.runs, b.runs)
+    assert a.summary == b.summary

@@ -370,3 +370,42 @@ def test_user_thresholds_change_the_rules(tmp_path: Path) -> None:
     town = _row(type="urban_okrug", emp_share_C=35.0, emp_share_G=1.0)
     assert _status(_classify(town, thresholds=t), "single_enterprise") == "not_assigned"
     assert _status(_classify(town), "single_enterprise") == "assigned"
+
+
+def _types_table_by_groupby(long: pd.DataFrame, reason: str) -> pd.DataFrame:
+    """The wide table the plain way: one pandas group per row, filtered by status."""
+    rows = []
+    for _, g in long.groupby(["oktmo", "level"], sort=False):
+        first = g.iloc[0]
+        got = g[g["status"] == "assigned"]
+        miss = g[g["status"] == "not_evaluated"]
+        rows.append(
+            {
+                "oktmo": str(first["oktmo"]),
+                "name": str(first["name"]),
+                "types": ";".join(got["type"]),
+                "reasons": " | ".join(
+                    f"{a}: {b}" for a, b in zip(got["type"], got[reason], strict=True)
+                ),
+                "not_evaluated": " | ".join(
+                    f"{a}: {b}" for a, b in zip(miss["type"], miss[reason], strict=True)
+                ),
+                "official_monotown": str(first["official_monotown"]),
+                "level": str(first["level"]),
+                "municipality_oktmo": str(first["municipality_oktmo"]),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(WIDE_COLUMNS))
+
+
+@pytest.mark.parametrize("dtype", [object, "string"])
+def test_types_table_matches_a_groupby_reference(dtype: object) -> None:
+    rows = [_row(0, lq_A=3.0, budget_employment_share=55.0), _row(1), _row(2, lq_C=2.5)]
+    long = _classify(*rows)
+    # interleave the rows of the municipalities and drop a key: groups keep first-seen order
+    long = long.sample(frac=1.0, random_state=3).reset_index(drop=True).astype(dtype)
+    long.loc[4, "oktmo"] = None
+    for lang in ("ru", "en"):
+        expected = _types_table_by_groupby(long, f"reason_{lang}")
+        pd.testing.assert_frame_equal(types_table(long, lang=lang), expected)
+    assert types_table(long.iloc[:0]).columns.tolist() == list(WIDE_COLUMNS)

@@ -171,6 +171,7 @@ def strategy_cards(
     settlements: pd.DataFrame | None = None,
     onp: Collection[str] | None = None,
     only_small_towns: bool = False,
+    resilience: pd.DataFrame | None = None,
 ) -> list[dict[str, Any]]:
     """Build the cards of every municipality (or of the small towns only).
 
@@ -180,6 +181,9 @@ def strategy_cards(
         As for :func:`strategy_card`.
     only_small_towns
         Keep the municipalities :func:`small_towns` marks.
+    resilience
+        What ``resilience_index(features, config=config)`` returned, when the caller
+        has it already (it is not computed again); ``None`` computes it.
 
     Returns
     -------
@@ -187,7 +191,16 @@ def strategy_cards(
         Cards in the order of ``features``.
     """
     ctx = build_context(
-        features, types, candidates, access, normatives, config, facilities, settlements, onp
+        features,
+        types,
+        candidates,
+        access,
+        normatives,
+        config,
+        facilities,
+        settlements,
+        onp,
+        resilience=resilience,
     )
     codes = ctx.features["oktmo"].tolist()
     if only_small_towns:

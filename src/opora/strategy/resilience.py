@@ -458,6 +458,7 @@ def weight_sensitivity(
     step: float | None = None,
     normalisation: str | None = None,
     config: StrategyConfig | None = None,
+    base: pd.DataFrame | None = None,
 ) -> WeightSensitivity:
     """Check how stable the resilience ranking is when the weights change.
 
@@ -487,6 +488,10 @@ def weight_sensitivity(
     config
         Strategy rules; defaults for every parameter left ``None`` come from its
         ``[sensitivity]`` section.
+    base
+        What ``resilience_index(features, weights, normalisation=normalisation,
+        config=config)`` returned, when the caller has it already (it is not computed
+        again); ``None`` computes it.
 
     Returns
     -------
@@ -512,7 +517,8 @@ def weight_sensitivity(
     seed = sens.seed if seed is None else seed
     conc = sens.concentration if concentration is None else concentration
     stp = sens.step if step is None else step
-    base = resilience_index(features, weights, normalisation=normalisation, config=cfg)
+    if base is None:
+        base = resilience_index(features, weights, normalisation=normalisation, config=cfg)
     w = base.attrs["weights"]
     keys = list(w)
     comp_all = base[[f"component_{k}" for k in keys]].to_numpy(dtype=float)

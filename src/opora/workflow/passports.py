@@ -79,32 +79,46 @@ def _neighbours(
     km: float = 40.0,
     *,
     lonlat: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None,
+    transformers: dict[str, Transformer] | None = None,
+    rows: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Settlements within ``km`` of the point, measured in the point's UTM zone.
 
     ``lonlat`` (the settlements' coordinates, given once for many calls) lets a box of
-    generous size (1.5 × ``km``) pick the candidates before the projection.
+    generous size (1.5 × ``km``) pick the candidates before the projection;
+    ``transformers`` (one per UTM zone, filled as they are made) spares the many towns
+    of one zone making the same transformer again; ``rows`` (:func:`_neighbour_rows` of
+    ``s``, made once for many calls) spares converting the columns for every town.
     """
     xs, ys = lonlat if lonlat is not None else (s.geometry.x.to_numpy(), s.geometry.y.to_numpy())
     dlat = 1.5 * km / 110.0
     dlon = dlat / max(math.cos(math.radians(min(abs(lat) + dlat, 89.0))), 1e-6)
     box = np.flatnonzero((np.abs(ys - lat) <= dlat) & (np.abs(xs - lon) <= dlon))
     crs = local_utm([lon], [lat])
-    tr = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    cache = transformers if transformers is not None else {}
+    tr = cache.get(crs.srs)
+    if tr is None:
+        tr = cache[crs.srs] = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
     px, py = tr.transform(xs[box], ys[box])
     x0, y0 = tr.transform(lon, lat)
     keep = box[np.hypot(np.asarray(px) - x0, np.asarray(py) - y0) <= km * 1000]
-    n = s.iloc[keep]
+    table = rows if rows is not None else _neighbour_rows(s)
+    picked: pd.DataFrame = table.iloc[keep].reset_index(drop=True)
+    return picked
+
+
+def _neighbour_rows(s: pd.DataFrame) -> pd.DataFrame:
+    """Every settlement as a neighbour row (``s`` in its order; picked by position)."""
     return pd.DataFrame(
         {
-            "name": n["name"].astype(str),
-            "type": n["type"].astype(str),
-            "population": pd.to_numeric(n["population"], errors="coerce").astype(float),
-            "lon": n.geometry.x,
-            "lat": n.geometry.y,
+            "name": s["name"].astype(str),
+            "type": s["type"].astype(str),
+            "population": pd.to_numeric(s["population"], errors="coerce").astype(float),
+            "lon": s.geometry.x,
+            "lat": s.geometry.y,
             "anchor_level": None,
         }
-    ).reset_index(drop=True)
+    )
 
 
 def _groups(frame: pd.DataFrame, key: pd.Series) -> Callable[[str], pd.DataFrame]:
@@ -183,13 +197,19 @@ def build_passports(
         BiText(f"{p.source} — {p.licence}", f"{p.source} — {p.licence}") for p in region.provenance
     ]
     lonlat = (s.geometry.x.to_numpy(dtype=float), s.geometry.y.to_numpy(dtype=float))
-    near_of = _groups(near, near["settlement_id"].astype(str))
-    long_of = _groups(long, long["oktmo"].astype(str))
-    emp_of = _groups(emp, emp["oktmo"])
-    soc_of = _groups(soc, soc["oktmo"])
+    # only the columns read below: each town takes its rows, and a narrow frame is cheap
+    near_of = _groups(
+        near[["service", "minutes", "within_standard"]], near["settlement_id"].astype(str)
+    )
+    long_of = _groups(long[["status", "type", "reason_ru", "reason_en"]], long["oktmo"].astype(str))
+    emp_of = _groups(emp[["dimension", "share"]], emp["oktmo"])
+    soc_of = _groups(soc[["year", "value"]], soc["oktmo"])
     cand = an.economy.candidates
-    cand_of = _groups(cand, cand["oktmo"])
+    cand_cols = ["feasible", "label_ru", "label_en", "score", "why_ru", "why_en"]
+    cand_of = _groups(cand[[c for c in cand_cols if c in cand.columns]], cand["oktmo"])
     med = soc.groupby("year")["value"].median()
+    transformers: dict[str, Transformer] = {}
+    neighbour_rows = _neighbour_rows(s) if len(towns) else None
     out: list[TownPassport] = []
     for t in towns.itertuples(index=False):
         code = str(t.oktmo)
@@ -232,12 +252,13 @@ def build_passports(
         mine = long_of(code)
         mine = mine[mine["status"] == "assigned"]
         types = [
-            (
-                str(r.type),
-                BiText(*TYPES.get(str(r.type), (str(r.type), str(r.type)))),
-                BiText(str(r.reason_ru), str(r.reason_en)),
+            (str(k), BiText(*TYPES.get(str(k), (str(k), str(k)))), BiText(str(ru), str(en)))
+            for k, ru, en in zip(
+                mine["type"].tolist(),
+                mine["reason_ru"].tolist(),
+                mine["reason_en"].tolist(),
+                strict=True,
             )
-            for r in mine.itertuples(index=False)
         ]
         d = near_of(sid)
         acc = pd.DataFrame(
@@ -276,14 +297,20 @@ def build_passports(
         )
         cm = cand_of(m8)
         cm = cm[cm["feasible"].fillna(False).astype(bool)]
-        candidates = [
-            (
-                BiText(str(c.label_ru), str(c.label_en)),
-                _num(c.score),
-                BiText(str(c.why_ru), str(c.why_en)),
-            )
-            for c in cm.itertuples()
-        ]
+        candidates = (
+            [
+                (BiText(str(lr), str(le)), _num(sc), BiText(str(wr), str(we)))
+                for lr, le, sc, wr, we in zip(
+                    *(
+                        cm[k].tolist()
+                        for k in ("label_ru", "label_en", "score", "why_ru", "why_en")
+                    ),
+                    strict=True,
+                )
+            ]
+            if len(cm)
+            else []
+        )
         rr: dict[Any, Any] = dict(res.loc[m8].to_dict()) if m8 in res.index else {}
         resilience = None
         comps: list[tuple[BiText, float | None]] = []
@@ -311,7 +338,14 @@ def build_passports(
                 population_year=None if np.isnan(_num(year)) else int(_num(year)),
                 lon=float(lon),
                 lat=float(lat),
-                neighbours=_neighbours(s, float(lon), float(lat), lonlat=lonlat),
+                neighbours=_neighbours(
+                    s,
+                    float(lon),
+                    float(lat),
+                    lonlat=lonlat,
+                    transformers=transformers,
+                    rows=neighbour_rows,
+                ),
                 profile=profile,
                 types=types,
                 accessibility=acc.reset_index(drop=True),

@@ -75,7 +75,7 @@ def run_strategy(region: Region, an: Analyses) -> StrategyResult:
     long = classify(feats)
     res = resilience_index(an.features)
     if int(res["resilience_index"].notna().sum()) >= 2:
-        sens = weight_sensitivity(an.features).municipalities
+        sens = weight_sensitivity(an.features, base=res).municipalities
     else:  # one municipality (Sevastopol's districts lack the sources): no ranking to test
         sens = pd.DataFrame(
             {
@@ -95,6 +95,7 @@ def run_strategy(region: Region, an: Analyses) -> StrategyResult:
         normatives=an.normatives,
         facilities=an.facilities,
         settlements=region.settlements,
+        resilience=res,
     )
     return StrategyResult(feats, long, types_table(long), res, sens, cards)
 

@@ -435,11 +435,11 @@ def _coords(
     frame: pd.DataFrame, places: Mapping[str, tuple[float, float]]
 ) -> tuple[np.ndarray[Any, np.dtype[np.float64]], np.ndarray[Any, np.dtype[np.float64]]]:
     """Return a table's ``lon``/``lat``, filling gaps from the settlements' own points."""
-    lon = np.array([to_float(v) for v in frame["lon"]], dtype=float)
-    lat = np.array([to_float(v) for v in frame["lat"]], dtype=float)
+    lon = np.array([to_float(v) for v in frame["lon"].tolist()], dtype=float)
+    lat = np.array([to_float(v) for v in frame["lat"].tolist()], dtype=float)
     gaps = ~(np.isfinite(lon) & np.isfinite(lat))
     if gaps.any() and places:
-        ids = [display_text(v) for v in frame["settlement_id"]]
+        ids = [display_text(v) for v in frame["settlement_id"].tolist()]
         for k in np.flatnonzero(gaps).tolist():
             point = places.get(ids[k])
             if point is not None:
@@ -452,8 +452,12 @@ def _places(settlements: Any) -> tuple[dict[str, tuple[float, float]], dict[str,
     if not len(settlements) or "settlement_id" not in settlements.columns:
         return {}, {}
     lon, lat = lonlat(settlements)
-    ids = [display_text(v) for v in settlements["settlement_id"]]
-    names = [display_text(v) for v in settlements["name"]] if "name" in settlements.columns else []
+    ids = [display_text(v) for v in settlements["settlement_id"].tolist()]
+    names = (
+        [display_text(v) for v in settlements["name"].tolist()]
+        if "name" in settlements.columns
+        else []
+    )
     points = {
         sid: (float(x), float(y))
         for sid, x, y in zip(ids, lon.tolist(), lat.tolist(), strict=True)
@@ -516,7 +520,8 @@ def _anchor_rows(anchors: pd.DataFrame, lang: str, t: Mapping[str, str]) -> list
     """Return the checked anchors, district centres first, each by served population."""
     require_columns(anchors, _ANCHOR_COLUMNS, "anchors")
     rows: list[dict[str, Any]] = []
-    for record in anchors.to_dict("records"):
+    # only the columns read: the anchors table carries many more, costly to convert
+    for record in anchors[list(_ANCHOR_COLUMNS)].to_dict("records"):
         level = display_text(record["level"])
         if level not in ANCHOR_LEVELS:
             msg = f"anchor level {level!r} is not one of {', '.join(ANCHOR_LEVELS)}"
@@ -562,20 +567,29 @@ def _uncovered_by_settlement(
 ) -> dict[str, dict[str, Any]]:
     """Return, per settlement, its most severe reason, a name and tooltip lines."""
     found: dict[str, dict[str, Any]] = {}
-    for record in uncovered.to_dict("records"):
-        sid = display_text(record["settlement_id"])
-        reason = display_text(record["reason"])
-        entry = found.setdefault(
-            sid, {"reason": reason, "name": display_text(record["name"]), "tip": []}
-        )
+    # tens of thousands of rows in a large region share a few reasons, services and times:
+    # plain lists instead of records, and each distinct tooltip line is formatted once
+    tips: dict[tuple[str, float | None, float, str], str] = {}
+    cols = [uncovered[c].tolist() for c in ("settlement_id", "reason", "name", "minutes")]
+    services = uncovered["service"].tolist()
+    for sid_v, reason_v, name_v, minutes_v, service_v in zip(*cols, services, strict=True):
+        sid = display_text(sid_v)
+        reason = display_text(reason_v)
+        entry = found.setdefault(sid, {"reason": reason, "name": display_text(name_v), "tip": []})
         if ANCHOR_REASONS.index(reason) < ANCHOR_REASONS.index(entry["reason"]):
             entry["reason"] = reason
-        minutes = to_float(record["minutes"])
-        why = t[f"anc_reason_{reason}"]
-        if minutes is not None:
-            why = f"{why} ({minutes_text(minutes, lang, t)})"
-        service = labels[display_text(record["service"])]
-        entry["tip"].append(t["anc_tt_reason"].format(service=service, reason=why))
+        minutes = to_float(minutes_v)
+        service_key = display_text(service_v)
+        # the sign keeps -0.0 apart from 0.0, which are one dict key
+        key = (reason, minutes, math.copysign(1.0, minutes or 0.0), service_key)
+        tip = tips.get(key)
+        if tip is None:
+            why = t[f"anc_reason_{reason}"]
+            if minutes is not None:
+                why = f"{why} ({minutes_text(minutes, lang, t)})"
+            service = labels[service_key]
+            tip = tips[key] = t["anc_tt_reason"].format(service=service, reason=why)
+        entry["tip"].append(tip)
     return found
 
 
@@ -592,7 +606,7 @@ def _anchors_map(
     catchments = section.catchments
     require_columns(catchments, _CATCHMENT_COLUMNS, "anchor catchments")
     by_id = {r["id"]: r for r in rows}
-    targets = [display_text(v) for v in catchments["anchor_id"]]
+    targets = [display_text(v) for v in catchments["anchor_id"].tolist()]
     for target in targets:
         if target and target not in by_id:
             msg = (
@@ -600,9 +614,9 @@ def _anchors_map(
                 "which is not in the anchors table"
             )
             raise ReportInputError(msg)
-    ids = [display_text(v) for v in catchments["settlement_id"]]
-    covered = [_flag(v) for v in catchments["covered"]]
-    pops = [to_float(v) for v in catchments["population"]]
+    ids = [display_text(v) for v in catchments["settlement_id"].tolist()]
+    covered = [_flag(v) for v in catchments["covered"].tolist()]
+    pops = [to_float(v) for v in catchments["population"].tolist()]
     reasons = _uncovered_by_settlement(section.uncovered, labels, lang, t)
     points, names = _places(settlements)
 
@@ -775,12 +789,13 @@ def _uncovered_rows(
     uncovered: pd.DataFrame, labels: Mapping[str, str], lang: str, t: Mapping[str, str]
 ) -> list[dict[str, Any]]:
     """Return the most populous :data:`ANCHORS_MAX_UNCOVERED` rows of the uncovered table."""
-    records = uncovered.to_dict("records")
-    pops = [to_float(r["population"]) for r in records]
-    order = sorted(range(len(records)), key=lambda k: -(pops[k] or 0.0))
+    pops = [to_float(v) for v in uncovered["population"].tolist()]
+    order = sorted(range(len(pops)), key=lambda k: -(pops[k] or 0.0))[:ANCHORS_MAX_UNCOVERED]
+    # records of the rows tabled only, not of the tens of thousands of a large region
+    cols = ["reason", "settlement_id", "name", "municipality", "service", "minutes"]
+    records = uncovered[cols].iloc[order].to_dict("records")
     rows = []
-    for k in order[:ANCHORS_MAX_UNCOVERED]:
-        record = records[k]
+    for k, record in zip(order, records, strict=True):
         reason = display_text(record["reason"])
         rows.append(
             {
@@ -893,8 +908,8 @@ def _comparison(section: AnchorSection, lang: str, t: Mapping[str, str]) -> dict
 def _figures(section: AnchorSection, lang: str, t: Mapping[str, str]) -> list[dict[str, str]]:
     """Return the section's headline numbers: anchors by level and coverage."""
     catchments = section.catchments
-    covered = [_flag(v) for v in catchments["covered"]]
-    pops = [to_float(v) for v in catchments["population"]]
+    covered = [_flag(v) for v in catchments["covered"].tolist()]
+    pops = [to_float(v) for v in catchments["population"].tolist()]
     total = sum(p for p in pops if p is not None)
     within = sum(p for p, c in zip(pops, covered, strict=True) if p is not None and c)
     share = format_number(within / total * 100 if total > 0 else None, "pct1", lang)
