@@ -62,3 +62,27 @@ def test_projection_keeps_a_tiny_region_on_the_map() -> None:
     assert np.all((x > 0) & (x < projection.width))
     assert np.all((y > 0) & (y < projection.height))
     assert fit_projection(np.array([np.nan]), np.array([np.nan]), np.array([np.nan])) is None
+
+
+def test_lonlat_passes_points_and_takes_a_point_inside_shapes_without_warnings() -> None:
+    import warnings
+
+    import geopandas as gpd
+    import numpy as np
+    from shapely.geometry import Point, Polygon
+
+    from opora.report._helpers import lonlat
+
+    square = Polygon([(30, 50), (32, 50), (32, 52), (30, 52)])
+    frame = gpd.GeoDataFrame(
+        geometry=[Point(56.0, 54.7), Point(np.nan, np.nan), None, square], crs="EPSG:4326"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a settlement without coordinates must not warn
+        lon, lat = lonlat(frame)
+    assert lon[0] == 56.0
+    assert lat[0] == 54.7
+    assert np.isnan(lon[1])
+    assert np.isnan(lat[1])
+    assert np.isnan(lon[2])
+    assert square.contains(Point(lon[3], lat[3]))  # a point inside the square, not its corner

@@ -9,6 +9,7 @@ sources with the real register, and kill a running ``opora country``.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -241,11 +242,25 @@ def test_a_half_written_region_is_redone(tmp_path, mini_run):
 
 
 @pytest.mark.slow
-def test_dask_local_cluster_gives_the_sequential_outputs(tmp_path, mini_run, sequential):
+def test_dask_local_cluster_gives_the_sequential_outputs(tmp_path, mini_run, sequential, caplog):
     # children of this process before the run (a browser or a server other tests started)
     before = {p.pid for p in psutil.Process().children(recursive=True)}
+    import distributed  # noqa: F401 - its import sets the level of its loggers
+
+    logger = logging.getLogger("distributed")  # its own stderr handler, no propagation
+    level = logger.level
+    records: list[logging.LogRecord] = []
+    collect = logging.Handler()
+    collect.emit = records.append  # type: ignore[method-assign]
+    logger.addHandler(collect)
     seen = []
-    res = mini_run(tmp_path / "dask", workers=2, on_region=lambda o, d, n: seen.append(d))
+    try:
+        res = mini_run(tmp_path / "dask", workers=2, on_region=lambda o, d, n: seen.append(d))
+    finally:
+        logger.removeHandler(collect)
+    # the in-process scheduler's INFO lines would break the progress display
+    assert [r.getMessage() for r in records if r.levelno < logging.ERROR] == []
+    assert logger.level == level
     assert seen == [1, 2]
     assert [o.status for o in res.outcomes] == ["done", "done"]
     _compare(tmp_path / "dask", sequential.out_dir)

@@ -431,7 +431,10 @@ def lonlat(frame: Any) -> tuple[np.ndarray[Any, np.dtype[np.float64]], ...]:
     if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
         geoms = geoms.to_crs("EPSG:4326")
     usable = geoms.notna() & ~geoms.is_empty
-    points = geoms.where(~usable | (geoms.geom_type == "Point"), geoms.representative_point())
+    shapes = usable & (geoms.geom_type != "Point")  # points (NaN coordinates too) pass as they are
+    points = geoms.copy()
+    if shapes.any():
+        points[shapes] = geoms[shapes].representative_point()
     mask = usable.to_numpy(dtype=bool)
     if mask.any():
         lon[mask] = points[usable].x.to_numpy(dtype=float)

@@ -398,6 +398,30 @@ def _run_dask(
 
     dist: Any = distributed  # untyped package: its calls are checked here by hand
 
+    # the scheduler of a local cluster lives in this process and logs at INFO by default
+    # (Dask's own configuration), which would break the progress display: keep its errors
+    quiet = logging.getLogger("distributed")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        _on_dask(dist, job, todo, settings, data_dir, lang, register, report, scheduler, workers)
+    finally:
+        quiet.setLevel(level)
+
+
+def _on_dask(
+    dist: Any,
+    job: RegionJob,
+    todo: Sequence[tuple[CountryRegion, Path]],
+    settings: Settings,
+    data_dir: Path | None,
+    lang: str,
+    register: Path | None,
+    report: Callable[[RegionOutcome], None],
+    scheduler: str | None,
+    workers: int,
+) -> None:
+    """Run the regions of ``todo`` on a local cluster, or on ``scheduler``'s cluster."""
     cluster = None
     if scheduler is None:
         cluster = dist.LocalCluster(
