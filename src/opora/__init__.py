@@ -10,9 +10,9 @@ that ``import opora`` and the ``opora`` command start without pandas or geopanda
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
+from opora._lazy import lazy_attribute
 from opora._version import __version__
 
 if TYPE_CHECKING:
@@ -127,17 +127,6 @@ def __getattr__(name: str) -> Any:
     Raises
     ------
     AttributeError
-        If ``name`` is neither public nor a submodule already imported.
+        If ``name`` is not a public name of the package.
     """
-    module = _LAZY.get(name)
-    if module is None:
-        msg = f"module 'opora' has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    """List the public names with the module's own attributes."""
-    return sorted({*globals(), *__all__})
+    return lazy_attribute("opora", _LAZY, globals(), name)

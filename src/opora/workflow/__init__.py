@@ -25,8 +25,9 @@ a command importing one job (``opora access reach``) does not load every other j
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from opora._lazy import lazy_attribute
 
 if TYPE_CHECKING:
     from opora.workflow.access import run_accessibility
@@ -151,10 +152,4 @@ def __getattr__(name: str) -> Any:
     AttributeError
         If ``name`` is not a public name of the package.
     """
-    module = _LAZY.get(name)
-    if module is None:
-        msg = f"module 'opora.workflow' has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    return lazy_attribute("opora.workflow", _LAZY, globals(), name)
