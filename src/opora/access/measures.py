@@ -326,6 +326,15 @@ def _is_text(values: pd.Series | pd.Index) -> bool:
     return dtype.kind == "O" and isinstance(values, pd.Index) and values.inferred_type == "string"
 
 
+def _arrow(values: pd.Series | pd.Index) -> pa.Array:
+    """Return text as one Arrow array (not copied where pandas holds it in Arrow)."""
+    array = values.array if isinstance(values.dtype, pd.StringDtype) else values
+    out = pa.array(array) if isinstance(array, pd.api.extensions.ExtensionArray) else None
+    if out is None:
+        out = pa.array(np.asarray(values, dtype=object))
+    return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
+
+
 def _codes(ids: pd.Index, values: pd.Series) -> IntArray:
     """Return the position in ``ids`` of each value (-1 where absent).
 
@@ -337,8 +346,8 @@ def _codes(ids: pd.Index, values: pd.Series) -> IntArray:
         # int32 codes: half the memory of intp, as good for indexing and bincount
         return cast("IntArray", found[values.cat.codes.to_numpy()])
     if _is_text(values) and _is_text(ids):
-        needle = pa.array(values)
-        haystack = pa.array(np.asarray(ids, dtype=object), type=needle.type)
+        needle = _arrow(values)
+        haystack = _arrow(ids).cast(needle.type)
         found = pc.index_in(needle, value_set=haystack).fill_null(-1)
         codes: IntArray = np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.intp)
         return codes
