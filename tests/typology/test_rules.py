@@ -409,3 +409,33 @@ def test_types_table_matches_a_groupby_reference(dtype: object) -> None:
         expected = _types_table_by_groupby(long, f"reason_{lang}")
         pd.testing.assert_frame_equal(types_table(long, lang=lang), expected)
     assert types_table(long.iloc[:0]).columns.tolist() == list(WIDE_COLUMNS)
+
+
+# -- reasons of the agro-service type read as words, not as the rule's variable names ----
+
+
+def _agro(**kw: object) -> pd.Series:
+    long = classify(pd.DataFrame([_row(**kw)]))
+    return long[long["type"] == "agro_service"].iloc[0]
+
+
+def test_candidate_reason_is_words_in_both_languages() -> None:
+    rec = _agro(lq_A=0.5, candidate_1="agro")
+    assert rec["status"] == "assigned"
+    assert rec["figures"] == "candidate_1 = agro"  # the figure keeps the rule's terms
+    for reason in (rec["reason_ru"], rec["reason_en"]):
+        assert "candidate_1" not in reason
+        assert "= agro" not in reason
+    assert "агропереработка и услуги сельскому хозяйству" in rec["reason_ru"]
+    assert "agro-processing and services to agriculture" in rec["reason_en"]
+
+
+def test_other_candidate_and_none_are_named() -> None:
+    other = _agro(lq_A=0.5, candidate_1="logistics")
+    assert other["status"] == "not_assigned"
+    assert "логистика, а не агропереработка" in other["reason_ru"]
+    assert "is logistics, not agro-processing" in other["reason_en"]
+    assert "candidate_1" not in other["reason_ru"] + other["reason_en"]
+    none = _agro(lq_A=0.5, candidate_1="")
+    assert "не найдено" in none["reason_ru"]
+    assert "no specialisation candidate" in none["reason_en"]

@@ -203,15 +203,7 @@ class Snapshot:
         pandas.DataFrame or None
             The table.
         """
-        from opora.errors import SourceNotFoundError
-
-        def build() -> pd.DataFrame | None:
-            try:
-                return self.store.table(name)
-            except SourceNotFoundError:
-                return None
-
-        return self.get(f"optional-table:{name}", build)
+        return self.get(f"optional-table:{name}", _or_none(self.store.table, name))
 
     def layer(self, name: str) -> gpd.GeoDataFrame:
         """Return a layer of the store (loaded once; do not change it).
@@ -241,15 +233,21 @@ class Snapshot:
         geopandas.GeoDataFrame or None
             The layer.
         """
+        return self.get(f"optional-layer:{name}", _or_none(self.store.layer, name))
+
+
+def _or_none(load: Callable[[str], _T], name: str) -> Callable[[], _T | None]:
+    """Return a loader of ``load(name)`` that gives ``None`` when the store has no such name."""
+
+    def build() -> _T | None:
         from opora.errors import SourceNotFoundError
 
-        def build() -> gpd.GeoDataFrame | None:
-            try:
-                return self.store.layer(name)
-            except SourceNotFoundError:
-                return None
+        try:
+            return load(name)
+        except SourceNotFoundError:
+            return None
 
-        return self.get(f"optional-layer:{name}", build)
+    return build
 
 
 @dataclass
