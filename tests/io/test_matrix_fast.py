@@ -57,6 +57,7 @@ CLEAN_CASES = {
     "scientific-looking id": ["demand_id,site_id,cost", "7.7E+10,x,1", "8.1e+10,x,2"],
     "spaces": ["demand_id , site_id,cost ", " a , x ,1", "a,y, 2 ", "b , x,3"],
     "quoted": ["demand_id,site_id,cost", '"a,1",x,1', '"b ""q""",x,2', 'c,"y",3'],
+    "quoted line end": ["demand_id,site_id,cost", '"a\nb",x,1', "c,x,2", '"d\r\ne",y,3'],
     "crlf and bom": ["\ufeffdemand_id,site_id,cost\r", "a,x,1\r", "b,x,2\r"],
     "blank lines": ["demand_id,site_id,cost", "a,x,1", "", "b,x,2", ""],
     "cyrillic": ["demand_id,site_id,cost", "Агидель,больница,10", "Бакалы,больница,20"],
@@ -81,6 +82,31 @@ def test_clean_costs_equal_the_pandas_reference(tmp_path: Path, case: str) -> No
     assert res.rows_read == len(res.table)
     assert isinstance(res.table["demand_id"].dtype, pd.CategoricalDtype)
     assert (sep != ",") == any("separated" in n for n in res.table.attrs["notes"])
+
+
+@pytest.mark.parametrize("case", CLEAN_CASES, ids=list(CLEAN_CASES))
+@pytest.mark.parametrize("parquet", [False, True], ids=["csv", "parquet"])
+def test_known_ids_code_over_the_other_files(tmp_path: Path, case: str, parquet: bool) -> None:
+    """Read over known ids, the pairs hold the same ids; known ones are coded by position."""
+    p = _write(tmp_path / "costs.csv", CLEAN_CASES[case])
+    plain = read_costs_csv(p).table
+    if parquet:
+        q = tmp_path / "costs.parquet"
+        plain.drop(columns="source_row").astype({"demand_id": str, "site_id": str}).to_parquet(q)
+        p, plain = q, read_costs_csv(q).table
+    known = {}
+    for column in ("demand_id", "site_id"):
+        ids = sorted(set(plain[column].astype(str)), reverse=True)  # another order
+        known[column] = pd.Series(ids[:-1] + ["other id"], dtype="string")  # one unknown
+    table = read_costs_csv(p, known_ids=known).table
+    for column in ("demand_id", "site_id"):
+        assert table[column].astype(str).tolist() == plain[column].astype(str).tolist()
+        categories = table[column].cat.categories
+        assert categories[: len(known[column])].equals(pd.Index(known[column]))
+        want = pd.Index(known[column]).get_indexer(table[column].astype(str))
+        codes = table[column].cat.codes.to_numpy()
+        assert np.array_equal(codes[want >= 0], want[want >= 0])
+        assert (codes[want < 0] >= len(known[column])).all()
 
 
 def test_negative_zero_reads_as_zero(tmp_path: Path) -> None:
@@ -267,6 +293,45 @@ def test_id_matches_equals_isin() -> None:
     assert np.array_equal(id_matches(_tables.as_category(ids), known), want)
 
 
+def test_align_ids_codes_are_positions_in_known() -> None:
+    """Aligned codes are each id's position in `known` (pandas' get_indexer), -1 if absent."""
+    rng = np.random.default_rng(8)
+    ids = pd.Series([f"{k:03d}" for k in rng.integers(0, 400, 2000)], dtype="string")
+    known = pd.Series([f"{k:03d}" for k in rng.permutation(400)[:150]], dtype="string")
+    want = pd.Index(known).get_indexer(ids)
+    for given in (ids, _tables.as_category(ids)):
+        aligned, unknown = _tables.align_ids(given, known)
+        assert aligned.cat.categories.equals(pd.Index(known))
+        assert np.array_equal(aligned.cat.codes.to_numpy(), want)
+        assert np.array_equal(unknown, want < 0)
+        assert aligned[~unknown].astype(str).tolist() == ids[~unknown].tolist()
+
+
+def test_aligned_ids_give_the_same_measure() -> None:
+    """A measure reads aligned codes directly and gives what the plain text ids give."""
+    from opora.access import measures
+
+    costs = pd.DataFrame(
+        {
+            "demand_id": pd.Series(["b", "a", "a", "c"], dtype="string"),
+            "site_id": pd.Series(["x", "y", "x", "y"], dtype="string"),
+            "cost": [10.0, 20.0, 5.0, 25.0],
+        }
+    )
+    demand = pd.DataFrame(
+        {"demand_id": pd.Series(["a", "b", "c", "d"], dtype="string"), "weight": [1.0, 2, 3, 4]}
+    )
+    supply = pd.DataFrame({"site_id": pd.Series(["y", "x"], dtype="string"), "capacity": [1.0, 2]})
+    aligned = costs.copy()
+    aligned["demand_id"], bad_d = _tables.align_ids(costs["demand_id"], demand["demand_id"])
+    aligned["site_id"], bad_s = _tables.align_ids(costs["site_id"], supply["site_id"])
+    assert not bad_d.any()
+    assert not bad_s.any()
+    want = measures.two_sfca(costs, demand, supply, 30)
+    got = measures.two_sfca(aligned, demand, supply, 30)
+    pd.testing.assert_series_equal(got, want)
+
+
 def test_repair_id_codes_equals_repair_ids() -> None:
     known = pd.Series(["0101", "0102", "0203", "7700000000"], dtype="string")
     ids = pd.Series(
@@ -391,3 +456,17 @@ def test_has_repeats_equals_duplicated(seed: int, monkeypatch: pytest.MonkeyPatc
         want = bool(frame.duplicated().any())
         assert _tables.has_repeats(columns) is want
         assert _tables.has_repeats([frame["b"]]) is bool(frame["b"].duplicated().any())
+
+
+def test_has_quote_finds_a_quote_anywhere(tmp_path: Path) -> None:
+    """The quote scan sees a quote past its first chunk, and none where there is none."""
+    from opora.io import _tables
+
+    body = "a,x,1\n" * 100_000  # 600 kB: more than two chunks
+    plain = tmp_path / "plain.csv"
+    plain.write_text("demand_id,site_id,cost\n" + body)
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text("demand_id,site_id,cost\n" + body + '"b",x,2\n')
+    assert plain.stat().st_size > 2 * _tables._SCAN_CHUNK
+    assert not _tables._has_quote(plain)
+    assert _tables._has_quote(quoted)

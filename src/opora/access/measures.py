@@ -26,7 +26,7 @@ integer codes with :func:`numpy.bincount`.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, cast
 
@@ -36,6 +36,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from opora.access.decay import (
+    LUO_QI_STEPS,
+    DecayFunction,
+    exponential_decay,
+    gaussian_decay,
+    power_decay,
+    step_decay,
+)
 from opora.errors import ValidationError
 
 __all__ = [
@@ -57,173 +65,7 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 
-#: A vectorised weight of travel cost: takes an array of costs, returns weights (>= 0).
-DecayFunction = Callable[[FloatArray], FloatArray]
-
-#: Stepwise weights of Luo & Qi (2009), the default of PySAL ``access`` E2SFCA:
-#: weight 1 up to 10 minutes, 0.68 up to 20, 0.22 up to 30, 0 beyond.
-LUO_QI_STEPS: tuple[tuple[float, float], ...] = ((10.0, 1.0), (20.0, 0.68), (30.0, 0.22))
-
 _SHOW = 5  # offending ids or rows quoted in an error message
-
-
-# ---------------------------------------------------------------------------------------
-# weight (distance decay) functions
-# ---------------------------------------------------------------------------------------
-
-
-def _check_positive(value: float, name: str, unit: str = "", *, zero: bool = False) -> None:
-    """Refuse a non-finite ``value``, or one ``<= 0`` (``< 0`` with ``zero``)."""
-    if not (math.isfinite(value) and (value >= 0 if zero else value > 0)):
-        kind = "a non-negative" if zero else "a positive"
-        msg = f"`{name}` must be {kind} number{unit}, got {value!r}"
-        raise ValidationError(msg)
-
-
-def step_decay(steps: Sequence[tuple[float, float]]) -> DecayFunction:
-    """Return a stepwise weight function.
-
-    A cost ``d`` gets the weight of the first band whose upper bound is ``>= d`` (a cost
-    equal to a bound belongs to that band); beyond the last bound the weight is 0. This
-    is ``access.weights.step_fn(dict(steps))``.
-
-    Parameters
-    ----------
-    steps
-        ``(upper_bound_minutes, weight)`` pairs, in any order; bounds distinct and
-        non-negative, weights non-negative.
-
-    Returns
-    -------
-    DecayFunction
-        The weight function.
-
-    Raises
-    ------
-    ValidationError
-        If ``steps`` is empty or holds a negative, repeated or non-finite value.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> step_decay([(20, 1.0), (40, 0.68), (60, 0.22)])(np.array([0.0, 20, 30, 60, 70]))
-    array([1.  , 1.  , 0.68, 0.22, 0.  ])
-    """
-    pairs = sorted((float(b), float(w)) for b, w in steps)
-    if not pairs:
-        msg = "`steps` is empty; give (upper_bound_minutes, weight) pairs such as (10, 1.0)"
-        raise ValidationError(msg)
-    bounds = np.array([b for b, _ in pairs], dtype=np.float64)
-    weights = np.array([w for _, w in pairs] + [0.0], dtype=np.float64)
-    if not (np.isfinite(bounds).all() and np.isfinite(weights).all()):
-        msg = f"`steps` must hold finite numbers, got {pairs}"
-        raise ValidationError(msg)
-    if (bounds < 0).any() or (weights < 0).any():
-        msg = f"`steps` bounds and weights must be >= 0, got {pairs}"
-        raise ValidationError(msg)
-    if np.unique(bounds).size != bounds.size:
-        msg = f"`steps` repeats an upper bound: {pairs}; give each bound once"
-        raise ValidationError(msg)
-
-    def weight(cost: FloatArray) -> FloatArray:
-        out: FloatArray = weights[np.searchsorted(bounds, cost, side="left")]
-        return out
-
-    return weight
-
-
-def gaussian_decay(sigma: float) -> DecayFunction:
-    """Return the Gaussian weight ``exp(-d**2 / (2 * sigma**2))``.
-
-    The weight is 1 at cost 0 and is not normalised, as ``access.weights.gaussian``.
-
-    Parameters
-    ----------
-    sigma
-        Width in minutes (> 0).
-
-    Returns
-    -------
-    DecayFunction
-        The weight function.
-
-    Raises
-    ------
-    ValidationError
-        If ``sigma`` is not a positive finite number.
-    """
-    _check_positive(sigma, "sigma", " of minutes")
-
-    def weight(cost: FloatArray) -> FloatArray:
-        out: FloatArray = np.exp(-cost * cost / (2 * sigma**2))
-        return out
-
-    return weight
-
-
-def power_decay(beta: float, *, scale: float = 1.0, min_cost: float = 0.0) -> DecayFunction:
-    """Return the power (gravity) weight ``(max(d, min_cost) / scale) ** -beta``.
-
-    This is ``access.weights.gravity(scale, alpha=-beta, min_dist=min_cost)``. A cost of
-    0 has an infinite weight unless ``min_cost > 0``; the measures refuse infinite
-    weights, so set ``min_cost`` (for example 1 minute) when ``costs`` holds zeros.
-
-    Parameters
-    ----------
-    beta
-        Decay exponent (> 0).
-    scale
-        Cost at which the weight is 1 (> 0).
-    min_cost
-        Costs below it are raised to it (>= 0).
-
-    Returns
-    -------
-    DecayFunction
-        The weight function.
-
-    Raises
-    ------
-    ValidationError
-        If a parameter is out of range.
-    """
-    _check_positive(beta, "beta")
-    _check_positive(scale, "scale", " of minutes")
-    _check_positive(min_cost, "min_cost", " of minutes", zero=True)
-
-    def weight(cost: FloatArray) -> FloatArray:
-        with np.errstate(divide="ignore"):
-            out: FloatArray = np.power(np.maximum(cost, min_cost) / scale, -beta)
-        return out
-
-    return weight
-
-
-def exponential_decay(beta: float) -> DecayFunction:
-    """Return the negative exponential weight ``exp(-beta * d)``.
-
-    Parameters
-    ----------
-    beta
-        Decay rate per minute (> 0).
-
-    Returns
-    -------
-    DecayFunction
-        The weight function.
-
-    Raises
-    ------
-    ValidationError
-        If ``beta`` is not a positive finite number.
-    """
-    _check_positive(beta, "beta")
-
-    def weight(cost: FloatArray) -> FloatArray:
-        out: FloatArray = np.exp(-beta * cost)
-        return out
-
-    return weight
 
 
 # ---------------------------------------------------------------------------------------
@@ -271,7 +113,12 @@ def _numeric(frame: pd.DataFrame, name: str, column: str, key: str) -> FloatArra
             "convert it with pandas.to_numeric or read the file with opora.io.matrix"
         )
         raise ValidationError(msg)
-    values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    if series.dtype == np.float64:  # the column's own array, not a copy (never written to)
+        values = np.asarray(series.to_numpy(), dtype=np.float64)
+    else:
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    if values.size and values.min() >= 0 and values.max() < np.inf:  # False for NaN
+        return values
     for bad, what in (
         (np.isnan(values), "missing (NaN)"),
         (np.isinf(values), "infinite"),
@@ -300,19 +147,31 @@ def _validate_costs(costs: pd.DataFrame) -> FloatArray:
 
 
 def _validate_points(
-    frame: pd.DataFrame, name: str, key: str, value: str
+    frame: pd.DataFrame, name: str, key: str, value: str, coded: pd.Series | None = None
 ) -> tuple[pd.Index, FloatArray]:
-    """Check a demand or supply table; return its ids and values."""
+    """Check a demand or supply table; return its ids and values.
+
+    ``coded`` is the matching id column of the pairs: when it is categorical over exactly
+    these ids (as :mod:`opora.io.matrix` reads it), they are known to be distinct.
+    """
     _require(frame, name, (key, value))
     ids = pd.Index(frame[key], name=key)
     if ids.hasnans:
         msg = f"`{name}`, column `{key}`: {int(ids.isna().sum()):,} ids are missing"
         raise ValidationError(msg)
-    if not ids.is_unique:
+    if not _coded_over(coded, ids) and not ids.is_unique:
         dup = ids[ids.duplicated()].unique()[:_SHOW].tolist()
         msg = f"`{name}`, column `{key}`: ids are repeated, for example {dup}; give each once"
         raise ValidationError(msg)
     return ids, _numeric(frame, name, value, key)
+
+
+def _coded_over(values: pd.Series | None, ids: pd.Index) -> bool:
+    """Tell whether ``values`` is categorical with exactly ``ids`` as its categories."""
+    if values is None or not isinstance(values.dtype, pd.CategoricalDtype):
+        return False
+    categories = values.cat.categories
+    return bool(categories.dtype == ids.dtype and categories.equals(ids))
 
 
 def _is_text(values: pd.Series | pd.Index) -> bool:
@@ -342,9 +201,13 @@ def _codes(ids: pd.Index, values: pd.Series) -> IntArray:
     times faster than pandas on object strings; other ids with :meth:`pandas.Index.get_indexer`.
     """
     if isinstance(values.dtype, pd.CategoricalDtype):  # codes: look up each distinct id once
-        found = np.append(_codes(ids, pd.Series(values.cat.categories)), -1).astype(np.int32)
+        categories = values.cat.categories
+        if _coded_over(values, ids):  # the codes are the positions: no lookup
+            own: IntArray = np.asarray(values.array.codes)  # -1 (missing) as below
+            return own if own.dtype == np.int32 else own.astype(np.int32)
+        found = np.append(_codes(ids, pd.Series(categories)), -1).astype(np.int32)
         # int32 codes: half the memory of intp, as good for indexing and bincount
-        return cast("IntArray", found[values.cat.codes.to_numpy()])
+        return cast("IntArray", found[values.array.codes])
     if _is_text(values) and _is_text(ids):
         needle = _arrow(values)
         haystack = _arrow(ids).cast(needle.type)
@@ -366,7 +229,7 @@ def _sorted_codes(values: pd.Series) -> tuple[IntArray, pd.Index]:
         order = np.asarray(names.argsort(), dtype=np.intp)
         rank = np.empty(len(order), dtype=np.intp)
         rank[order] = np.arange(len(order))
-        return rank[np.asarray(cat.cat.codes.to_numpy(), dtype=np.intp)], names[order]
+        return rank[cat.array.codes], names[order]
     codes, uniques = pd.factorize(values, sort=True)
     return np.asarray(codes, dtype=np.intp), pd.Index(uniques)
 
@@ -386,12 +249,32 @@ def _unknown_message(column: str, table: str, values: pd.Series, ids: pd.Index, 
     )
 
 
+def _ascending_pairs(di: IntArray, sj: IntArray) -> bool:
+    """Tell whether the pairs ``(di, sj)`` rise strictly, row after row (then none repeats).
+
+    Slice by slice, so that no temporary is larger than :data:`_SLICE` rows.
+    """
+    for start in range(0, di.size - 1, _SLICE):
+        stop = min(start + _SLICE, di.size - 1)
+        step = di[start + 1 : stop + 1] - di[start:stop]
+        if (step < 0).any():
+            return False
+        same = step == 0  # the same demand point: its sites must rise
+        if not (sj[start + 1 : stop + 1][same] > sj[start:stop][same]).all():
+            return False
+    return True
+
+
+#: Rows compared at a time by :func:`_ascending_pairs`.
+_SLICE = 1 << 20
+
+
 def _check_duplicates(costs: pd.DataFrame, di: IntArray, sj: IntArray, n_sites: int) -> None:
+    if _ascending_pairs(di, sj):  # sorted by pair, as exports are: no repeats
+        return
     key = di.astype(np.int64)  # in place: one array of pairs, not three
     key *= max(n_sites, 1)
     key += sj
-    if key.size < 2 or (key[1:] > key[:-1]).all():  # sorted by pair: no repeats
-        return
     ordered = np.sort(key)
     if not (ordered[1:] == ordered[:-1]).any():
         return
@@ -424,7 +307,9 @@ def _prepare(
     :func:`nearest` and :func:`coverage`, where such a site serves nobody).
     """
     cost = _validate_costs(costs)
-    demand_ids, demand_weight = _validate_points(demand, "demand", "demand_id", "weight")
+    demand_ids, demand_weight = _validate_points(
+        demand, "demand", "demand_id", "weight", costs["demand_id"]
+    )
     di = _codes(demand_ids, costs["demand_id"])
     unknown = di < 0
     if unknown.any():
@@ -436,7 +321,9 @@ def _prepare(
         site_ids = pd.Index(uniques, name="site_id")
         capacity = np.ones(len(site_ids))
     else:
-        site_ids, capacity = _validate_points(supply, "supply", "site_id", "capacity")
+        site_ids, capacity = _validate_points(
+            supply, "supply", "site_id", "capacity", costs["site_id"]
+        )
         sj = _codes(site_ids, costs["site_id"])
         unknown = sj < 0
         if unknown.any():
@@ -735,11 +622,13 @@ def _fca(p: _Pairs, max_cost: float, weight_fn: DecayFunction | None) -> FloatAr
     """Two-step floating catchment over the pairs with ``cost <= max_cost``."""
     n_demand, n_sites = len(p.demand_ids), len(p.site_ids)
     inside = p.cost <= max_cost
-    if inside.all():
-        di, sj, cost = p.di, p.sj, p.cost
-    else:
-        di, sj, cost = p.di[inside], p.sj[inside], p.cost[inside]
-    w = None if weight_fn is None else _apply_weight(weight_fn, cost)
+    every = bool(inside.all())
+    # as intp once: bincount would convert its int32 codes on each call
+    di = np.asarray(p.di if every else p.di[inside], dtype=np.intp)
+    sj = np.asarray(p.sj if every else p.sj[inside], dtype=np.intp)
+    w = None
+    if weight_fn is not None:
+        w = _apply_weight(weight_fn, p.cost if every else p.cost[inside])
     # step 1: weighted demand in the catchment of each site, and its supply ratio R_j
     pull = p.demand_weight[di] if w is None else p.demand_weight[di] * w
     site_demand = np.bincount(sj, weights=pull, minlength=n_sites)

@@ -21,7 +21,6 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from opora.config import Settings
 from opora.errors import OporaError
@@ -182,6 +181,8 @@ def progress_steps(quiet: bool, total: int, console: Console) -> Iterator[Callab
     if quiet:
         yield lambda _msg: None
         return
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),

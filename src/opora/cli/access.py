@@ -21,6 +21,7 @@ removed.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -113,23 +114,33 @@ def _rejects_path(out: Path) -> Path:
 def _match_ids(
     costs: pd.DataFrame, demand: pd.DataFrame, supply: pd.DataFrame | None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split the pairs as :func:`opora.access.measures.match_ids`, matching ids by codes."""
+    """Split the pairs as :func:`opora.access.measures.match_ids`, matching ids by codes.
+
+    The kept pairs' ids come back re-coded over the demand and supply ids
+    (:func:`opora.io._tables.align_ids`), so that the measure reads each row's demand point
+    and site from its codes; the rejected pairs keep their ids as written.
+    """
     import numpy as np
+    import pandas as pd
 
-    from opora.io._tables import id_matches
+    from opora.io._tables import align_ids
 
-    bad_demand = ~id_matches(costs["demand_id"], demand["demand_id"])
+    columns = {name: costs[name] for name in costs.columns}
+    columns["demand_id"], bad_demand = align_ids(costs["demand_id"], demand["demand_id"])
     bad_site = np.zeros(len(costs), dtype=bool)
     if supply is not None:
-        bad_site = ~id_matches(costs["site_id"], supply["site_id"]) & ~bad_demand
+        columns["site_id"], bad_site = align_ids(costs["site_id"], supply["site_id"])
+        bad_site &= ~bad_demand
     bad = bad_demand | bad_site
+    kept = pd.DataFrame(columns, copy=False)
+    kept.attrs = dict(costs.attrs)
     rejected = costs[bad].copy()
     is_demand = bad_demand[bad]
     rejected["column"] = np.where(is_demand, "demand_id", "site_id")
     rejected["reason"] = np.where(
         is_demand, "demand_id not in the demand table", "site_id not in the supply table"
     )
-    return (costs[~bad] if bad.any() else costs), rejected
+    return (kept[~bad] if bad.any() else kept), rejected
 
 
 class _Inputs:
@@ -142,9 +153,15 @@ class _Inputs:
         from opora.io.matrix import read_costs_csv, read_demand_csv, read_supply_csv
         from opora.model.result import REJECT_COLUMNS
 
-        self.results: list[ImportResult] = [read_costs_csv(costs), read_demand_csv(demand)]
+        # the demand and supply files first: the pairs' ids are coded over theirs as read
+        points = [read_demand_csv(demand)]
         if supply is not None:
-            self.results.append(read_supply_csv(supply))
+            points.append(read_supply_csv(supply))
+        # one Index per file: its distinct ids are checked once, whoever codes over it
+        known = {"demand_id": pd.Index(points[0].table["demand_id"])}
+        if supply is not None:
+            known["site_id"] = pd.Index(points[1].table["site_id"])
+        self.results: list[ImportResult] = [read_costs_csv(costs, known_ids=known), *points]
         self.paths = {"costs": costs, "demand": demand}
         if supply is not None:
             self.paths["supply"] = supply
@@ -153,6 +170,8 @@ class _Inputs:
         self.notes = [n for r in self.results for n in r.table.attrs.get("notes", [])]
         extra = self._repair_ids(costs)
         kept, unknown = _match_ids(self.results[0].table, self.demand, self.supply)
+        # the pairs as read are no longer needed: their id codes go back before the measure
+        self.results[0] = replace(self.results[0], table=kept)
         self.costs = kept
         self.unknown = len(unknown)
         frames = [r.rejects for r in self.results if len(r.rejects)] + extra

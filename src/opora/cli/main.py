@@ -9,6 +9,7 @@ command tree stays light.
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 from pathlib import Path
@@ -336,7 +337,13 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _terminated)
-    app()
+    try:
+        app()
+    finally:
+        # the command is over: the interpreter's last collections would walk every object
+        # of the libraries loaded (0.1-0.2 s after a large command) to find no garbage;
+        # frozen objects are left out of them. Files, handlers and atexit calls are as usual.
+        gc.freeze()
 
 
 def _terminated(signum: int, _frame: object) -> NoReturn:

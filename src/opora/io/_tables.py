@@ -30,7 +30,7 @@ from __future__ import annotations
 import codecs
 import csv
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -108,21 +108,54 @@ _PARQUET_THREADS = (os.cpu_count() or 1) > 2
 
 
 def _parse_pool() -> pa.MemoryPool:
-    """Return the memory pool of the CSV parse: jemalloc giving freed pages back at once.
+    """Return the memory pool of the CSV parse: jemalloc, reusing freed pages for 0.2 s.
 
-    The parsing threads' block buffers are freed as the parse goes; with the default
-    pool (mimalloc) the process keeps them, with jemalloc and no decay it does not: about
-    35 MB less at the peak of a national cost table read by two threads. The default pool
-    where pyarrow was built without jemalloc.
+    The parsing threads free their block buffers as the parse goes. The default pool
+    (mimalloc) keeps them until the process ends; jemalloc with no decay gives each back
+    at once, and the next buffer faults its pages in again; with a decay of
+    :data:`_DECAY_MS` they are reused during the parse and given back soon after. On the
+    national cost table of ``benchmarks/access_process.py`` (4.8 million pairs, two
+    threads), the whole command took 1.49 s with a peak of 314 MB without decay, and
+    1.37-1.44 s with a peak of 383-412 MB at 0.2 s (a decay of 1 s kept 100 MB more).
+    The default pool where pyarrow was built without jemalloc.
     """
     import pyarrow as pa
 
     try:
         pool = pa.jemalloc_memory_pool()
-        pa.jemalloc_set_decay_ms(0)
+        pa.jemalloc_set_decay_ms(_DECAY_MS)
     except NotImplementedError:  # pyarrow without jemalloc (ArrowNotImplementedError too)
         return pa.default_memory_pool()
     return pool
+
+
+#: How long jemalloc keeps the CSV parse's freed pages for reuse, in milliseconds.
+_DECAY_MS = 200
+
+
+def _give_back(pool: pa.MemoryPool) -> None:
+    """Give the parse's unused pages back to the system (what the pool can purge now)."""
+    pool.release_unused()
+
+
+def _has_quote(path: Path) -> bool:
+    """Tell whether the file holds a ``"`` anywhere (only a quoted field spans lines).
+
+    One pass at memory speed (256 KiB at a time, searched by ``memchr``: about 20 ms
+    for 100 MB in the page cache, with no more memory held), so that the parser can take
+    every line end as a record end, which is quicker than watching for line ends inside
+    quotes.
+    """
+    buffer = bytearray(_SCAN_CHUNK)
+    with path.open("rb", buffering=0) as fh:
+        while n := fh.readinto(buffer):
+            if buffer.find(b'"', 0, n) >= 0:
+                return True
+    return False
+
+
+#: Bytes read at a time by :func:`_has_quote` (fits the processor's cache).
+_SCAN_CHUNK = 1 << 18
 
 
 @dataclass
@@ -266,7 +299,7 @@ def as_category(ids: pd.Series) -> pd.Series:
 def _codes(ids: pd.Series) -> tuple[npt.NDArray[np.signedinteger], pd.Index]:
     """Return the codes (-1 for a missing id, not copied) and the distinct ids of ``ids``."""
     if isinstance(ids.dtype, pd.CategoricalDtype):
-        return np.asarray(ids.cat.codes.to_numpy()), ids.cat.categories
+        return np.asarray(ids.array.codes), ids.cat.categories
     codes, uniques = pd.factorize(ids, use_na_sentinel=True)
     return np.asarray(codes), pd.Index(uniques)
 
@@ -315,6 +348,64 @@ def id_matches(ids: pd.Series, known: pd.Series | pd.Index) -> npt.NDArray[np.bo
     return out
 
 
+def _positions(values: pd.Index, known: pd.Index) -> npt.NDArray[np.int32]:
+    """Position of each of ``values`` in ``known`` (-1 where absent), by Arrow's hash when text."""
+    import pyarrow.compute as pc
+
+    left, right = _arrow_text(values), _arrow_text(known)
+    if left is None or right is None:
+        return np.asarray(known.get_indexer(values), dtype=np.int32)
+    found = pc.index_in(left, value_set=right).fill_null(-1)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int32)
+
+
+def align_ids(ids: pd.Series, known: pd.Series) -> tuple[pd.Series, npt.NDArray[np.bool_]]:
+    """Re-code ids over the ids of another file: categories ``known``, in its order.
+
+    One pass over the rows (each distinct id looked up once, then its code replaced), after
+    which an analysis finds each row's position in ``known`` as the code itself
+    (:func:`opora.access.measures.two_sfca` and the others take it without a lookup).
+
+    Parameters
+    ----------
+    ids
+        Ids to look up (text or categorical of text).
+    known
+        The ids of the other file (text, no repeat, no missing value).
+
+    Returns
+    -------
+    aligned : pandas.Series
+        Categorical whose categories are ``known``, same index and name as ``ids``; an id
+        not among ``known`` (or missing) is missing here.
+    unknown : numpy.ndarray
+        Boolean mask of the rows whose id is not among ``known`` (what
+        ``~ids.isin(known)`` says).
+    """
+    cat = as_category(ids)
+    categories = pd.Index(known, copy=False)
+    codes = np.asarray(cat.array.codes)
+    given = cat.cat.categories
+    if given.dtype == categories.dtype and given.equals(categories):  # coded over `known`
+        return cat, codes < 0
+    # code -1 (a missing id) looks up the last entry, -1
+    table = np.append(_positions(pd.Index(given), categories), np.int32(-1))
+    codes = table[codes]
+    unknown = codes < 0
+    aligned = pd.Categorical.from_codes(
+        codes, dtype=pd.CategoricalDtype(categories), validate=False
+    )
+    return pd.Series(aligned, index=ids.index, name=ids.name, copy=False), unknown
+
+
+def _known_prefix(categories: pd.Index, known: pd.Index) -> int:
+    """Length of ``known`` if ``categories`` begin with it (codes read over it), else 0."""
+    n = len(known)
+    if len(categories) < n or categories.dtype != known.dtype:
+        return 0
+    return n if categories[:n].equals(known) else 0
+
+
 def repair_id_codes(
     ids: pd.Series, known: pd.Series
 ) -> tuple[pd.Series, npt.NDArray[np.bool_], dict[str, str]]:
@@ -338,10 +429,13 @@ def repair_id_codes(
     """
     cat = as_category(ids)
     none = np.zeros(len(cat), dtype=bool)
-    unknown = np.flatnonzero(~_isin(pd.Index(cat.cat.categories), known))
+    categories = pd.Index(cat.cat.categories)
+    first = _known_prefix(categories, pd.Index(known))
+    rest = categories[first:]
+    unknown = first + np.flatnonzero(~_isin(rest, known)) if len(rest) else np.zeros(0, int)
     if not unknown.size:  # every id is known: nothing to repair or hint
         return cat, none, {}
-    codes = np.asarray(cat.cat.codes.to_numpy())
+    codes = np.asarray(cat.array.codes)
     # repair_ids treats each id alone: run it on the distinct unknown ids only
     distinct = pd.Series(np.asarray(cat.cat.categories, dtype=object)[unknown], dtype="string")
     fixed, repaired_c, hint_c = repair_ids(distinct, known)
@@ -389,17 +483,36 @@ def has_repeats(columns: Sequence[pd.Series]) -> bool:
         table = _rank_table(uniques) if last else None
         parts.append((codes, table, len(uniques) + 1))
     n = len(columns[0])
-    previous = -1
-    for start in range(0, n, _SLICE):  # in key order? slice by slice: no key-sized array
-        key = _key(parts, slice(start, start + _SLICE))
-        if key[0] <= previous or not (key[1:] > key[:-1]).all():
-            break
-        previous = int(key[-1])
-    else:
+    if _rising(parts, n):
         return False  # in key order: no repeats, no sort
     combined = _key(parts, slice(0, n))
     combined.sort()
     return bool((combined[1:] == combined[:-1]).any())
+
+
+def _rising(
+    parts: Sequence[tuple[npt.NDArray[np.signedinteger], npt.NDArray[np.int64] | None, int]],
+    n: int,
+) -> bool:
+    """Tell whether the keys rise strictly, row after row (then none repeats).
+
+    Each pair of neighbouring rows is compared column by column, as words in a dictionary,
+    slice by slice (each slice overlapping the last row of the one before), on the codes
+    as they are (or their rank): no key-sized array is made.
+    """
+    for start in range(0, n - 1, _SLICE):
+        rows = slice(start, min(start + _SLICE, n - 1) + 1)
+        tied: npt.NDArray[np.bool_] | None = None  # neighbours equal on the columns so far
+        for codes, table, _ in parts:
+            values = codes[rows] if table is None else table[codes[rows]]
+            step = values[1:] - values[:-1]
+            falls = step < 0 if tied is None else (step < 0) & tied
+            if falls.any():
+                return False
+            tied = step == 0 if tied is None else tied & (step == 0)
+        if tied is not None and tied.any():
+            return False
+    return True
 
 
 def _key(
@@ -507,6 +620,65 @@ def _dictionary_ids(column: pa.ChunkedArray) -> pd.Series | None:
     return pd.Series(cat, copy=False)  # the codes as they are
 
 
+def _known_ids(column: pa.ChunkedArray, known: pd.Index) -> pd.Series | None:
+    """Categorical of the stripped ids of a dictionary column, coded over ``known`` first.
+
+    The dictionaries of the column's chunks (a few thousand distinct ids each, where the
+    rows are millions) are looked up in ``known`` (the ids of the other file, stripped
+    and distinct) by Arrow's hash, all in one call; each chunk's codes are then turned
+    into positions in ``known`` by one gather, written straight into the result. The
+    categories are ``known`` in its order, then the ids not among them, stripped, in
+    order of first appearance. ``None`` if an id is missing or empty, or ``known`` is
+    not text without repeats (the caller then codes the column by its own dictionary).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    value_set = _arrow_text(known)
+    if column.null_count or value_set is None or value_set.null_count:
+        return None
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column)
+    chunks = [c for c in column.chunks if len(c)]
+    words = pa.concat_arrays([c.dictionary for c in chunks]) if chunks else value_set[:0]
+    table = np.array(  # position in `known` of every chunk's every distinct id (writable)
+        pc.index_in(words, value_set=value_set).fill_null(-1).to_numpy(zero_copy_only=False),
+        dtype=np.int32,
+    )
+    categories = known
+    missing = np.flatnonzero(table < 0)
+    if missing.size:  # not found as written: strip, then look up once per distinct id
+        stripped = pc.utf8_trim(words.take(pa.array(missing)), characters=_SPACES)
+        if pc.any(pc.equal(stripped, "")).as_py():
+            return None
+        distinct = pc.unique(stripped)  # in order of first appearance
+        again = np.array(
+            pc.index_in(distinct, value_set=value_set).fill_null(-1).to_numpy(), dtype=np.int32
+        )
+        new = again < 0
+        again[new] = len(known) + np.arange(int(new.sum()), dtype=np.int32)
+        position = pc.index_in(stripped, value_set=distinct).to_numpy(zero_copy_only=False)
+        table[missing] = again[np.asarray(position, dtype=np.intp)]
+        if new.any():
+            others = pd.array(distinct.filter(pa.array(new)), dtype="string")
+            categories = known.append(pd.Index(others, dtype=known.dtype))
+    codes = np.empty(len(column), dtype=np.int32)
+    row = word = 0
+    for chunk in chunks:
+        size = len(chunk.dictionary)
+        indices = chunk.indices.to_numpy(zero_copy_only=False)  # not copied
+        # "clip": every index lies within its dictionary, and the gather writes straight
+        # into the result ("raise" would gather into a buffer first, then copy)
+        np.take(table[word : word + size], indices, out=codes[row : row + len(chunk)], mode="clip")
+        row, word = row + len(chunk), word + size
+    try:
+        dtype = pd.CategoricalDtype(categories)
+    except ValueError:  # `known` repeats an id
+        return None
+    cat = pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+    return pd.Series(cat, copy=False)
+
+
 def _clean_values(column: pa.ChunkedArray) -> npt.NDArray[np.float64] | None:
     """Float64 values if every one is a finite number in [0, MAX_VALUE]; else ``None``.
 
@@ -546,11 +718,13 @@ def _to_frame(
     value: str,
     extra: pd.DataFrame | None,
     first_row: int,
+    known: Mapping[str, pd.Index] | None = None,
 ) -> pd.DataFrame | None:
     """Build the frame of the fast path, or ``None`` when a row needs the careful path.
 
     Each Arrow column is taken out of ``columns`` as it is converted, so that its memory
-    goes back before the next one is converted.
+    goes back before the next one is converted. Id columns of text named in ``known``
+    are coded over those ids (:func:`_known_ids`), the others as their dictionary.
     """
     n = len(columns[names[value]])
     cost = _clean_values(columns.pop(names[value]))
@@ -561,7 +735,12 @@ def _to_frame(
     small = n < 2**31 - first_row
     out["_row"] = np.arange(first_row, first_row + n, dtype=np.int32 if small else np.int64)
     for column in ids:
-        ser = _dictionary_ids(columns.pop(names[column]))
+        array = columns.pop(names[column])
+        if known is not None and column in known:
+            ser = _known_ids(array, known[column])
+        else:
+            ser = _dictionary_ids(array)
+        del array
         if ser is None:
             return None
         out[column] = ser
@@ -575,7 +754,13 @@ def _to_frame(
     return frame
 
 
-def _fast_parquet(path: Path, ids: Sequence[str], value: str, extras: bool) -> FastTable | None:
+def _fast_parquet(
+    path: Path,
+    ids: Sequence[str],
+    value: str,
+    extras: bool,
+    known: Mapping[str, pd.Index] | None = None,
+) -> FastTable | None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -605,7 +790,7 @@ def _fast_parquet(path: Path, ids: Sequence[str], value: str, extras: bool) -> F
     for column in ids:
         if names[column] not in text:  # integer ids: their decimal text
             columns[names[column]] = pc.cast(columns[names[column]], pa.string())
-    frame = _to_frame(columns, names, ids, value, extra, 1)
+    frame = _to_frame(columns, names, ids, value, extra, 1, known)
     if frame is None:
         return None
     pa.default_memory_pool().release_unused()
@@ -613,7 +798,12 @@ def _fast_parquet(path: Path, ids: Sequence[str], value: str, extras: bool) -> F
 
 
 def fast_read(
-    path: str | Path, ids: Sequence[str], value: str, *, extras: bool
+    path: str | Path,
+    ids: Sequence[str],
+    value: str,
+    *,
+    extras: bool,
+    known: Mapping[str, pd.Series | pd.Index] | None = None,
 ) -> FastTable | None:
     """Read an id/value table in one pass, or return ``None`` for the careful path.
 
@@ -627,6 +817,11 @@ def fast_read(
         The number column (float64).
     extras
         Also return the file's other columns (as pandas reads them).
+    known
+        Ids of other files (text, stripped, no repeat) by id column: that column is
+        coded over them, its categories those ids in their order followed by the ids
+        not among them (each row's position in the other file is then its code). The
+        others are coded in order of first appearance.
 
     Returns
     -------
@@ -643,8 +838,13 @@ def fast_read(
     import pyarrow.csv as pacsv
 
     p = check_input_file(path)
+    given = {  # an Index as given: its check of distinct ids is done once, cached on it
+        c: k if isinstance(k, pd.Index) else pd.Index(k, copy=False)
+        for c, k in (known or {}).items()
+        if c in ids
+    }
     if is_parquet(p):
-        return _fast_parquet(p, ids, value, extras)
+        return _fast_parquet(p, ids, value, extras, given)
     if sniff_content(p) is not None:
         return None
     with p.open("rb") as fh:
@@ -673,11 +873,12 @@ def fast_read(
     types: dict[str, pa.DataType] = {names[c]: dict_type for c in ids}
     types[names[value]] = pa.float64()
     pool = _parse_pool()
+    quoted = _has_quote(p)
     try:
         table = pacsv.read_csv(
             pa.OSFile(str(p), memory_pool=pool),  # as it is: no decompression guessed
             read_options=pacsv.ReadOptions(block_size=_BLOCK, use_threads=_THREADS),
-            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=quoted),
             convert_options=pacsv.ConvertOptions(
                 column_types=types,
                 include_columns=[names[c] for c in required],
@@ -688,6 +889,7 @@ def fast_read(
             memory_pool=pool,
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        _give_back(pool)
         return None
     if table.num_rows == 0:
         return None
@@ -703,8 +905,8 @@ def fast_read(
         extra.columns = [str(c).strip() for c in extra.columns]
     columns = dict(zip(table.column_names, table.columns, strict=True))
     del table
-    frame = _to_frame(columns, names, ids, value, extra, 2)
-    pool.release_unused()  # give the parser's memory back
+    frame = _to_frame(columns, names, ids, value, extra, 2, given)
+    _give_back(pool)
     if frame is None:
         return None
     frame = frame[["_row", *(c for c in stripped if c in frame.columns)]]

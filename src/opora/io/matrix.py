@@ -25,7 +25,7 @@ accepted wherever a CSV file is (its rows are numbered from 1).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -118,10 +118,11 @@ def _read(
     value: str,
     *,
     keep_extra: bool,
+    known: Mapping[str, pd.Series | pd.Index] | None = None,
 ) -> ImportResult:
     p = Path(path)
     log = RejectLog(p)
-    fast = fast_read(p, ids, value, extras=keep_extra)
+    fast = fast_read(p, ids, value, extras=keep_extra, known=known)
     if fast is not None:  # a clean file: nothing to repair or reject
         frame, notes = fast.frame, fast.notes
         kept = frame
@@ -150,17 +151,41 @@ def _read(
 
 
 def _text(ids: pd.Series) -> pd.Series:
-    """Return ids as pandas text (``string``), from categorical or text."""
+    """Return ids as pandas text (``string``), from categorical or text.
+
+    Categorical ids of text are expanded by Arrow (each row takes its category's text),
+    without the Python strings pandas would make on the way.
+    """
+    if isinstance(ids.dtype, pd.CategoricalDtype) and isinstance(
+        ids.cat.categories.dtype, pd.StringDtype
+    ):
+        import pyarrow as pa
+
+        codes = np.asarray(ids.array.codes)
+        categories = pa.array(ids.cat.categories.array)
+        if isinstance(categories, pa.ChunkedArray):
+            categories = categories.combine_chunks()
+        text = categories.take(pa.array(codes, mask=codes < 0))
+        return pd.Series(pd.array(text, dtype="string"), index=ids.index, name=ids.name)
     return ids.astype("string")
 
 
-def read_costs_csv(path: str | Path) -> ImportResult:
+def read_costs_csv(
+    path: str | Path, *, known_ids: Mapping[str, pd.Series | pd.Index] | None = None
+) -> ImportResult:
     """Read a long travel-cost table ``demand_id,site_id,cost``.
 
     Parameters
     ----------
     path
         UTF-8 CSV file (or Parquet); ``cost`` in minutes.
+    known_ids
+        The ids of the demand and supply tables read before, by column (``"demand_id"``,
+        ``"site_id"``; text as :func:`read_demand_csv` returns them). The ids of a clean file
+        (CSV or Parquet) are then looked up as they are read, and coded over those: the
+        categories of ``demand_id`` are the demand ids in their order, then the ids of
+        the file not among them (to be rejected or repaired), and so for ``site_id``.
+        The table holds the same ids either way.
 
     Returns
     -------
@@ -174,7 +199,7 @@ def read_costs_csv(path: str | Path) -> ImportResult:
     SourceNotFoundError, EmptyFileError, EncodingError, MissingColumnError, FormatError
         When the file cannot be used, or a (demand_id, site_id) pair is repeated.
     """
-    return _read(path, "costs", ["demand_id", "site_id"], "cost", keep_extra=False)
+    return _read(path, "costs", ["demand_id", "site_id"], "cost", keep_extra=False, known=known_ids)
 
 
 def read_demand_csv(path: str | Path) -> ImportResult:
@@ -250,7 +275,7 @@ def _plain_csv(frame: pd.DataFrame) -> bytes | None:
             columns.append(texts)
         else:
             return None
-    lines = [",".join(names), *(",".join(row) for row in zip(*columns, strict=True)), ""]
+    lines = [",".join(names), *map(",".join, zip(*columns, strict=True)), ""]
     return "\n".join(lines).encode("utf-8")
 
 
