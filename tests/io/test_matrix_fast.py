@@ -97,7 +97,7 @@ def test_known_ids_code_over_the_other_files(tmp_path: Path, case: str, parquet:
     known = {}
     for column in ("demand_id", "site_id"):
         ids = sorted(set(plain[column].astype(str)), reverse=True)  # another order
-        known[column] = pd.Series(ids[:-1] + ["other id"], dtype="string")  # one unknown
+        known[column] = pd.Series([*ids[:-1], "other id"], dtype="string")  # one unknown
     table = read_costs_csv(p, known_ids=known).table
     for column in ("demand_id", "site_id"):
         assert table[column].astype(str).tolist() == plain[column].astype(str).tolist()
