@@ -262,6 +262,22 @@ def test_parquet_integer_ids_become_text(tmp_path: Path) -> None:
     assert table["capacity"].tolist() == [1.0, 2.0]
 
 
+def test_parquet_integer_pair_ids_become_text(tmp_path: Path) -> None:
+    """Integer ids of a Parquet cost table read as their decimal text, over known ids too."""
+    q = tmp_path / "c.parquet"
+    frame = pd.DataFrame(
+        {"demand_id": [3, 3, 10, 250], "site_id": [7, 12, 7, 7], "cost": [1.0, 2, 3, 4]}
+    )
+    frame.to_parquet(q)
+    plain = read_costs_csv(q).table
+    assert plain["demand_id"].astype(str).tolist() == ["3", "3", "10", "250"]
+    assert plain["site_id"].astype(str).tolist() == ["7", "12", "7", "7"]
+    known = {"demand_id": pd.Series(["250", "3"], dtype="string")}
+    table = read_costs_csv(q, known_ids=known).table
+    assert table["demand_id"].astype(str).tolist() == ["3", "3", "10", "250"]
+    assert table["demand_id"].cat.codes.tolist() == [1, 1, 2, 0]  # "10" is not known
+
+
 def test_parquet_bad_rows_are_rejected_with_their_record(tmp_path: Path) -> None:
     q = tmp_path / "c.parquet"
     frame = pd.DataFrame(

@@ -788,8 +788,9 @@ def _fast_parquet(
     columns = dict(zip(table.column_names, table.columns, strict=True))
     del table
     for column in ids:
-        if names[column] not in text:  # integer ids: their decimal text
-            columns[names[column]] = pc.cast(columns[names[column]], pa.string())
+        if names[column] not in text:  # integer ids: the decimal text of each distinct one
+            coded = pc.dictionary_encode(columns[names[column]])
+            columns[names[column]] = coded.cast(pa.dictionary(pa.int32(), pa.string()))
     frame = _to_frame(columns, names, ids, value, extra, 1, known)
     if frame is None:
         return None
