@@ -771,7 +771,8 @@ def bounded_matrix(
         "minutes": _concat(pairs, 2, np.float64),
     }
     del parts, pairs
-    if np.any(np.diff(columns["origin"]) < 0):  # repeated origin nodes: restore the order
+    # distinct origin nodes come out in input order; repeated ones may not: restore it
+    if not problem.origins.unique and np.any(np.diff(columns["origin"]) < 0):
         order = np.argsort(columns["origin"], kind="stable")
         columns = {name: values[order] for name, values in columns.items()}
     frame = pd.DataFrame(columns, copy=False)
