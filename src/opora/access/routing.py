@@ -481,7 +481,7 @@ class _Groups:
             unique=bool(first.size == nodes.size),
         )
 
-    def expand(self, group: IntArray) -> tuple[IntArray, IntArray]:
+    def expand(self, group: npt.NDArray[np.integer[Any]]) -> tuple[IntArray, IntArray]:
         """Rows to repeat and input positions for a list of group indices.
 
         Parameters
@@ -530,7 +530,7 @@ class _Pairs(NamedTuple):
 
 def _network_pairs(
     problem: _Problem, chunk: IntArray, limit: float
-) -> tuple[IntArray, IntArray, FloatArray]:
+) -> tuple[npt.NDArray[np.integer[Any]], npt.NDArray[np.integer[Any]], FloatArray]:
     """Network minutes <= ``limit`` from the chunk's distinct origin nodes to destinations.
 
     Returns
@@ -551,7 +551,7 @@ def _network_pairs(
         raise RuntimeError(msg)
     n_dest = problem.dests.nodes.size
     size = max(n_dest, min(nodes.size * n_dest, _PAIR_BUFFER))
-    parts: list[tuple[IntArray, IntArray, FloatArray]] = []
+    parts: list[tuple[npt.NDArray[np.integer[Any]], npt.NDArray[np.integer[Any]], FloatArray]] = []
     first = 0
     while first < nodes.size:
         row, dest = np.empty(size, np.int32), np.empty(size, np.int32)
@@ -569,10 +569,13 @@ def _network_pairs(
             dest,
             minutes,
         )
+        # the buffers' own int32 rows where the chunk fits them at once (as a rule)
         parts.append(
-            (row[:count] + np.int64(first), dest[:count].astype(np.int64), minutes[:count])
+            (row[:count] + np.int32(first) if first else row[:count], dest[:count], minutes[:count])
         )
         first += n_done
+    if len(parts) == 1:
+        return parts[0]
     return (
         np.concatenate([p[0] for p in parts]),
         np.concatenate([p[1] for p in parts]),
