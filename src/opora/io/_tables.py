@@ -20,9 +20,10 @@ Parquet files (recognised by their first bytes, whatever the extension) are acce
 wherever CSV is: ids of a text or integer type are read as text, values of a numeric
 type as float64; their rows are numbered from 1 (the first record).
 
-Ids matched between files go through :func:`id_matches` and :func:`repair_id_codes`,
-which work on the distinct ids of a categorical column (tens of thousands) rather than
-on every row (millions).
+Ids matched between files go through :func:`id_matches`, :func:`align_ids` and
+:func:`repair_id_codes`, which work on the distinct ids of a categorical column (tens of
+thousands) rather than on every row (millions); given the other file's ids,
+:func:`fast_read` codes a column over them as it reads it.
 """
 
 from __future__ import annotations
@@ -131,11 +132,6 @@ def _parse_pool() -> pa.MemoryPool:
 
 #: How long jemalloc keeps the CSV parse's freed pages for reuse, in milliseconds.
 _DECAY_MS = 200
-
-
-def _give_back(pool: pa.MemoryPool) -> None:
-    """Give the parse's unused pages back to the system (what the pool can purge now)."""
-    pool.release_unused()
 
 
 def _has_quote(path: Path) -> bool:
@@ -890,7 +886,7 @@ def fast_read(
             memory_pool=pool,
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        _give_back(pool)
+        pool.release_unused()
         return None
     if table.num_rows == 0:
         return None
@@ -907,7 +903,7 @@ def fast_read(
     columns = dict(zip(table.column_names, table.columns, strict=True))
     del table
     frame = _to_frame(columns, names, ids, value, extra, 2, given)
-    _give_back(pool)
+    pool.release_unused()  # give the parse's unused pages back
     if frame is None:
         return None
     frame = frame[["_row", *(c for c in stripped if c in frame.columns)]]
